@@ -1,0 +1,27 @@
+# Two commands do all the set-up on a fresh Debian machine: `make run` and `make test`.
+SHELL := /bin/bash
+CLI := .venv/bin/pgchatter
+
+.PHONY: deps test run bench lint stop clean
+
+deps:
+	@scripts/install-deps
+
+test: deps
+	@scripts/test
+
+run: deps
+	@$(CLI) db start
+	@$(CLI) deploy
+	@echo
+	@echo "pgchatter is deployed. Connect with:"
+	@echo "  psql '$$($(CLI) db url)'"
+
+lint: deps
+	.venv/bin/ruff check pgchatter tests
+
+stop:
+	@$(CLI) db stop
+
+clean: stop
+	rm -rf .data .venv

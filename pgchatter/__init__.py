@@ -1,0 +1,1 @@
+"""pgchatter: the chatter of an ERP built inside PostgreSQL (shared Python: settings, database, CLI)."""

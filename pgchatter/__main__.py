@@ -1,0 +1,3 @@
+from pgchatter.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,7 @@
+-- Revert pgchatter:contacts from pg
+
+BEGIN;
+
+DROP TABLE chatter.contacts;
+
+COMMIT;

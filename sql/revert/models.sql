@@ -1,0 +1,7 @@
+-- Revert pgchatter:models from pg
+
+BEGIN;
+
+DROP TABLE chatter.models;
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert pgchatter:schema from pg
+
+BEGIN;
+
+DROP SCHEMA chatter;
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert pgchatter:users from pg
+
+BEGIN;
+
+DROP TABLE chatter.users;
+
+COMMIT;

@@ -1,0 +1,46 @@
+-- The schema as a whole: roles, error codes and the security rules every function follows.
+BEGIN;
+SELECT plan(9);
+
+SELECT has_schema('chatter', 'schema chatter exists');
+SELECT has_role('chatter_app', 'role chatter_app exists');
+SELECT ok(NOT (SELECT rolcanlogin FROM pg_roles WHERE rolname = 'chatter_app'), 'chatter_app cannot log in');
+SELECT schema_privs_are('chatter', 'chatter_app', ARRAY['USAGE'], 'chatter_app may use the schema, not create in it');
+
+SELECT results_eq(
+    'SELECT sqlstate, http_status FROM chatter.error_codes ORDER BY sqlstate',
+    $$VALUES ('CH001', 422), ('CH002', 409), ('CH003', 404), ('CH004', 403), ('CH005', 422)$$,
+    'the five SQLSTATEs of SPEC section 11 with their HTTP statuses'
+);
+
+-- Golden list: a new SECURITY DEFINER function must be reviewed and added here.
+SELECT set_eq(
+    $$SELECT p.oid::regprocedure::text FROM pg_proc p
+       WHERE p.pronamespace = 'chatter'::regnamespace AND p.prosecdef$$,
+    ARRAY[]::text[],
+    'SECURITY DEFINER functions are exactly the reviewed ones'
+);
+
+SELECT is_empty(
+    $$SELECT p.oid::regprocedure::text FROM pg_proc p
+       WHERE p.pronamespace = 'chatter'::regnamespace AND p.prokind IN ('f', 'p')
+         AND NOT EXISTS (SELECT FROM unnest(p.proconfig) c WHERE c LIKE 'search\_path=%')$$,
+    'every chatter function pins search_path'
+);
+
+SELECT is_empty(
+    $$SELECT p.oid::regprocedure::text FROM pg_proc p
+       WHERE p.pronamespace = 'chatter'::regnamespace
+         AND has_function_privilege('public', p.oid, 'EXECUTE')$$,
+    'no chatter function is executable by PUBLIC'
+);
+
+SELECT is_empty(
+    $$SELECT c.relname FROM pg_class c
+       WHERE c.relnamespace = 'chatter'::regnamespace AND c.relkind IN ('r', 'v', 'p')
+         AND obj_description(c.oid, 'pg_class') IS NULL$$,
+    'every chatter table and view has a comment'
+);
+
+SELECT * FROM finish();
+ROLLBACK;
