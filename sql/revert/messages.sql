@@ -1,0 +1,7 @@
+-- Revert pgchatter:messages from pg
+
+BEGIN;
+
+DROP TABLE chatter.messages;
+
+COMMIT;

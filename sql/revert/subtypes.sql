@@ -1,0 +1,7 @@
+-- Revert pgchatter:subtypes from pg
+
+BEGIN;
+
+DROP TABLE chatter.subtypes;
+
+COMMIT;
