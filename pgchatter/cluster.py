@@ -93,7 +93,7 @@ class PrivateCluster:
         cmd = [str(find_bindir() / tool), *args]
         if (owner := self._owner()) is not None:
             cmd = ["runuser", "-u", owner.pw_name, "--", *cmd]
-        proc = subprocess.run(cmd, capture_output=True, text=True, cwd="/")
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd="/", check=False)
         if check and proc.returncode != 0:
             raise ClusterError(f"{tool} failed ({proc.returncode}): {proc.stderr.strip() or proc.stdout.strip()}")
         return proc
