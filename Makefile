@@ -17,8 +17,11 @@ run: deps
 	@echo "pgchatter is deployed. Connect with:"
 	@echo "  psql '$$($(CLI) db url)'"
 
+bench: deps
+	.venv/bin/python bench/unread.py
+
 lint: deps
-	.venv/bin/ruff check pgchatter tests
+	.venv/bin/ruff check pgchatter tests bench
 
 stop:
 	@$(CLI) db stop

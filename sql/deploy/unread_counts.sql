@@ -5,8 +5,12 @@ BEGIN;
 
 -- Unread = the channel's messages with an id above the member's read marker: derived, never stored.
 -- Each count is a range scan of messages_channel_id_idx (channel_id, id), index-only once vacuumed.
+-- SECURITY DEFINER on purpose: under the row-level policy of chatter.messages the planner evaluates the
+-- policy before "id > marker", which then stops being an index condition and every count scans its whole
+-- channel (measured: 22 ms instead of 1 ms for 200 channels). These functions only ever count the
+-- channels the given user is a member of, and _acting_as makes sure that user is the acting one.
 CREATE FUNCTION chatter.unread_count(channel bigint, "user" bigint) RETURNS bigint
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
@@ -27,7 +31,7 @@ COMMENT ON FUNCTION chatter.unread_count(bigint, bigint) IS
 
 -- Every channel of a user (archived ones left out), muted ones included and flagged.
 CREATE FUNCTION chatter.unread_counts("user" bigint) RETURNS TABLE(channel_id bigint, unread bigint, is_muted boolean)
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN

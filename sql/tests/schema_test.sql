@@ -26,6 +26,9 @@ SELECT set_eq(
         'chatter.channel_mute(bigint,bigint,boolean)',
         'chatter.channel_post(bigint,bigint,text)',
         'chatter.mark_read(bigint,bigint,bigint)',
+        -- unread counts: row-level security would turn "id > marker" into a filter (see unread_counts.sql)
+        'chatter.unread_count(bigint,bigint)',
+        'chatter.unread_counts(bigint)',
         'chatter.get_or_create_dm(bigint,bigint)'
     ]::text[],
     'SECURITY DEFINER functions are exactly the reviewed ones'
