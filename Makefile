@@ -21,7 +21,7 @@ bench: deps
 	.venv/bin/python bench/unread.py
 
 lint: deps
-	.venv/bin/ruff check pgchatter tests bench
+	.venv/bin/ruff check pgchatter tests
 
 stop:
 	@$(CLI) db stop
