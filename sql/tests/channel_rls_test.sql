@@ -1,6 +1,6 @@
 -- Row-level security: private channels, DMs and their messages are visible to their members only.
 BEGIN;
-SELECT plan(14);
+SELECT plan(17);
 
 INSERT INTO chatter.contacts (id, name) VALUES (9301, 'Alice Martin'), (9302, 'Bob Stone'), (9303, 'Carol Diaz');
 INSERT INTO chatter.users (id, contact_id, username) VALUES (621, 9301, 'alice'), (622, 9302, 'bob'), (623, 9303, 'carol');
@@ -44,6 +44,21 @@ RESET chatter.user_id;
 SELECT set_eq('SELECT id FROM chatter.channels', ARRAY[:general]::bigint[],
     'without an acting user chatter_app sees Public channels only');
 RESET ROLE;
+
+-- Should an application ever be granted INSERT on messages, chat rows still need membership.
+GRANT INSERT ON chatter.messages TO chatter_app;
+SET LOCAL ROLE chatter_app;
+SET LOCAL chatter.user_id = '623';
+SELECT throws_ok(format('INSERT INTO chatter.messages (channel_id, body) VALUES (%s, %L)', :board, 'sneaky'),
+    '42501', NULL, 'a direct INSERT into a channel one is not in is refused by the policy');
+SET LOCAL chatter.user_id = '622';
+SELECT lives_ok(format('INSERT INTO chatter.messages (channel_id, body) VALUES (%s, %L)', :board, 'fine'),
+    'a member''s direct INSERT passes the policy');
+RESET chatter.user_id;
+RESET ROLE;
+SELECT throws_ok(format('INSERT INTO chatter.messages (channel_id, model, document, body) VALUES (%s, %L, 1, %L)',
+                        :general, 'leads', 'both'),
+    '23514', NULL, 'a message is in a channel or on a record, not both');
 
 SELECT * FROM finish();
 ROLLBACK;
