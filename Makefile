@@ -17,6 +17,9 @@ run: deps
 	@echo "pgchatter is deployed. Connect with:"
 	@echo "  psql '$$($(CLI) db url)'"
 
+bench: deps
+	.venv/bin/python bench/unread.py
+
 lint: deps
 	.venv/bin/ruff check pgchatter tests
 

@@ -1,0 +1,121 @@
+"""Benchmark: chatter.unread_counts for a user in 200 channels over 5M chat messages (SPEC section 10: <= 5 ms).
+
+Builds the data set set-based (INSERT ... SELECT generate_series) in a fresh database of the private
+cluster (or DATABASE_URL's server), then times the call as the application role would make it, side by
+side with two references: the same call without row-level security (superuser) and reading 200 stored
+counters from a plain table (the design SPEC forbids, as the floor).
+
+    .venv/bin/python bench/unread.py        # BENCH_UNREAD_MESSAGES=500000 for a quick run
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pgchatter import database
+from pgchatter.settings import Settings
+
+MESSAGES = int(os.environ.get("BENCH_UNREAD_MESSAGES", "5000000"))
+CHANNELS = 1_000          # all channels; messages are spread evenly and interleaved by id
+MY_CHANNELS = 200         # the measured user's channels
+UNREAD_MAX = 50           # the user has read all but 0..50 messages of each channel
+CALLS = 300
+DB_NAME = "pgchatter_bench_unread"
+
+BUILD = [
+    "INSERT INTO chatter.contacts (id, name) VALUES (1, 'Reader'), (2, 'Writer')",
+    "INSERT INTO chatter.users (id, contact_id, username) VALUES (1, 1, 'reader'), (2, 2, 'writer')",
+    f"""INSERT INTO chatter.channels (id, name, created_by)
+        SELECT g, 'channel ' || g, 2 FROM generate_series(1, {CHANNELS}) AS g""",
+    f"""INSERT INTO chatter.messages (channel_id, author_id, body)
+        SELECT (g % {CHANNELS}) + 1, 2, 'message ' || g FROM generate_series(1, {MESSAGES}) AS g""",
+    # The reader is in the first 200 channels, a few messages behind in each.
+    f"""INSERT INTO chatter.channel_members (channel_id, user_id, last_read_message)
+        SELECT c, 1, (SELECT max(id) FROM chatter.messages WHERE channel_id = c) - (c * 7919) % ({UNREAD_MAX} + 1)
+                     * {CHANNELS}
+          FROM generate_series(1, {MY_CHANNELS}) AS c""",
+    f"INSERT INTO chatter.channel_members (channel_id, user_id) SELECT c, 2 FROM generate_series(1, {CHANNELS}) AS c",
+    # The floor: stored counters (what SPEC forbids because they drift).
+    """CREATE TABLE public.stored_unread AS
+        SELECT channel_id, 7::bigint AS unread, false AS is_muted FROM chatter.channel_members WHERE user_id = 1""",
+    "CREATE INDEX ON public.stored_unread (channel_id)",
+    "GRANT SELECT ON public.stored_unread TO chatter_app",
+]
+
+
+def timed(conn: psycopg.Connection, query: str, params: tuple = ()) -> list[float]:
+    """Milliseconds per call, client side over the Unix socket (after a warm-up)."""
+    for _ in range(20):
+        conn.execute(query, params).fetchall()
+    samples = []
+    for _ in range(CALLS):
+        start = time.perf_counter()
+        conn.execute(query, params).fetchall()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def row(name: str, samples: list[float], target: str = "") -> str:
+    p95 = statistics.quantiles(samples, n=20)[-1]
+    return f"| {name} | {statistics.median(samples):.2f} | {p95:.2f} | {target} |"
+
+
+def main() -> int:
+    settings = Settings.from_env()
+    database.ensure_server(settings)
+    url = database.database_url(settings, DB_NAME)
+    database.create_database(url, fresh=True)
+    if database.sqitch(url, "--quiet", "deploy", "--verify") != 0:
+        print("deploy failed", file=sys.stderr)
+        return 1
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("SET synchronous_commit = off")
+            started = time.perf_counter()
+            for statement in BUILD:
+                conn.execute(statement)
+            built = time.perf_counter() - started
+            conn.execute("VACUUM (ANALYZE) chatter.messages, chatter.channel_members, chatter.channels")
+            print(f"built {MESSAGES:,} messages in {CHANNELS} channels in {built:.0f} s (+ VACUUM ANALYZE)")
+
+            total_unread = conn.execute("SELECT sum(unread) FROM chatter.unread_counts(1)").fetchone()[0]
+            owner = timed(conn, "SELECT * FROM chatter.unread_counts(%s)", (1,))
+            conn.execute("SET ROLE chatter_app")
+            conn.execute("SET chatter.user_id = '1'")
+            app = timed(conn, "SELECT * FROM chatter.unread_counts(%s)", (1,))
+            stored = timed(conn, "SELECT channel_id, unread, is_muted FROM public.stored_unread")
+            one = timed(conn, "SELECT chatter.unread_count(%s, %s)", (17, 1))
+            conn.execute("RESET chatter.user_id")
+            conn.execute("RESET ROLE")
+            # Worst case, for the record: a member of 200 channels who has read nothing at all.
+            conn.execute("UPDATE chatter.channel_members SET last_read_message = NULL WHERE user_id = 1")
+            nothing_read = timed(conn, "SELECT * FROM chatter.unread_counts(%s)", (1,))[:50]
+    finally:
+        database.drop_database(url)
+
+    print(f"\nunread_counts: user in {MY_CHANNELS} channels, {total_unread} unread in all, "
+          f"{MESSAGES:,} messages; {CALLS} calls, ms per call (client side, Unix socket)\n")
+    print("| call | p50 ms | p95 ms | target |")
+    print("| --- | --- | --- | --- |")
+    print(row("`unread_counts(user)` as chatter_app (row-level security on)", app, "≤ 5 ms"))
+    print(row("`unread_counts(user)` as the owner (no row-level security)", owner))
+    print(row("floor: 200 stored counters from a plain table", stored))
+    print(row("`unread_count(channel, user)`, one channel", one))
+    print(row(f"worst case: nothing ever read ({MY_CHANNELS * MESSAGES // CHANNELS:,} rows counted)", nothing_read))
+    ratio = statistics.median(app) / statistics.median(stored)
+    print(f"\nderived / stored-counter floor: {ratio:.1f}x")
+    ok = statistics.median(app) <= 5.0
+    print("target met" if ok else "TARGET MISSED: unread_counts p50 > 5 ms")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

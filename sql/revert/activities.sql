@@ -1,0 +1,7 @@
+-- Revert pgchatter:activities from pg
+
+BEGIN;
+
+DROP TABLE chatter.activities;
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert pgchatter:activity_cancel from pg
+
+BEGIN;
+
+DROP FUNCTION chatter.activity_cancel(bigint);
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert pgchatter:channels from pg
+
+BEGIN;
+
+DROP TABLE chatter.channels;
+
+COMMIT;

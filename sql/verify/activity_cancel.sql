@@ -1,0 +1,7 @@
+-- Verify pgchatter:activity_cancel on pg
+
+BEGIN;
+
+SELECT 'chatter.activity_cancel(bigint)'::regprocedure;
+
+ROLLBACK;

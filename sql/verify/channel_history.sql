@@ -1,0 +1,7 @@
+-- Verify pgchatter:channel_history on pg
+
+BEGIN;
+
+SELECT 'chatter.channel_history(bigint, integer, bigint)'::regprocedure;
+
+ROLLBACK;
