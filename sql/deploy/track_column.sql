@@ -22,8 +22,8 @@ BEGIN
         RAISE EXCEPTION 'track must be true or false' USING ERRCODE = 'CH005';
     END IF;
     INSERT INTO chatter.tracked_column_overrides AS o (tbl, attnum, track)
-    VALUES (tbl, c.attnum, track_column.track)
-    ON CONFLICT (tbl, attnum) DO UPDATE SET track = EXCLUDED.track;
+    VALUES (track_column.tbl, c.attnum, track_column.track)
+    ON CONFLICT ON CONSTRAINT tracked_column_overrides_pkey DO UPDATE SET track = EXCLUDED.track;
     IF EXISTS (SELECT FROM chatter.models AS m WHERE m."table" = tbl AND m.track) THEN
         PERFORM chatter._track_install(tbl);
     END IF;
