@@ -1,6 +1,6 @@
 -- Tracking (SPEC section 4): set-based triggers writing Tracking messages for opted-in tables.
 BEGIN;
-SELECT plan(59);
+SELECT plan(60);
 
 CREATE TYPE public.stage AS ENUM ('draft', 'sent', 'done');
 CREATE DOMAIN public.code AS varchar(10);
@@ -197,6 +197,9 @@ SELECT lives_ok($$UPDATE public.orders SET amount = 5, reference = 'bulk2' WHERE
     'a 20,000-row UPDATE after 31 one-row UPDATEs finishes within 10 s');
 RESET statement_timeout;
 SELECT is((SELECT count(*)::int FROM chatter.messages), 20031, 'and writes one message per changed row');
+SELECT is((SELECT body FROM chatter.messages WHERE document = 2000),
+    '<ul><li>Reference: bulk → bulk2</li><li>Amount &lt;EUR&gt;: 0 → 5</li></ul>',
+    'the bulk path (planned per statement) renders the same diff as the small-statement path');
 DELETE FROM chatter.messages;
 
 -- Switching off and opting out
