@@ -19,6 +19,7 @@ run: deps
 
 bench: deps
 	.venv/bin/python bench/unread.py
+	.venv/bin/python bench/tracking.py
 
 lint: deps
 	.venv/bin/ruff check pgchatter tests

@@ -114,7 +114,9 @@ class PrivateCluster:
                 os.chown(path, owner.pw_uid, owner.pw_gid)
         self._run(
             "initdb", "-D", str(self.pgdata), "-U", SUPERUSER, "--auth=trust",
-            "--encoding=UTF8", "--locale=C.UTF-8",
+            # Byte-order collation keeps text comparisons (index keys such as messages.model) cheap;
+            # the UTF-8 ctype keeps lower()/upper() right for every alphabet (case-insensitive mentions).
+            "--encoding=UTF8", "--lc-collate=C", "--lc-ctype=C.UTF-8",
         )
         conf = SERVER_CONFIG.format(socket_dir=self.socket_dir, port=self.settings.port)
         with open(self.pgdata / "postgresql.conf", "a") as f:

@@ -2,10 +2,8 @@
 
 BEGIN;
 
-SELECT 'chatter.enable(regclass, boolean, boolean, text[], text, text)'::regprocedure;
-SELECT 'chatter.disable(regclass)'::regprocedure;
-SELECT 'chatter._integer_key(regclass)'::regprocedure;
-SELECT 'chatter._default_model_name(regclass)'::regprocedure;
-SELECT 'chatter._check_contact_columns(regclass, text[])'::regprocedure;
+SELECT 1 / (pg_get_functiondef('chatter.enable(regclass, boolean, boolean, text[], text, text)'::regprocedure)
+            LIKE '%_track_install%')::int;
+SELECT 1 / (pg_get_functiondef('chatter.disable(regclass)'::regprocedure) LIKE '%_track_uninstall%')::int;
 
 ROLLBACK;

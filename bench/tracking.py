@@ -1,0 +1,149 @@
+"""Benchmark: tracking cost (SPEC section 10), measured side by side in one run.
+
+- UPDATE of 100k rows of a 10-column table changing 2 tracked columns: untracked vs chatter.enable()
+  (set-based statement triggers) vs a generic row-level trigger writing the same messages.
+- Single-row UPDATE throughput with pgbench (1 client): untracked vs tracked.
+
+Runs in a fresh database of the private cluster (or DATABASE_URL's server).
+
+    .venv/bin/python bench/tracking.py       # BENCH_TRACKING_ROWS / BENCH_TRACKING_SECONDS to resize
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pgchatter import database
+from pgchatter.settings import Settings
+
+ROWS = int(os.environ.get("BENCH_TRACKING_ROWS", "100000"))
+SECONDS = int(os.environ.get("BENCH_TRACKING_SECONDS", "15"))
+ROUNDS = 3
+DB_NAME = "pgchatter_bench_tracking"
+TABLES = ("items_untracked", "items_tracked", "items_rowlevel")
+
+TABLE_DDL = """
+CREATE TABLE public.{t} (
+    id bigint PRIMARY KEY, name varchar(80), code varchar(20), qty integer, price numeric(12, 2),
+    active boolean, due date, notes text, category varchar(40), updated_at timestamptz
+)"""
+
+# What a generic row-level trigger does (it must serve any table): diff OLD and NEW per tracked column
+# through to_jsonb, then INSERT one message. Same messages as the set-based version.
+ROW_LEVEL = """
+CREATE FUNCTION public.track_row() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    old_j jsonb := to_jsonb(OLD);
+    new_j jsonb := to_jsonb(NEW);
+    col text;
+    label text;
+    items text := '';
+    tracking jsonb := '[]';
+BEGIN
+    FOR i IN 0 .. TG_NARGS - 1 BY 2 LOOP
+        col := TG_ARGV[i];
+        label := TG_ARGV[i + 1];
+        IF old_j -> col IS DISTINCT FROM new_j -> col THEN
+            items := items || '<li>' || label || ': '
+                  || chatter._html_escape(coalesce(old_j ->> col, 'None')) || ' → '
+                  || chatter._html_escape(coalesce(new_j ->> col, 'None')) || '</li>';
+            tracking := tracking || jsonb_build_object('field', col, 'label', label,
+                'old_value', old_j -> col, 'new_value', new_j -> col,
+                'old_display', old_j ->> col, 'new_display', new_j ->> col);
+        END IF;
+    END LOOP;
+    IF items <> '' THEN
+        INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, author_id, tracking)
+        VALUES ('Tracking', (SELECT s.id FROM chatter.subtypes AS s WHERE s.identifier = 'tracking'),
+                'items_rowlevel', NEW.id, '<ul>' || items || '</ul>', chatter.current_contact_id(), tracking);
+    END IF;
+    RETURN NULL;
+END $$"""
+
+
+def setup(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        for t in TABLES:
+            conn.execute(TABLE_DDL.format(t=t))
+            conn.execute(f"""INSERT INTO public.{t}
+                SELECT g, 'item ' || g, 'C' || g % 1000, g % 50, (g % 997) * 1.5, g % 2 = 0,
+                       DATE '2026-01-01' + g % 365, 'notes ' || g, 'cat ' || g % 40, now()
+                  FROM generate_series(1, {ROWS}) AS g""")
+        conn.execute("SELECT chatter.enable('items_tracked')")
+        conn.execute("SELECT chatter.enable('items_rowlevel', track => false)")
+        conn.execute(ROW_LEVEL)
+        args = conn.execute("""SELECT string_agg(quote_literal("column") || ', ' || quote_literal(label), ', '
+                                   ORDER BY "column")
+                                 FROM chatter._tracked_columns('public.items_tracked'::regclass)
+                                WHERE tracked""").fetchone()[0]
+        conn.execute(f"CREATE TRIGGER track_row AFTER UPDATE ON public.items_rowlevel "
+                     f"FOR EACH ROW EXECUTE FUNCTION public.track_row({args})")
+        conn.execute("VACUUM ANALYZE")
+
+
+def bulk_update(url: str, table: str) -> float:
+    """Seconds for one 100k-row UPDATE changing 2 tracked columns, rolled back so every round is alike."""
+    with psycopg.connect(url) as conn:
+        conn.execute("SELECT 1")
+        start = time.perf_counter()
+        conn.execute(f"UPDATE public.{table} SET qty = qty + 1, price = price + 1")
+        elapsed = time.perf_counter() - start
+        conn.rollback()
+        conn.autocommit = True
+        conn.execute(f"VACUUM public.{table}, chatter.messages")
+    return elapsed
+
+
+def pgbench_tps(url: str, table: str) -> float:
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write(f"\\set id random(1, {ROWS})\nUPDATE public.{table} SET qty = qty + 1 WHERE id = :id;\n")
+    env = {**os.environ, **database.libpq_env(url)}
+    out = subprocess.run(["pgbench", "-n", "-c", "1", "-T", str(SECONDS), "-f", script.name],
+                         capture_output=True, text=True, env=env, check=True).stdout
+    os.unlink(script.name)
+    return float(next(line for line in out.splitlines() if line.startswith("tps")).split()[2])
+
+
+def main() -> None:
+    settings = Settings.from_env()
+    database.ensure_server(settings)
+    url = database.database_url(settings, DB_NAME)
+    database.create_database(url, fresh=True)
+    if database.sqitch(url, "deploy", "--verify") != 0:
+        raise SystemExit("deploy failed")
+    print(f"building 3 tables of {ROWS:,} rows ...", flush=True)
+    setup(url)
+
+    times: dict[str, list[float]] = {t: [] for t in TABLES}
+    for round_ in range(ROUNDS):
+        for t in TABLES:  # interleaved, so drift on a shared machine hits all three alike
+            times[t].append(bulk_update(url, t))
+        print(f"round {round_ + 1}: " + ", ".join(f"{t} {times[t][-1]:.3f}s" for t in TABLES), flush=True)
+    plain, tracked, rowlevel = (statistics.median(times[t]) for t in TABLES)
+
+    tps_plain = pgbench_tps(url, "items_untracked")
+    tps_tracked = pgbench_tps(url, "items_tracked")
+
+    print()
+    print(f"| what ({ROWS:,}-row UPDATE, 2 tracked columns changed; median of {ROUNDS}) | result | target |")
+    print("| --- | --- | --- |")
+    print(f"| untracked | {plain * 1000:.0f} ms | |")
+    print(f"| tracked (set-based, chatter.enable) | {tracked * 1000:.0f} ms = {tracked / plain:.2f}× untracked | ≤ 2.5× |")
+    print(f"| row-level trigger, same messages | {rowlevel * 1000:.0f} ms: set-based is {rowlevel / tracked:.1f}× faster | ≥ 8× |")
+    print(f"| single-row UPDATE, pgbench 1 client, {SECONDS} s | untracked {tps_plain:.0f} tps, tracked "
+          f"{tps_tracked:.0f} tps = {100 * tps_tracked / tps_plain:.0f}% | ≥ 60% |")
+    database.drop_database(url)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Tracking seen from outside: an application writing plain SQL, and the record_changed hint after commit."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import run_cli
+
+
+def test_plain_sql_is_tracked_and_viewers_get_one_hint_per_statement(scratch_db, connect):
+    assert run_cli("deploy", "--db", scratch_db, "--fresh").returncode == 0
+    with connect(scratch_db) as admin:
+        admin.execute("""
+            INSERT INTO chatter.contacts (id, name) VALUES (1, 'Alice Martin');
+            INSERT INTO chatter.users (id, contact_id, username) VALUES (1, 1, 'alice');
+            CREATE TABLE public.leads (id int PRIMARY KEY, name varchar(80), stage varchar(20));
+            INSERT INTO public.leads SELECT g, 'Lead ' || g, 'new' FROM generate_series(1, 100) g;
+            SELECT chatter.enable('leads');
+            GRANT SELECT, UPDATE ON public.leads TO chatter_app;
+        """)
+
+    with connect(scratch_db) as listener, connect(scratch_db) as app:
+        listener.execute("LISTEN chatter_realtime")
+        with app.transaction():
+            app.execute("SET LOCAL ROLE chatter_app")
+            app.execute("SET LOCAL chatter.user_id = '1'")
+            app.execute("UPDATE public.leads SET stage = 'won' WHERE id <= 30")
+        events = [json.loads(n.payload) for n in listener.notifies(timeout=0.5)]
+
+    assert len(events) == 1, "one hint per statement, not per row"
+    assert events[0]["type"] == "activity_update"
+    data = events[0]["data"]
+    assert data["kind"] == "record_changed" and data["model"] == "leads"
+    assert sorted(data["documents"]) == list(range(1, 21)), "the first 20 ids, never an unbounded payload"
+
+    with connect(scratch_db) as admin:
+        rows = admin.execute("""SELECT count(*), min(body), min(author_id) FROM chatter.messages
+                                 WHERE model = 'leads' AND message_type = 'Tracking'""").fetchone()
+    assert rows == (30, "<ul><li>Stage: new → won</li></ul>", 1)
+
+
+def test_realtime_switch_silences_the_hint(scratch_db, connect):
+    assert run_cli("deploy", "--db", scratch_db, "--fresh").returncode == 0
+    with connect(scratch_db) as admin:
+        admin.execute("""CREATE TABLE public.leads (id int PRIMARY KEY, stage varchar(20));
+                         INSERT INTO public.leads VALUES (1, 'new');
+                         SELECT chatter.enable('leads');""")
+    with connect(scratch_db) as listener, connect(scratch_db) as app:
+        listener.execute("LISTEN chatter_realtime")
+        with app.transaction():
+            app.execute("SET LOCAL chatter.realtime = 'off'")
+            app.execute("UPDATE public.leads SET stage = 'won'")
+        assert list(listener.notifies(timeout=0.3)) == []
+        count = app.execute("SELECT count(*) FROM chatter.messages WHERE body LIKE '%won%'").fetchone()[0]
+        assert count == 1, "the message is still written"
