@@ -79,6 +79,9 @@ AS $$
       JOIN chatter.contacts AS c ON c.id = r.contact_id
       LEFT JOIN chatter.users AS u ON u.contact_id = r.contact_id
      WHERE r.contact_id IS DISTINCT FROM msg.author_id
+       -- A chat message reaches only members of its channel.
+       AND (msg.channel_id IS NULL OR EXISTS (SELECT FROM chatter.channel_members AS cm
+                                               WHERE cm.channel_id = msg.channel_id AND cm.user_id = u.id))
        -- Users by their preference; other contacts can only be emailed.
        AND CASE WHEN u.id IS NULL THEN c.email IS NOT NULL ELSE u.active AND u.notification <> 'none' END
      GROUP BY r.contact_id, c.email

@@ -1,6 +1,6 @@
 -- Messages, followers, mentions, audiences, notifications and attachments (SPEC section 5).
 BEGIN;
-SELECT plan(56);
+SELECT plan(58);
 
 INSERT INTO chatter.contacts (id, name, email) VALUES
     (9001, 'Alice Martin', 'alice@example.com'), (9002, 'Bob Stone', 'bob@example.com'),
@@ -118,6 +118,16 @@ SELECT is((SELECT array_agg(contact_id ORDER BY contact_id) FROM chatter.notific
     '{9001,9002}'::bigint[], 'a following channel''s members are notified (minus the author)');
 SELECT ok((SELECT array_agg(id) @> '{9001,9002,9005}' FROM chatter.record_followers('leads', 3)),
     'record_followers includes channel members');
+
+-- Mentions in chat notify the mentioned members only
+SET LOCAL chatter.user_id = '1';
+SELECT chatter.channel_post(:sales, 1, 'Hi @bob and @carol and @dave') AS c1 \gset
+SELECT is((SELECT array_agg(contact_id) FROM chatter.notifications WHERE message_id = :c1), '{9002}'::bigint[],
+    'a channel mention notifies the mentioned member (carol: preference none; dave: not a member)');
+SELECT chatter.create_channel('private', 'Private', 1, '{1}') AS priv \gset
+SELECT chatter.channel_post(:priv, 1, 'Secret for @bob') AS c2 \gset
+SELECT is((SELECT count(*)::int FROM chatter.notifications WHERE message_id = :c2), 0,
+    'a mention never leaks a private channel''s message to a non-member');
 
 -- log_message and notify
 SELECT chatter.log_message('leads', 1, 'Background job done @bob') AS m11 \gset
