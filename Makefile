@@ -20,6 +20,7 @@ run: deps
 bench: deps
 	.venv/bin/python bench/unread.py
 	.venv/bin/python bench/tracking.py
+	.venv/bin/python bench/messages.py
 
 lint: deps
 	.venv/bin/ruff check pgchatter tests

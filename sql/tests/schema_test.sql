@@ -36,7 +36,17 @@ SELECT set_eq(
         'chatter.activity_done(bigint,text)',
         -- tracking: DDL by any table owner regenerates the generated code owned by the schema owner
         'chatter._track_on_ddl()',
-        'chatter._track_on_drop()'
+        'chatter._track_on_drop()',
+        -- messages: chatter_app reads messages, followers and notifications but writes them only through these
+        'chatter.subscribe(text,bigint,bigint[],text[])',
+        'chatter.subscribe_channel(text,bigint,bigint,text[])',
+        'chatter.unsubscribe(text,bigint,bigint[])',
+        'chatter.create_message(text,text,bigint,chatter.message_type,text,bigint,bigint[],bigint[],boolean,boolean,text,bigint,text,text)',
+        'chatter.log_message(text,bigint,text,bigint)',
+        'chatter.notify(text,bigint,text,bigint[],text,bigint)',
+        'chatter.add_attachment(text,bytea,text,text,bigint)',
+        'chatter.inbox_count(bigint)',
+        'chatter.mark_notifications_read(bigint[],bigint)'
     ]::text[],
     'SECURITY DEFINER functions are exactly the reviewed ones'
 );

@@ -1,0 +1,7 @@
+-- Revert pgchatter:followers from pg
+
+BEGIN;
+
+DROP TABLE chatter.followers;
+
+COMMIT;

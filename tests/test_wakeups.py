@@ -1,0 +1,49 @@
+"""The listener's wake-up: a NOTIFY on chatter_outbox, at most one among concurrent transactions."""
+
+from __future__ import annotations
+
+from tests.conftest import run_cli
+
+POST = "SELECT chatter.create_message('Hi', model => 'leads', document => 1, send => true)"
+
+
+def _setup(scratch_db, connect) -> None:
+    assert run_cli("deploy", "--db", scratch_db, "--fresh").returncode == 0
+    with connect(scratch_db) as admin:
+        admin.execute("""
+            INSERT INTO chatter.contacts (id, name, email) VALUES (1, 'Alice', 'alice@example.com');
+            CREATE TABLE public.leads (id int PRIMARY KEY, contact_id bigint REFERENCES chatter.contacts);
+            INSERT INTO public.leads VALUES (1, 1);
+            SELECT chatter.enable('leads', contact_columns => '{contact_id}', track => false);
+        """)
+
+
+def _wakeups(listener) -> int:
+    return sum(1 for n in listener.notifies(timeout=0.5) if n.channel == "chatter_outbox")
+
+
+def test_concurrent_writers_share_one_wakeup(scratch_db, connect):
+    _setup(scratch_db, connect)
+    with connect(scratch_db) as listener, connect(scratch_db) as a, connect(scratch_db) as b:
+        listener.execute("LISTEN chatter_outbox")
+        with a.transaction(), b.transaction():
+            a.execute(POST)   # holds the wake-up lock until it commits
+            b.execute(POST)   # sees it held: its job is picked up by the same drain
+        assert _wakeups(listener) == 1, "two concurrent transactions, one NOTIFY"
+        jobs = a.execute("SELECT count(*) FROM chatter.outbox WHERE status = 'pending'").fetchone()[0]
+        assert jobs == 2, "no job is lost for the skipped wake-up"
+
+        with a.transaction():
+            a.execute(POST)
+        assert _wakeups(listener) == 1, "a lone transaction wakes the listener"
+
+
+def test_wakeups_can_be_switched_off(scratch_db, connect):
+    _setup(scratch_db, connect)
+    with connect(scratch_db) as listener, connect(scratch_db) as app:
+        listener.execute("LISTEN chatter_outbox")
+        with app.transaction():
+            app.execute("SET LOCAL chatter.wakeups = 'off'")
+            app.execute(POST)
+        assert _wakeups(listener) == 0
+        assert app.execute("SELECT count(*) FROM chatter.outbox").fetchone()[0] == 1
