@@ -23,7 +23,7 @@ bench: deps
 	.venv/bin/python bench/messages.py
 
 lint: deps
-	.venv/bin/ruff check pgchatter tests
+	.venv/bin/ruff check pgchatter tests bench
 
 stop:
 	@$(CLI) db stop
