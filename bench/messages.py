@@ -12,17 +12,15 @@ Target: throttled >= 70% of wake-ups off at 32 clients.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import fresh_database, pgbench_tps
 from pgchatter import database
-from pgchatter.settings import Settings
 
 SECONDS = int(os.environ.get("BENCH_MESSAGES_SECONDS", "10"))
 DB_NAME = "pgchatter_bench_messages"
@@ -48,28 +46,14 @@ def setup(url: str) -> None:
         """)
 
 
-def tps(url: str, wakeups: str, script: str, clients: int) -> float:
-    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
-        f.write(script)
-    env = {**os.environ, **database.libpq_env(url), "PGOPTIONS": f"-c chatter.wakeups={wakeups}"}
-    out = subprocess.run(["pgbench", "-n", "-c", str(clients), "-j", str(min(clients, 2)), "-T", str(SECONDS),
-                          "-f", f.name], capture_output=True, text=True, env=env, check=True).stdout
-    os.unlink(f.name)
-    return float(next(line for line in out.splitlines() if line.startswith("tps")).split()[2])
-
-
 def main() -> None:
-    settings = Settings.from_env()
-    database.ensure_server(settings)
-    url = database.database_url(settings, DB_NAME)
-    database.create_database(url, fresh=True)
-    if database.sqitch(url, "deploy", "--verify") != 0:
-        raise SystemExit("deploy failed")
+    url = fresh_database(DB_NAME)
     setup(url)
     results: dict[tuple[str, int], float] = {}
     for clients in (1, 32):
         for name, (wakeups, script) in VARIANTS.items():
-            results[name, clients] = tps(url, wakeups, script, clients)
+            results[name, clients] = pgbench_tps(url, script, clients=clients, seconds=SECONDS,
+                                                 options=f"-c chatter.wakeups={wakeups}")
             print(f"{clients:>2} clients, {name}: {results[name, clients]:.0f} tps", flush=True)
     print()
     print(f"| create_message, 20 followers (pgbench, {SECONDS} s each) | 1 client | 32 clients | vs off at 32 |")

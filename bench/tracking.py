@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -23,8 +21,8 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import fresh_database, pgbench_tps
 from pgchatter import database
-from pgchatter.settings import Settings
 
 ROWS = int(os.environ.get("BENCH_TRACKING_ROWS", "100000"))
 SECONDS = int(os.environ.get("BENCH_TRACKING_SECONDS", "15"))
@@ -104,23 +102,13 @@ def bulk_update(url: str, table: str) -> float:
     return elapsed
 
 
-def pgbench_tps(url: str, table: str) -> float:
-    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
-        script.write(f"\\set id random(1, {ROWS})\nUPDATE public.{table} SET qty = qty + 1 WHERE id = :id;\n")
-    env = {**os.environ, **database.libpq_env(url)}
-    out = subprocess.run(["pgbench", "-n", "-c", "1", "-T", str(SECONDS), "-f", script.name],
-                         capture_output=True, text=True, env=env, check=True).stdout
-    os.unlink(script.name)
-    return float(next(line for line in out.splitlines() if line.startswith("tps")).split()[2])
+def update_tps(url: str, table: str) -> float:
+    script = f"\\set id random(1, {ROWS})\nUPDATE public.{table} SET qty = qty + 1 WHERE id = :id;\n"
+    return pgbench_tps(url, script, seconds=SECONDS)
 
 
 def main() -> None:
-    settings = Settings.from_env()
-    database.ensure_server(settings)
-    url = database.database_url(settings, DB_NAME)
-    database.create_database(url, fresh=True)
-    if database.sqitch(url, "deploy", "--verify") != 0:
-        raise SystemExit("deploy failed")
+    url = fresh_database(DB_NAME)
     print(f"building 3 tables of {ROWS:,} rows ...", flush=True)
     setup(url)
 
@@ -131,8 +119,8 @@ def main() -> None:
         print(f"round {round_ + 1}: " + ", ".join(f"{t} {times[t][-1]:.3f}s" for t in TABLES), flush=True)
     plain, tracked, rowlevel = (statistics.median(times[t]) for t in TABLES)
 
-    tps_plain = pgbench_tps(url, "items_untracked")
-    tps_tracked = pgbench_tps(url, "items_tracked")
+    tps_plain = update_tps(url, "items_untracked")
+    tps_tracked = update_tps(url, "items_tracked")
 
     print()
     print(f"| what ({ROWS:,}-row UPDATE, 2 tracked columns changed; median of {ROUNDS}) | result | target |")

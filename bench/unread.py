@@ -20,8 +20,8 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import fresh_database
 from pgchatter import database
-from pgchatter.settings import Settings
 
 MESSAGES = int(os.environ.get("BENCH_UNREAD_MESSAGES", "5000000"))
 CHANNELS = 1_000          # all channels; messages are spread evenly and interleaved by id
@@ -69,13 +69,7 @@ def row(name: str, samples: list[float], target: str = "") -> str:
 
 
 def main() -> int:
-    settings = Settings.from_env()
-    database.ensure_server(settings)
-    url = database.database_url(settings, DB_NAME)
-    database.create_database(url, fresh=True)
-    if database.sqitch(url, "--quiet", "deploy", "--verify") != 0:
-        print("deploy failed", file=sys.stderr)
-        return 1
+    url = fresh_database(DB_NAME)
     try:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("SET synchronous_commit = off")

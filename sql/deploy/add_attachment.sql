@@ -1,5 +1,5 @@
 -- Deploy pgchatter:add_attachment to pg
--- requires: attachments, record_lookup
+-- requires: attachments, followers_api
 
 BEGIN;
 
@@ -21,12 +21,7 @@ BEGIN
     IF mimetype IS NOT NULL AND mimetype !~ '^[a-z]+/[[:alnum:].+_-]+$' THEN
         RAISE EXCEPTION 'invalid mimetype %', quote_literal(mimetype) USING ERRCODE = 'CH005';
     END IF;
-    IF (model IS NULL) <> (document IS NULL) THEN
-        RAISE EXCEPTION 'model and document go together' USING ERRCODE = 'CH005';
-    END IF;
-    IF model IS NOT NULL THEN
-        PERFORM chatter._check_record(model, document);
-    END IF;
+    PERFORM chatter._check_optional_record(model, document);
     INSERT INTO chatter.attachments AS a (name, mimetype, content, model, document, created_by)
     VALUES (btrim(name), coalesce(mimetype, 'application/octet-stream'), content, model, document,
             chatter.current_contact_id())

@@ -99,12 +99,7 @@ BEGIN
     IF body IS NULL THEN
         RAISE EXCEPTION 'a message needs a body' USING ERRCODE = 'CH005';
     END IF;
-    IF (model IS NULL) <> (document IS NULL) THEN
-        RAISE EXCEPTION 'model and document go together' USING ERRCODE = 'CH005';
-    END IF;
-    IF model IS NOT NULL THEN
-        PERFORM chatter._check_record(model, document);
-    END IF;
+    PERFORM chatter._check_optional_record(model, document);
     PERFORM chatter._check_contacts(coalesce(contacts, '{}'));
     SELECT x INTO missing FROM unnest(coalesce(attachments, '{}')) AS x
      WHERE NOT EXISTS (SELECT FROM chatter.attachments AS a WHERE a.id = x) LIMIT 1;

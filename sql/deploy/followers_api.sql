@@ -47,6 +47,23 @@ END
 $$;
 COMMENT ON FUNCTION chatter._check_contacts(bigint[]) IS 'CH005 unless every id is a contact';
 
+-- A message or attachment is on a record (both halves, CH003 if missing) or on none (CH005 for half).
+CREATE FUNCTION chatter._check_optional_record(model text, document bigint) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+BEGIN
+    IF (model IS NULL) <> (document IS NULL) THEN
+        RAISE EXCEPTION 'model and document go together' USING ERRCODE = 'CH005';
+    END IF;
+    IF model IS NOT NULL THEN
+        PERFORM chatter._check_record(model, document);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION chatter._check_optional_record(text, bigint) IS
+    'CH005 for a model without a document (or the reverse), CH003 for a missing record';
+
 CREATE FUNCTION chatter.subscribe(model text, document bigint, contacts bigint[], subtypes text[] DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql
@@ -126,6 +143,7 @@ COMMENT ON FUNCTION chatter.record_followers(text, bigint) IS 'The contacts foll
 
 REVOKE EXECUTE ON FUNCTION chatter._subtype_ids(text, text[]) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION chatter._check_contacts(bigint[]) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION chatter._check_optional_record(text, bigint) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION chatter.subscribe(text, bigint, bigint[], text[]) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION chatter.subscribe_channel(text, bigint, bigint, text[]) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION chatter.unsubscribe(text, bigint, bigint[]) FROM PUBLIC;
