@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import psycopg
+import pytest
+
 from tests.conftest import run_cli
 
 
@@ -53,3 +56,27 @@ def test_realtime_switch_silences_the_hint(scratch_db, connect):
         assert list(listener.notifies(timeout=0.3)) == []
         count = app.execute("SELECT count(*) FROM chatter.messages WHERE body LIKE '%won%'").fetchone()[0]
         assert count == 1, "the message is still written"
+
+
+def test_bulk_tracking_holds_its_author_against_a_concurrent_delete(scratch_db, connect):
+    """The bulk path skips the per-row FK checks; the one key-share lock it takes instead must make a
+    concurrent DELETE of the author wait, as the FK checks would, so no message can point at a deleted
+    contact."""
+    assert run_cli("deploy", "--db", scratch_db, "--fresh").returncode == 0
+    with connect(scratch_db) as admin:
+        admin.execute("""
+            INSERT INTO chatter.contacts (id, name) VALUES (1, 'Alice Martin');
+            INSERT INTO chatter.users (id, contact_id, username) VALUES (1, 1, 'alice');
+            CREATE TABLE public.leads (id int PRIMARY KEY, stage varchar(20));
+            INSERT INTO public.leads SELECT g, 'new' FROM generate_series(1, 500) g;
+            SELECT chatter.enable('leads');
+        """)
+    with connect(scratch_db) as writer, connect(scratch_db) as deleter:
+        with writer.transaction():
+            writer.execute("SET LOCAL chatter.user_id = '1'")
+            writer.execute("UPDATE public.leads SET stage = 'won'")
+            deleter.execute("SET lock_timeout = '300ms'")
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                deleter.execute("DELETE FROM chatter.users WHERE id = 1; DELETE FROM chatter.contacts WHERE id = 1")
+        count = writer.execute("SELECT count(*) FROM chatter.messages WHERE author_id = 1").fetchone()[0]
+        assert count == 500

@@ -1,0 +1,92 @@
+-- Tracking's bulk path (statements over 64 rows): same messages as the small path, the author and subtype
+-- held by one lock instead of per-row foreign-key checks, and the session left as it was.
+BEGIN;
+SELECT plan(17);
+
+CREATE TABLE public.lots (
+    id bigint PRIMARY KEY, name varchar(40), qty integer, price numeric(10, 2), active boolean, due date
+);
+INSERT INTO public.lots SELECT g, 'lot', 7, 7.5, true, DATE '2026-01-01' FROM generate_series(1, 200) AS g;
+SELECT chatter.enable('lots');
+INSERT INTO chatter.contacts (id, name) VALUES (9101, 'Bulk Bea');
+INSERT INTO chatter.users (id, contact_id, username) VALUES (601, 9101, 'bea');
+SET LOCAL chatter.user_id = '601';
+
+-- The same change through both paths
+UPDATE public.lots SET name = 'say "hi" \ <b>', qty = qty + 1, price = price + 1, active = false,
+                       due = DATE '2026-02-01' WHERE id = 1;
+UPDATE public.lots SET name = 'say "hi" \ <b>', qty = qty + 1, price = price + 1, active = false,
+                       due = DATE '2026-02-01' WHERE id > 1;
+SELECT is((SELECT count(*)::int FROM chatter.messages WHERE model = 'lots'), 200, 'one message per row, both paths');
+SELECT is((SELECT tracking FROM chatter.messages WHERE document = 150)::text,
+          (SELECT tracking FROM chatter.messages WHERE document = 1)::text,
+          'the bulk JSON equals the small-statement JSON, value for value');
+SELECT is((SELECT tracking FROM chatter.messages WHERE document = 150),
+    jsonb_build_array(
+        jsonb_build_object('field', 'name', 'label', 'Name', 'old_value', 'lot', 'new_value', 'say "hi" \ <b>',
+                           'old_display', 'lot', 'new_display', 'say "hi" \ <b>'),
+        jsonb_build_object('field', 'qty', 'label', 'Qty', 'old_value', 7, 'new_value', 8,
+                           'old_display', '7', 'new_display', '8'),
+        jsonb_build_object('field', 'price', 'label', 'Price', 'old_value', 7.50, 'new_value', 8.50,
+                           'old_display', '7.50', 'new_display', '8.50'),
+        jsonb_build_object('field', 'active', 'label', 'Active', 'old_value', true, 'new_value', false,
+                           'old_display', 'Yes', 'new_display', 'No'),
+        jsonb_build_object('field', 'due', 'label', 'Due', 'old_value', '2026-01-01', 'new_value', '2026-02-01',
+                           'old_display', '2026-01-01', 'new_display', '2026-02-01')),
+    'bulk JSON: quotes and backslashes escaped, numbers as numbers, booleans as Yes/No displays');
+SELECT is((SELECT body FROM chatter.messages WHERE document = 150),
+    '<ul><li>Name: lot → say &quot;hi&quot; \ &lt;b&gt;</li><li>Qty: 7 → 8</li><li>Price: 7.50 → 8.50</li>'
+    '<li>Active: Yes → No</li><li>Due: 2026-01-01 → 2026-02-01</li></ul>',
+    'bulk body: HTML escaped');
+SELECT is((SELECT count(*)::int FROM chatter.messages WHERE model = 'lots' AND author_id = 9101
+              AND subtype_id = (SELECT id FROM chatter.subtypes WHERE identifier = 'tracking')), 200,
+    'every message carries the acting user''s contact and the tracking subtype');
+SELECT is(current_setting('session_replication_role'), 'origin', 'the session is back in origin mode');
+
+-- Foreign keys still hold for every other write in the transaction
+SELECT throws_ok($$INSERT INTO chatter.messages (model, document, author_id) VALUES ('lots', 1, 999999)$$, '23503',
+    NULL, 'after a bulk statement, foreign keys of chatter.messages are checked again');
+
+-- Keys changed in bulk: logged by the rekey query
+DELETE FROM chatter.messages;
+UPDATE public.lots SET id = id + 1000 WHERE id <= 100;
+SELECT is((SELECT count(*)::int FROM chatter.messages WHERE body LIKE '<ul><li>ID: unknown → %'), 100,
+    'a bulk key change logs each moved row');
+DELETE FROM chatter.messages;
+UPDATE public.lots SET qty = 0 WHERE id > 1100 OR id <= 1010;
+UPDATE public.lots SET qty = 0, id = CASE WHEN id = 1005 THEN 5005 ELSE id END WHERE id <= 1100;
+SELECT is((SELECT count(*)::int FROM chatter.messages WHERE body LIKE '%ID:%'), 1,
+    'some rows unchanged and one key changed: only the moved row is logged as moved');
+SELECT is((SELECT body FROM chatter.messages WHERE document = 5005 AND body LIKE '%ID:%'),
+    '<ul><li>ID: 1005 → 5005</li></ul>', 'with its old key, as it was the only one');
+
+-- A trigger of the application's own on chatter.messages: the bulk path keeps the per-row checks, so
+-- replica mode never skips (or wrongly fires) that trigger.
+DELETE FROM chatter.messages;
+CREATE TABLE public.seen (n integer);
+CREATE FUNCTION public.count_message() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO public.seen VALUES (1);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER count_message AFTER INSERT ON chatter.messages FOR EACH ROW EXECUTE FUNCTION public.count_message();
+UPDATE public.lots SET qty = qty + 1;
+SELECT is((SELECT count(*)::int FROM public.seen), 200, 'an application trigger on chatter.messages fires for every bulk row');
+SELECT is((SELECT count(*)::int FROM chatter.messages), 200, 'and the messages are written');
+DROP TRIGGER count_message ON chatter.messages;
+
+-- When it declines, the per-row checks run as usual.
+SELECT is(chatter._track_bulk_begin(999999), NULL, 'an author that does not exist: declined, the FK check will raise');
+SET LOCAL session_replication_role = local;
+SELECT is(chatter._track_bulk_begin(9101), NULL, 'a session not in origin mode: declined');
+SET LOCAL session_replication_role = origin;
+GRANT EXECUTE ON FUNCTION chatter._track_bulk_begin(bigint) TO chatter_app;
+SET LOCAL ROLE chatter_app;
+SELECT is(chatter._track_bulk_begin(9101), NULL, 'a role that may not set session_replication_role: declined');
+RESET ROLE;
+SELECT is(chatter._track_bulk_begin(9101), 'origin', 'otherwise it switches to replica and says what to restore');
+SELECT is(current_setting('session_replication_role'), 'replica', 'for the INSERT that follows');
+SET LOCAL session_replication_role = origin;
+
+SELECT * FROM finish();
+ROLLBACK;
