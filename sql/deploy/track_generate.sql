@@ -8,7 +8,8 @@ BEGIN;
 -- switches the per-row checks off for the INSERT by session_replication_role = replica. It declines
 -- (returns NULL, the checks run as usual) when the role may not set that parameter, when the session is
 -- already not in origin mode, when the author does not exist (the check then raises its usual error), and
--- when chatter.messages has triggers of its own, which replica mode would skip or wrongly fire.
+-- when chatter.messages has a trigger that replica mode would skip or wrongly fire (ENABLE ALWAYS triggers,
+-- such as chatter's own, fire in both modes).
 -- Returns the role to restore after the INSERT.
 CREATE FUNCTION chatter._track_bulk_begin(author bigint) RETURNS text
 LANGUAGE plpgsql
@@ -18,7 +19,8 @@ BEGIN
     IF current_setting('session_replication_role') <> 'origin'
        OR NOT has_parameter_privilege('session_replication_role', 'SET')
        OR EXISTS (SELECT FROM pg_catalog.pg_trigger AS t
-                   WHERE t.tgrelid = 'chatter.messages'::regclass AND NOT t.tgisinternal) THEN
+                   WHERE t.tgrelid = 'chatter.messages'::regclass AND NOT t.tgisinternal
+                     AND t.tgenabled IN ('O', 'R')) THEN
         RETURN NULL;
     END IF;
     IF author IS NOT NULL THEN
