@@ -1,0 +1,160 @@
+"""Email: the message of one job (sanitized HTML + text, attachments, threading headers) and the one
+reused SMTP connection."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, formataddr
+from html.parser import HTMLParser
+from typing import Any
+
+import aiosmtplib
+import nh3
+
+from listener.config import SmtpTarget
+
+log = logging.getLogger("listener.mail")
+
+_BLOCKS = {"p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+           "pre", "hr"}
+
+
+def sanitize(body: str) -> str:
+    """Bodies are stored as given: every output path cleans them (scripts, handlers, javascript: links)."""
+    return nh3.clean(body or "")
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.href: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS:
+            self.out.append("\n")
+        if tag == "li":
+            self.out.append("- ")
+        if tag == "a":
+            self.href = dict(attrs).get("href")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.href and self.href.startswith(("http://", "https://", "mailto:")):
+            self.out.append(f" <{self.href}>")
+        if tag in _BLOCKS:
+            self.out.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(re.sub(r"\s+", " ", data))
+
+
+def to_text(clean_html: str) -> str:
+    """The text/plain alternative of a sanitized HTML body."""
+    parser = _Text()
+    parser.feed(clean_html)
+    parser.close()
+    lines = [line.strip() for line in "".join(parser.out).splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def _address(name: str | None, address: str) -> str:
+    return formataddr((name, address)) if name and name != address else address
+
+
+def build(job: dict[str, Any], *, default_from: str, attachments: dict[int, bytes]) -> EmailMessage:
+    """The email of a rendered job (chatter.render_email)."""
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = _address(job.get("from_name"), job.get("from_address") or default_from)
+    msg["To"] = _address(job.get("to_name"), job["to"])
+    if job.get("reply_to"):
+        msg["Reply-To"] = job["reply_to"]
+    msg["Subject"] = job.get("subject") or ""
+    if job.get("date"):
+        msg["Date"] = format_datetime(datetime.fromisoformat(job["date"]))
+    msg["Message-ID"] = job["message_id"]
+    if job.get("in_reply_to"):
+        msg["In-Reply-To"] = job["in_reply_to"]
+        msg["References"] = job.get("references") or job["in_reply_to"]
+    if job.get("model"):
+        msg["X-Pgchatter-Record"] = f"{job['model']}/{job['document']}"
+    clean = sanitize(job.get("html") or "")
+    msg.set_content(to_text(clean))
+    msg.add_alternative(f"<!DOCTYPE html><html><body>{clean}</body></html>", subtype="html")
+    for att in job.get("attachments") or []:
+        maintype, _, subtype = (att.get("mimetype") or "application/octet-stream").partition("/")
+        msg.add_attachment(attachments[att["id"]], maintype=maintype, subtype=subtype or "octet-stream",
+                           filename=att["name"])
+    return msg
+
+
+class TransportDown(Exception):
+    """The SMTP server cannot be reached: the batch goes back unspent, sending resumes later."""
+
+
+class SendFailed(Exception):
+    def __init__(self, error: str, *, permanent: bool) -> None:
+        super().__init__(error)
+        self.permanent = permanent
+
+
+class SmtpSender:
+    """One SMTP connection, opened on first use and reused for every message until it drops."""
+
+    def __init__(self, target: SmtpTarget, *, envelope_from: str, timeout: float = 30.0) -> None:
+        self.target = target
+        self.envelope_from = envelope_from
+        self.timeout = timeout
+        self._client: aiosmtplib.SMTP | None = None
+        self.connections = 0
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        if self._client is not None and self._client.is_connected:
+            return self._client
+        await self.close()
+        t = self.target
+        client = aiosmtplib.SMTP(hostname=t.host, port=t.port, use_tls=t.use_tls, start_tls=t.start_tls,
+                                 timeout=self.timeout)
+        try:
+            await client.connect()
+            if t.username:
+                await client.login(t.username, t.password or "")
+        except (OSError, aiosmtplib.SMTPException, TimeoutError) as exc:
+            raise TransportDown(f"SMTP {t.host}:{t.port} unreachable: {exc}") from exc
+        self._client = client
+        self.connections += 1
+        return client
+
+    async def send(self, msg: EmailMessage, recipient: str) -> None:
+        """Send one message; SendFailed says whether trying again can help."""
+        for attempt in (1, 2):
+            client = await self._connect()
+            try:
+                await client.send_message(msg, sender=self.envelope_from, recipients=[recipient])
+                return
+            except aiosmtplib.SMTPServerDisconnected as exc:
+                # The server closed an idle connection: open a new one once.
+                self._client = None
+                if attempt == 2:
+                    raise SendFailed(f"SMTP disconnected: {exc}", permanent=False) from exc
+            except aiosmtplib.SMTPRecipientsRefused as exc:
+                refused = exc.recipients[0]
+                raise SendFailed(f"SMTP {refused.code} {refused.message}", permanent=refused.code >= 500) from exc
+            except aiosmtplib.SMTPResponseException as exc:
+                if exc.code == 421:   # service closing: the connection is gone
+                    self._client = None
+                raise SendFailed(f"SMTP {exc.code} {exc.message}", permanent=exc.code >= 500) from exc
+            except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+                self._client = None
+                raise SendFailed(f"SMTP error: {exc}", permanent=False) from exc
+
+    async def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None and client.is_connected:
+            try:
+                await client.quit()
+            except (aiosmtplib.SMTPException, OSError, TimeoutError):
+                client.close()

@@ -1,0 +1,206 @@
+# ruff: noqa: F811 - pytest fixtures imported from tests.delivery_support are used as arguments
+"""The listener against real servers on loopback: aiosmtpd for SMTP, a push service that checks VAPID
+and decrypts. The listener runs in the test's event loop; crash and restart tests are in
+test_listener_recovery.py."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+import psycopg
+import pytest
+
+from listener import vapid as vapid_keys
+from listener.daemon import Listener
+from tests.delivery_support import (  # noqa: F401 - fixtures
+    config,
+    db_url,
+    delivery_template,
+    post,
+    running,
+    scalar,
+    setup,
+    until,
+)
+from tests.servers import PushService, SmtpServer, free_port
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def vapid(tmp_path):
+    _, key = vapid_keys.generate(tmp_path / "vapid")
+    return key
+
+
+@pytest.fixture
+def push_service(vapid):
+    service = PushService(vapid_keys.application_server_key(vapid)).start()
+    yield service
+    service.stop()
+
+
+def _status(url: str, kind: str = "email") -> dict[str, int]:
+    with psycopg.connect(url) as conn:
+        return dict(conn.execute("SELECT status, count(*) FROM chatter.outbox WHERE kind = %s GROUP BY 1",
+                                 (kind,)).fetchall())
+
+
+async def test_email_parts_headers_attachments_and_threading(db_url, smtp):
+    setup(db_url)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        att = conn.execute("SELECT chatter.add_attachment('quote.pdf', '\\x25504446', 'application/pdf')").fetchone()[0]
+    first = post(db_url, body='<p>Price: <b>10 €</b><script>alert(1)</script> <a href="https://x.test/q">quote</a></p>',
+                 subject="Your quote", attachments=[att])[0]
+    reply = post(db_url, body="<p>Any news?</p>", parent=first, reply_to="sales@example.com")[0]
+    async with running(db_url, config(smtp.url)) as daemon:
+        await until(lambda: smtp.mailbox.count() == 2, what="two emails")
+        await until(lambda: _status(db_url) == {"done": 2}, what="jobs done")
+        assert daemon.smtp.connections == 1, "one SMTP connection for the whole run"
+    mails = {str(m["Message-ID"]): m for m in smtp.mailbox.messages()}
+    m1 = mails[f"<pgchatter.{first}.101@mail.test>"]
+    m2 = mails[f"<pgchatter.{reply}.101@mail.test>"]
+    assert m1["From"] == "Alice Author <alice@example.com>"
+    assert m1["To"] == "Reader 1 <reader1@example.com>"
+    assert m1["Reply-To"] == "alice@example.com"
+    assert m1["Subject"] == "Your quote"
+    assert m1.get_content_type() == "multipart/mixed"
+    html = m1.get_body(("html",)).get_content()
+    text = m1.get_body(("plain",)).get_content()
+    assert "<b>10 €</b>" in html and "<script>" not in html and "alert(1)" not in html
+    assert "Price: 10 €" in text and "<https://x.test/q>" in text and "<" not in text.replace("<https://x.test/q>", "")
+    [attachment] = list(m1.iter_attachments())
+    assert attachment.get_filename() == "quote.pdf" and attachment.get_content() == b"%PDF"
+    assert m2["Subject"] == "Big deal", "no subject: the record's label"
+    assert m2["Reply-To"] == "sales@example.com"
+    assert m2["In-Reply-To"] == f"<pgchatter.{first}.101@mail.test>"
+    assert m2["References"] == f"<pgchatter.{first}.101@mail.test>"
+    assert scalar(db_url, "SELECT string_agg(DISTINCT email_status, ',') FROM chatter.notifications") == "sent"
+
+
+async def test_push_payload_vapid_and_ttl(db_url, smtp, push_service, vapid):
+    setup(db_url)
+    browser = push_service.browser("reader1")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO chatter.push_subscriptions (user_id, endpoint, p256dh, auth) VALUES (101, %s, %s, %s)",
+                     (push_service.endpoint("reader1"), browser.p256dh, browser.auth_b64))
+    [message] = post(db_url, subject="Ping")
+    async with running(db_url, config(smtp.url, push_ttl=3600), vapid=vapid):
+        await until(lambda: push_service.count() == 1, what="the push")
+        await until(lambda: _status(db_url, "push") == {"done": 1}, what="push job done")
+    assert push_service.rejected == []
+    [received] = push_service.received
+    payload = scalar(db_url, "SELECT chatter.notification_payload(%s)", message)
+    assert received.payload == payload
+    assert received.ttl == 3600
+    assert received.claims["sub"] == "mailto:ops@mail.test"
+    assert scalar(db_url, "SELECT push_status FROM chatter.notifications WHERE message_id = %s", message) == "sent"
+
+
+async def test_push_gone_expires_and_busy_is_retried(db_url, smtp, push_service, vapid):
+    setup(db_url, readers=2)
+    gone, busy = push_service.browser("gone", [410]), push_service.browser("busy", [429, 503])
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        for user, b in ((101, gone), (102, busy)):
+            conn.execute("INSERT INTO chatter.push_subscriptions (user_id, endpoint, p256dh, auth) "
+                         "VALUES (%s, %s, %s, %s)", (user, push_service.endpoint(b.name), b.p256dh, b.auth_b64))
+    post(db_url)
+    cfg = config(smtp.url)
+    async with running(db_url, cfg, vapid=vapid):
+        await until(lambda: _status(db_url, "push").get("dead") == 1, what="the 410 dead letter")
+        assert scalar(db_url, "SELECT expired_at IS NOT NULL FROM chatter.push_subscriptions WHERE user_id = 101")
+        assert scalar(db_url, "SELECT last_error FROM chatter.dead_letters") == "push 410 Gone"
+        # 429 then 503: retried after 2 s and 4 s of backoff, then delivered.
+        await until(lambda: push_service.count() == 1, timeout=20, what="the retried push")
+        await until(lambda: _status(db_url, "push").get("done") == 1, what="push job done")
+    assert scalar(db_url, "SELECT attempts FROM chatter.outbox WHERE status = 'done' AND kind = 'push'") == 3
+    # No new push job for an expired subscription.
+    post(db_url)
+    assert scalar(db_url, "SELECT count(*) FROM chatter.outbox WHERE kind = 'push'") == 3
+
+
+async def test_smtp_refusals_retry_or_dead_letter(db_url, smtp):
+    setup(db_url, readers=2)
+    smtp.mailbox.refuse = {"reader1@example.com": "550 5.1.1 No such user",
+                           "reader2@example.com": "451 4.3.0 Try again later"}
+    post(db_url)
+    async with running(db_url, config(smtp.url)):
+        await until(lambda: _status(db_url).get("dead") == 1, what="the 550 dead letter")
+        await until(lambda: scalar(db_url, "SELECT count(*) FROM chatter.outbox WHERE status = 'pending' "
+                                           "AND last_error LIKE 'SMTP 451%%'") == 1, what="the 451 retry")
+        smtp.mailbox.refuse = {}
+        await until(lambda: smtp.mailbox.count() == 1, timeout=10, what="the retried email")
+    assert scalar(db_url, "SELECT last_error FROM chatter.dead_letters") == "SMTP 550 5.1.1 No such user"
+    assert scalar(db_url, "SELECT email_status FROM chatter.notifications WHERE contact_id = 101") == "failed"
+    assert scalar(db_url, "SELECT email_status FROM chatter.notifications WHERE contact_id = 102") == "sent"
+
+
+async def test_last_attempt_is_a_visible_dead_letter(db_url, smtp):
+    setup(db_url)
+    smtp.mailbox.refuse = {"reader1@example.com": "451 4.3.0 Try again later"}
+    post(db_url)
+    async with running(db_url, config(smtp.url, max_attempts=2)):
+        await until(lambda: _status(db_url).get("dead") == 1, timeout=10, what="dead letter after 2 attempts")
+    assert scalar(db_url, "SELECT attempts || ' ' || last_error FROM chatter.dead_letters") == \
+        "2 SMTP 451 4.3.0 Try again later"
+    assert scalar(db_url, "SELECT email_status FROM chatter.notifications") == "failed"
+
+
+async def test_smtp_down_then_up(db_url):
+    setup(db_url, readers=5)
+    server = SmtpServer(port=free_port())   # not started: connection refused
+    post(db_url, 4)
+    async with running(db_url, config(server.url)):
+        await asyncio.sleep(1.5)
+        assert _status(db_url) == {"pending": 20}, "an outage spends no attempt and loses nothing"
+        assert scalar(db_url, "SELECT max(attempts) FROM chatter.outbox") == 0
+        server.start()
+        try:
+            await until(lambda: _status(db_url) == {"done": 20}, timeout=30, what="delivery after the outage")
+        finally:
+            server.stop()
+    ids = server.mailbox.message_ids()
+    assert len(ids) == 20 and set(ids.values()) == {1}
+
+
+async def test_two_listeners_never_send_the_same_job(db_url, smtp):
+    setup(db_url, readers=20)
+    post(db_url, 15)   # 300 emails
+    cfg = config(smtp.url, batch=10)
+    async with running(db_url, dataclasses.replace(cfg, worker="a")) as a, \
+            running(db_url, dataclasses.replace(cfg, worker="b")) as b:
+        await until(lambda: _status(db_url) == {"done": 300}, timeout=60, what="300 emails")
+    ids = smtp.mailbox.message_ids()
+    assert len(ids) == 300 and max(ids.values()) == 1, "every email exactly once"
+    assert a.stats.emails + b.stats.emails == 300
+    assert scalar(db_url, "SELECT count(DISTINCT claimed_by) FROM chatter.outbox") == 2, "both listeners worked"
+
+
+async def test_notify_wakes_and_poll_catches_a_lost_wakeup(db_url, smtp):
+    setup(db_url)
+    async with running(db_url, config(smtp.url, poll=30)):
+        await asyncio.sleep(0.3)
+        post(db_url)
+        await until(lambda: smtp.mailbox.count() == 1, timeout=3, what="delivery on NOTIFY, long before the poll")
+    async with running(db_url, config(smtp.url, poll=0.3)):
+        await asyncio.sleep(0.3)
+        with psycopg.connect(db_url, autocommit=True) as conn, conn.transaction():
+            conn.execute("SET LOCAL chatter.wakeups = 'off'")   # the wake-up is lost
+            conn.execute("SELECT chatter.create_message('x', author => 1, model => 'leads', document => 1, "
+                         "send => true)")
+        await until(lambda: smtp.mailbox.count() == 2, timeout=3, what="delivery by the poll")
+
+
+async def test_catches_up_at_start(db_url, smtp):
+    setup(db_url, readers=3)
+    post(db_url, 5)
+    daemon = Listener(db_url, config(smtp.url))
+    await asyncio.wait_for(daemon.run(once=True), 20)
+    assert _status(db_url) == {"done": 15}
+    assert smtp.mailbox.count() == 15
