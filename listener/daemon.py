@@ -23,7 +23,7 @@ import asyncpg
 
 from listener import queries
 from listener.config import ListenerConfig
-from listener.mail import SendFailed, SmtpSender, TransportDown, build
+from listener.mail import EmailWriter, SendFailed, SmtpSender, TransportDown
 from listener.push import PushSender
 
 log = logging.getLogger("listener")
@@ -83,6 +83,7 @@ class Listener:
         self.config = config
         self.stats = Stats()
         self.smtp = SmtpSender(config.smtp, envelope_from=config.smtp_from)
+        self.writer = EmailWriter(config.smtp_from)
         self.push = (PushSender(vapid, subject=config.vapid_subject, ttl=config.push_ttl)
                      if vapid is not None else None)
         self._wake = asyncio.Event()
@@ -219,7 +220,7 @@ class Listener:
             contents = {r["id"]: r["content"] for r in await self._work.fetch(queries.ATTACHMENTS, ids)}
         for i, job in enumerate(jobs):
             try:
-                msg = build(job["email"], default_from=self.config.smtp_from, attachments=contents)
+                msg = self.writer.write(job["email"], contents)
                 await self.smtp.send(msg, job["email"]["to"])
             except TransportDown as exc:
                 delay = self._smtp_backoff.next()
