@@ -6,6 +6,7 @@ test_listener_recovery.py."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import dataclasses
 
 import psycopg
@@ -13,6 +14,7 @@ import pytest
 
 from listener import vapid as vapid_keys
 from listener.daemon import Listener
+from tests.conftest import run_cli
 from tests.delivery_support import (  # noqa: F401 - fixtures
     config,
     db_url,
@@ -204,3 +206,31 @@ async def test_catches_up_at_start(db_url, smtp):
     await asyncio.wait_for(daemon.run(once=True), 20)
     assert _status(db_url) == {"done": 15}
     assert smtp.mailbox.count() == 15
+
+
+async def test_headers_are_encoded_and_cannot_be_injected(db_url, smtp):
+    setup(db_url)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("UPDATE chatter.contacts SET name = 'Zoë Ünal' WHERE id = 1")
+    post(db_url, subject="Résumé\r\nBcc: evil@example.com", body="<p>ok</p>")
+    async with running(db_url, config(smtp.url)):
+        await until(lambda: smtp.mailbox.count() == 1, what="the email")
+    [mail] = smtp.mailbox.messages()
+    assert mail["From"] == "Zoë Ünal <alice@example.com>"
+    assert mail["Subject"] == "Résumé Bcc: evil@example.com"
+    assert mail["Bcc"] is None
+    [(_, rcpt, raw)] = smtp.mailbox.raw
+    assert rcpt == ["reader1@example.com"] and raw.isascii()
+
+
+def test_vapid_generate_cli(tmp_path):
+    made = run_cli("vapid", "generate", "--dir", str(tmp_path))
+    assert made.returncode == 0, made.stderr
+    lines = dict(line.split("=", 1) for line in made.stdout.split())
+    assert lines["CHATTER_VAPID_PRIVATE_KEY"] == str(tmp_path / "private_key.pem")
+    assert (tmp_path / "private_key.pem").stat().st_mode & 0o077 == 0, "the private key is private"
+    raw = base64.urlsafe_b64decode(lines["CHATTER_VAPID_PUBLIC_KEY"] + "==")
+    assert len(raw) == 65 and raw[0] == 4, "an uncompressed P-256 point (applicationServerKey)"
+    assert run_cli("vapid", "generate", "--dir", str(tmp_path)).returncode == 1, "never overwritten silently"
+    shown = run_cli("vapid", "public", env={"CHATTER_VAPID_PRIVATE_KEY": lines["CHATTER_VAPID_PRIVATE_KEY"]})
+    assert shown.stdout.strip() == lines["CHATTER_VAPID_PUBLIC_KEY"]
