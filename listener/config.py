@@ -68,8 +68,11 @@ class ListenerConfig:
     def from_env(cls, environ: dict[str, str] | None = None) -> ListenerConfig:
         env = dict(os.environ if environ is None else environ)
         smtp_from = env.get("CHATTER_SMTP_FROM") or "pgchatter@pgchatter.localhost"
-        vapid = env.get("CHATTER_VAPID_PRIVATE_KEY") or (
-            str(DEFAULT_VAPID_KEY) if DEFAULT_VAPID_KEY.exists() else None)
+        # Set but empty means "no key" (push jobs are left to other listeners), even if the default exists.
+        if "CHATTER_VAPID_PRIVATE_KEY" in env:
+            vapid = env["CHATTER_VAPID_PRIVATE_KEY"] or None
+        else:
+            vapid = str(DEFAULT_VAPID_KEY) if DEFAULT_VAPID_KEY.exists() else None
         kwargs = {}
         if env.get("CHATTER_LISTENER_WORKER"):
             kwargs["worker"] = env["CHATTER_LISTENER_WORKER"]

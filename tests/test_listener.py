@@ -173,10 +173,11 @@ async def test_smtp_down_then_up(db_url):
 
 async def test_two_listeners_never_send_the_same_job(db_url, smtp):
     setup(db_url, readers=20)
-    post(db_url, 15)   # 300 emails
     cfg = config(smtp.url, batch=10)
     async with running(db_url, dataclasses.replace(cfg, worker="a")) as a, \
             running(db_url, dataclasses.replace(cfg, worker="b")) as b:
+        await asyncio.sleep(0.3)   # both listening: every post wakes both
+        post(db_url, 15)   # 300 emails
         await until(lambda: _status(db_url) == {"done": 300}, timeout=60, what="300 emails")
     ids = smtp.mailbox.message_ids()
     assert len(ids) == 300 and max(ids.values()) == 1, "every email exactly once"
