@@ -34,6 +34,10 @@ DISCONNECTED = (OSError, ConnectionError, TimeoutError, asyncpg.InterfaceError,
                 asyncpg.AdminShutdownError, asyncpg.CrashShutdownError)
 
 
+SMTP_IDLE_CLOSE = 60.0
+"""Seconds without an email after which the SMTP connection is closed (politely, before the server does)."""
+
+
 class ConnectionLost(Exception):
     """The LISTEN connection went away."""
 
@@ -179,6 +183,8 @@ class Listener:
             if not woken:
                 assert self._listen is not None
                 await self._listen.fetchval(queries.ALIVE)   # liveness of the LISTEN connection
+                if self.smtp.idle_for() > SMTP_IDLE_CLOSE:
+                    await self.smtp.close()   # servers drop idle clients anyway; reopen on the next email
 
     def _kinds(self) -> list[str]:
         kinds = []
@@ -218,7 +224,14 @@ class Listener:
         if ids:
             assert self._work is not None
             contents = {r["id"]: r["content"] for r in await self._work.fetch(queries.ATTACHMENTS, ids)}
+        # A batch must finish well inside the lease, or another listener takes it over and sends it again:
+        # past half the lease (a server answering slowly), the rest goes back to the outbox unspent.
+        deadline = time.monotonic() + self.config.lease / 2
         for i, job in enumerate(jobs):
+            if time.monotonic() > deadline:
+                log.warning("batch past half the lease: %d emails back to the outbox", len(jobs) - i)
+                out.released.extend((j["job"], "batch past half the lease", 0.0) for j in jobs[i:])
+                return
             try:
                 msg = self.writer.write(job["email"], contents)
                 await self.smtp.send(msg, job["email"]["to"])

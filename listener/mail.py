@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections import OrderedDict
 from datetime import datetime
 from email.header import Header
@@ -154,7 +155,14 @@ class SmtpSender:
         self.envelope_from = envelope_from
         self.timeout = timeout
         self._client: aiosmtplib.SMTP | None = None
+        self._last_used = time.monotonic()
         self.connections = 0
+
+    def idle_for(self) -> float:
+        """Seconds since the last message, 0 when no connection is open."""
+        if self._client is None:
+            return 0.0
+        return time.monotonic() - self._last_used
 
     async def _connect(self) -> aiosmtplib.SMTP:
         if self._client is not None and self._client.is_connected:
@@ -179,6 +187,7 @@ class SmtpSender:
             client = await self._connect()
             try:
                 await client.sendmail(self.envelope_from, [recipient], msg)
+                self._last_used = time.monotonic()
                 return
             except aiosmtplib.SMTPServerDisconnected as exc:
                 # The server closed an idle connection: open a new one once.

@@ -235,3 +235,17 @@ def test_vapid_generate_cli(tmp_path):
     assert run_cli("vapid", "generate", "--dir", str(tmp_path)).returncode == 1, "never overwritten silently"
     shown = run_cli("vapid", "public", env={"CHATTER_VAPID_PRIVATE_KEY": lines["CHATTER_VAPID_PRIVATE_KEY"]})
     assert shown.stdout.strip() == lines["CHATTER_VAPID_PUBLIC_KEY"]
+
+
+async def test_a_slow_batch_gives_back_what_it_cannot_send_within_the_lease(db_url):
+    setup(db_url, readers=10)
+    smtp = SmtpServer(delay=0.2).start()   # a slow server: 10 emails take 2 s, the lease is 1 s
+    try:
+        post(db_url)
+        async with running(db_url, config(smtp.url, lease=1, batch=10)):
+            await until(lambda: _status(db_url) == {"done": 10}, timeout=30, what="all ten emails")
+    finally:
+        smtp.stop()
+    ids = smtp.mailbox.message_ids()
+    assert len(ids) == 10 and max(ids.values()) == 1, "never past the lease, so never taken over and sent twice"
+    assert scalar(db_url, "SELECT max(attempts) FROM chatter.outbox") == 1, "giving back spends no attempt"

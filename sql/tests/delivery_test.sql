@@ -1,7 +1,7 @@
 -- What the listener relies on: delivery_claim renders jobs, batches are recorded at once, outages spend
 -- no attempt, 404/410 expires a subscription, stale claims on their last attempt are dead letters.
 BEGIN;
-SELECT plan(24);
+SELECT plan(27);
 
 INSERT INTO chatter.contacts (id, name, email) VALUES
     (9001, 'Alice Author', 'alice@example.com'), (9002, 'Bob', 'bob@example.com'), (9003, 'Carol', 'carol@example.com');
@@ -69,6 +69,14 @@ SELECT is((SELECT count(*)::int FROM chatter.outbox_claim('w5', 10, kinds => '{p
     'the exhausted stale claim is not claimed again');
 SELECT is((SELECT count(*)::int FROM chatter.dead_letters WHERE last_error LIKE 'claimed by w4 and not completed%'), 1,
     'it is a dead letter saying why');
+
+-- An operator requeues dead letters.
+SELECT is(chatter.outbox_retry(ARRAY(SELECT job FROM chatter.dead_letters WHERE last_error = '410 Gone')), 3,
+    'outbox_retry requeues dead letters');
+SELECT is((SELECT string_agg(DISTINCT status || '/' || attempts, ',') FROM chatter.outbox WHERE last_error = '410 Gone'),
+    'pending/0', 'pending again with fresh attempts');
+SELECT is((SELECT count(*)::int FROM chatter.notifications WHERE push_status = 'failed'), 0,
+    'their notifications are pending again');
 
 SELECT * FROM finish();
 ROLLBACK;
