@@ -159,9 +159,11 @@ async def test_smtp_down_then_up(db_url):
     server = SmtpServer(port=free_port())   # not started: connection refused
     post(db_url, 4)
     async with running(db_url, config(server.url)):
-        await asyncio.sleep(1.5)
-        assert _status(db_url) == {"pending": 20}, "an outage spends no attempt and loses nothing"
-        assert scalar(db_url, "SELECT max(attempts) FROM chatter.outbox") == 0
+        await asyncio.sleep(1.5)   # a few connection attempts, each giving the batch back
+        await until(lambda: _status(db_url) == {"pending": 20}
+                    and scalar(db_url, "SELECT max(attempts) FROM chatter.outbox") == 0,
+                    timeout=5, what="an outage spends no attempt and loses nothing")
+        assert "unreachable" in scalar(db_url, "SELECT max(last_error) FROM chatter.outbox")
         server.start()
         try:
             await until(lambda: _status(db_url) == {"done": 20}, timeout=30, what="delivery after the outage")
