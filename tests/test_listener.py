@@ -58,8 +58,10 @@ async def test_email_parts_headers_attachments_and_threading(db_url, smtp):
     setup(db_url)
     with psycopg.connect(db_url, autocommit=True) as conn:
         att = conn.execute("SELECT chatter.add_attachment('quote.pdf', '\\x25504446', 'application/pdf')").fetchone()[0]
+        att2 = conn.execute("SELECT chatter.add_attachment('Devis \"été\".txt', convert_to('Prix : 10 €', 'UTF8'), "
+                            "'text/plain')").fetchone()[0]
     first = post(db_url, body='<p>Price: <b>10 €</b><script>alert(1)</script> <a href="https://x.test/q">quote</a></p>',
-                 subject="Your quote", attachments=[att])[0]
+                 subject="Your quote", attachments=[att, att2])[0]
     reply = post(db_url, body="<p>Any news?</p>", parent=first, reply_to="sales@example.com")[0]
     async with running(db_url, config(smtp.url)) as daemon:
         await until(lambda: smtp.mailbox.count() == 2, what="two emails")
@@ -73,12 +75,16 @@ async def test_email_parts_headers_attachments_and_threading(db_url, smtp):
     assert m1["Reply-To"] == "alice@example.com"
     assert m1["Subject"] == "Your quote"
     assert m1.get_content_type() == "multipart/mixed"
+    assert [p.get_content_type() for p in m1.walk()] == [
+        "multipart/mixed", "multipart/alternative", "text/plain", "text/html", "application/pdf", "text/plain"]
+    assert not [p.defects for p in m1.walk() if p.defects], "well-formed MIME"
     html = m1.get_body(("html",)).get_content()
     text = m1.get_body(("plain",)).get_content()
     assert "<b>10 €</b>" in html and "<script>" not in html and "alert(1)" not in html
     assert "Price: 10 €" in text and "<https://x.test/q>" in text and "<" not in text.replace("<https://x.test/q>", "")
-    [attachment] = list(m1.iter_attachments())
-    assert attachment.get_filename() == "quote.pdf" and attachment.get_content() == b"%PDF"
+    pdf, txt = list(m1.iter_attachments())
+    assert pdf.get_filename() == "quote.pdf" and pdf.get_content() == b"%PDF"
+    assert txt.get_filename() == 'Devis "été".txt' and txt.get_payload(decode=True) == "Prix : 10 €".encode()
     assert m2["Subject"] == "Big deal", "no subject: the record's label"
     assert m2["Reply-To"] == "sales@example.com"
     assert m2["In-Reply-To"] == f"<pgchatter.{first}.101@mail.test>"
