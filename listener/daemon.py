@@ -137,9 +137,10 @@ class Listener:
 
     async def _connect(self) -> None:
         self._listen_lost = False
-        self._work = await asyncpg.connect(self.dsn, timeout=10)
+        # command_timeout: a server that stops answering (a network partition sends no FIN) counts as lost.
+        self._work = await asyncpg.connect(self.dsn, timeout=10, command_timeout=60)
         await _init_connection(self._work)
-        self._listen = await asyncpg.connect(self.dsn, timeout=10)
+        self._listen = await asyncpg.connect(self.dsn, timeout=10, command_timeout=10)
         self._listen.add_termination_listener(self._on_listen_lost)
         await self._listen.add_listener(queries.WAKE_CHANNEL, self._on_notify)
         log.info("connected as worker %s; listening on %s", self.config.worker, queries.WAKE_CHANNEL)
