@@ -128,7 +128,11 @@ class Listener:
                         log.error("database error %s: %s; retrying in %.1f s", exc.sqlstate, exc, delay)
                     self.stats.reconnects += 1
                     await self._disconnect()
-                    await self._sleep(delay)
+                    # Wait on stop only: the wake event may be set (by the lost connection itself).
+                    try:
+                        await asyncio.wait_for(self._stop.wait(), delay)
+                    except TimeoutError:
+                        pass
         finally:
             await self._disconnect()
             await self.smtp.close()

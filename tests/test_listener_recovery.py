@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -122,6 +123,7 @@ def test_postgres_restart_under_the_listener(own_cluster, tmp_path):
             post(url, 20)   # 200 more: the restart lands in the middle of sending them
             wait_until(lambda: smtp.mailbox.count() >= 40, what="sending under way")
             cluster.stop()
+            time.sleep(1.5)   # down long enough for failed reconnects with backoff
             cluster.start()
             wait_until(lambda: smtp.mailbox.count() >= 220, timeout=60, what="delivery after the restart")
             post(url, 1)
