@@ -5,20 +5,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 import psycopg
-import pytest
-from psycopg import sql
 
 from listener.config import ListenerConfig
 from listener.daemon import Listener
-from pgchatter import database
-from pgchatter.settings import Settings
-from tests.conftest import run_cli
 
 SETUP = """
 INSERT INTO chatter.contacts (id, name, email) VALUES (1, 'Alice Author', 'alice@example.com');
@@ -86,29 +80,3 @@ async def running(url: str, cfg: ListenerConfig, vapid: Any = None) -> AsyncIter
         daemon.stop()
         await asyncio.wait_for(task, 15)
 
-
-# -- fixtures (imported by the delivery test modules) -----------------------------------------------------
-
-TEMPLATE = "pgchatter_delivery_template"
-
-
-@pytest.fixture(scope="session")
-def delivery_template(settings: Settings) -> Iterator[str]:
-    """Deployed once per session; each test copies it (CREATE DATABASE ... TEMPLATE)."""
-    proc = run_cli("deploy", "--db", TEMPLATE, "--fresh")
-    assert proc.returncode == 0, proc.stderr
-    yield TEMPLATE
-    database.drop_database(database.database_url(settings, TEMPLATE))
-
-
-@pytest.fixture
-def db_url(settings: Settings, delivery_template: str) -> Iterator[str]:
-    """A fresh copy of the deployed schema for one test; its URL."""
-    name = f"pgchatter_delivery_{uuid.uuid4().hex[:10]}"
-    admin = database.database_url(settings, "postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name),
-                                                                       sql.Identifier(delivery_template)))
-    url = database.database_url(settings, name)
-    yield url
-    database.drop_database(url)

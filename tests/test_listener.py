@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures imported from tests.delivery_support are used as arguments
 """The listener against real servers on loopback: aiosmtpd for SMTP, a push service that checks VAPID
 and decrypts. The listener runs in the test's event loop; crash and restart tests are in
 test_listener_recovery.py."""
@@ -15,10 +14,8 @@ import pytest
 from listener import vapid as vapid_keys
 from listener.daemon import Listener
 from tests.conftest import run_cli
-from tests.delivery_support import (  # noqa: F401 - fixtures
+from tests.delivery_support import (
     config,
-    db_url,
-    delivery_template,
     post,
     running,
     scalar,
