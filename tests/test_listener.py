@@ -205,13 +205,18 @@ async def test_notify_wakes_and_poll_catches_a_lost_wakeup(db_url, smtp):
         await until(lambda: smtp.mailbox.count() == 2, timeout=3, what="delivery by the poll")
 
 
-async def test_catches_up_at_start(db_url, smtp):
+async def test_catches_up_at_start_and_leaves_push_to_listeners_with_a_key(db_url, smtp):
     setup(db_url, readers=3)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO chatter.push_subscriptions (user_id, endpoint, p256dh, auth) "
+                     "VALUES (101, 'http://127.0.0.1:9/push/x', 'k', 'a')")
     post(db_url, 5)
-    daemon = Listener(db_url, config(smtp.url))
+    daemon = Listener(db_url, config(smtp.url))   # no VAPID key
     await asyncio.wait_for(daemon.run(once=True), 20)
     assert _status(db_url) == {"done": 15}
     assert smtp.mailbox.count() == 15
+    assert _status(db_url, "push") == {"pending": 5}, "push jobs wait, unclaimed, for a listener with a key"
+    assert scalar(db_url, "SELECT max(attempts) FROM chatter.outbox WHERE kind = 'push'") == 0
 
 
 async def test_headers_are_encoded_and_cannot_be_injected(db_url, smtp):
