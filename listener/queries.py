@@ -1,0 +1,23 @@
+"""Every SQL statement the listener sends: the rules themselves are SQL functions (sql/deploy)."""
+
+from __future__ import annotations
+
+WAKE_CHANNEL = "chatter_outbox"
+
+# Claims a batch (FOR UPDATE SKIP LOCKED, lease takeover, dead letters) and renders each job.
+CLAIM = """
+SELECT job, kind, attempts, message_id, email, push
+  FROM chatter.delivery_claim($1, $2, make_interval(secs => $3), $4, $5::text[], $6)
+"""
+
+ATTACHMENTS = "SELECT id, content FROM chatter.attachments WHERE id = ANY ($1::bigint[])"
+
+DONE = "SELECT count(*) FROM chatter.outbox_done($1, $2::bigint[])"
+
+FAIL = "SELECT chatter.outbox_fail($1, $2, $3, $4, $5)"
+
+RELEASE = "SELECT chatter.outbox_release($1, $2::bigint[], $3, make_interval(secs => $4))"
+
+GONE = "SELECT chatter.outbox_subscription_gone($1, $2, $3)"
+
+ALIVE = "SELECT 1"

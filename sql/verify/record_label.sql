@@ -1,0 +1,7 @@
+-- Verify pgchatter:record_label on pg
+
+BEGIN;
+
+SELECT 'chatter.record_label(text, bigint)'::regprocedure;
+
+ROLLBACK;
