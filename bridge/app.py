@@ -22,7 +22,7 @@ log = logging.getLogger("bridge")
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings = BridgeSettings.from_env()
+    settings: BridgeSettings = getattr(app.state, "settings", None) or BridgeSettings.from_env()
     app.state.settings = settings
     app.state.pool = await create_pool(settings.database_url, settings.pool_size)
     app.state.hub = Hub(settings.database_url, settings.poll_interval)
@@ -34,22 +34,28 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.pool.close()
 
 
-app = FastAPI(
-    title="pgchatter bridge",
-    version="0.3.0",
-    description="HTTP and WebSocket access to pgchatter. Every request acts as the user of its bearer token, "
-                "in one transaction, under row-level security. Errors are `{\"detail\", \"code\"}` with the "
-                "SQLSTATE as code (CH001-CH005 of chatter.error_codes).",
-    lifespan=lifespan,
-)
-app.include_router(routes.router)
-app.include_router(ws.router)
-app.add_exception_handler(asyncpg.PostgresError, errors.postgres_error)
-app.add_exception_handler(asyncpg.exceptions.DataError, errors.client_data_error)
-app.add_exception_handler(OverflowError, errors.client_data_error)
+def create_app(settings: BridgeSettings | None = None) -> FastAPI:
+    """The application; settings default to the environment, read at startup."""
+    app = FastAPI(
+        title="pgchatter bridge",
+        version="0.3.0",
+        description="HTTP and WebSocket access to pgchatter. Every request acts as the user of its bearer "
+                    "token, in one transaction, under row-level security. Errors are `{\"detail\", \"code\"}` "
+                    "with the SQLSTATE as code (CH001-CH005 of chatter.error_codes).",
+        lifespan=lifespan,
+    )
+    if settings is not None:
+        app.state.settings = settings
+    app.include_router(routes.router)
+    app.include_router(ws.router)
+    app.add_api_route("/healthz", healthz, methods=["GET"], response_model=s.Health, tags=["ops"],
+                      responses={503: {"model": s.Health}})
+    app.add_exception_handler(asyncpg.PostgresError, errors.postgres_error)
+    app.add_exception_handler(asyncpg.exceptions.DataError, errors.client_data_error)
+    app.add_exception_handler(OverflowError, errors.client_data_error)
+    return app
 
 
-@app.get("/healthz", response_model=s.Health, tags=["ops"], responses={503: {"model": s.Health}})
 async def healthz(request: Request) -> Any:
     """Database reachable and the realtime relay listening."""
     ok = True
@@ -61,3 +67,6 @@ async def healthz(request: Request) -> Any:
     listening = request.app.state.hub.listening
     body = {"status": "ok" if ok and listening else "unavailable", "database": ok, "listening": listening}
     return body if ok and listening else JSONResponse(body, status_code=503)
+
+
+app = create_app()

@@ -170,8 +170,13 @@ class Hub:
                 del self.by_record[key]
 
     # -- relay ----------------------------------------------------------------------------------------
-    async def start(self) -> None:
+    async def start(self, wait: float = 10.0) -> None:
+        """Start relaying; wait (up to `wait` seconds) for the LISTEN connection so no event is missed."""
         self._task = asyncio.create_task(self._run(), name="chatter-relay")
+        for _ in range(int(wait / 0.01)):
+            if self.listening or self._task.done():
+                break
+            await asyncio.sleep(0.01)
 
     async def stop(self) -> None:
         if self._task is not None:
