@@ -52,7 +52,7 @@ INSERT INTO chatter.contacts (id, name, email) VALUES
     (1, 'Alice Martin', 'alice@example.invalid'), (2, 'Bob Stone', 'bob@example.invalid'),
     (3, 'Carol Diaz', 'carol@example.invalid');
 INSERT INTO chatter.users (id, contact_id, username) VALUES (1, 1, 'alice'), (2, 2, 'bob'), (3, 3, 'carol');
-CREATE TABLE public.orders (id bigint PRIMARY KEY, name text NOT NULL, state text,
+CREATE TABLE public.orders (id bigint PRIMARY KEY, name text NOT NULL, state varchar(20),
                             contact_id bigint REFERENCES chatter.contacts (id));
 CREATE TABLE public.secrets (id bigint PRIMARY KEY, name text NOT NULL);
 INSERT INTO public.orders VALUES (1, 'SO001', 'draft', 2), (2, 'SO002', 'draft', NULL);
