@@ -18,7 +18,7 @@ from bridge.db import Db
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": s.Error, "description": text}
-    for code, text in [(401, "missing or unknown token"), (403, "not allowed (CH004, privileges)"),
+    for code, text in [(400, "unreadable request body"), (401, "missing or unknown token"), (403, "not allowed (CH004, privileges)"),
                        (404, "not found (CH003)"), (409, "conflict (CH002, duplicates)"),
                        (422, "invalid argument (CH001, CH005, bad values)")]
 }

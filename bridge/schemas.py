@@ -15,7 +15,7 @@ Short = Annotated[str, StringConstraints(max_length=1000)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class Error(BaseModel):
