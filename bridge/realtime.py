@@ -32,6 +32,8 @@ import nh3
 log = logging.getLogger("bridge.realtime")
 
 GAP_TTL = 10.0          # seconds a missing id is looked for again
+FOLLOW_UP = 0.005       # poll interval while busy (seconds)
+BUSY_WINDOW = 0.1       # how long after a wake-up or a find the relay stays busy
 BATCH = 500
 
 NEW_MESSAGES = """
@@ -220,18 +222,19 @@ class Hub:
             try:
                 self._conn = await self._connect()
                 log.info("relay listening on chatter_realtime")
+                busy_until = 0.0
                 while True:
+                    # Right after activity poll every few ms: a throttled wake-up stands for every
+                    # transaction that skipped its own NOTIFY, and those may commit just after it.
+                    busy = time.monotonic() < busy_until
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+                        await asyncio.wait_for(self._wake.wait(), FOLLOW_UP if busy else self.poll_interval)
                     woken = self._wake.is_set()
                     self._wake.clear()
                     found = await self.poll(self._conn)
-                    if woken and found:
-                        # A throttled wake-up stands for every transaction that skipped its own NOTIFY:
-                        # look once more shortly, for those that committed just after.
-                        await asyncio.sleep(0.005)
-                        await self.poll(self._conn)
-                    if not found:
+                    if woken or found:
+                        busy_until = time.monotonic() + BUSY_WINDOW
+                    elif not busy:
                         await self._conn.fetchval("SELECT 1")   # liveness of the LISTEN connection
             except asyncio.CancelledError:
                 raise
