@@ -213,3 +213,16 @@ def test_people(as_):
     assert alice.patch("/api/me", params={"notification": "inbox"}).json()["notification"] == "inbox"
     assert alice.patch("/api/me", params={"notification": "loud"}).status_code == 422
     alice.patch("/api/me", params={"notification": "email"})
+
+
+def test_token_cli(bridge_db):
+    from tests.conftest import run_cli
+
+    made = run_cli("token", "create", "carol", "--name", "cli", "--db", bridge_db.name)
+    assert made.returncode == 0 and made.stdout.startswith("pgc_"), made.stderr
+    listed = run_cli("token", "list", "carol", "--db", bridge_db.name).stdout.splitlines()
+    cli_id = next(line.split("\t")[0] for line in listed if "\tcli\t" in line)
+    assert run_cli("token", "revoke", cli_id, "--db", bridge_db.name).stdout.strip() == "revoked"
+    assert "revoked" in run_cli("token", "list", "carol", "--db", bridge_db.name).stdout
+    missing = run_cli("token", "create", "nobody", "--db", bridge_db.name)
+    assert missing.returncode == 1 and "no user" in missing.stderr

@@ -171,3 +171,15 @@ def test_a_slow_socket_is_cut_loose():
         assert slow.dropped and slow.queue.qsize() == 1 and slow.queue.get_nowait() is None
         assert fast.queue.qsize() == 10 and not fast.dropped
     asyncio.run(scenario())
+
+
+def test_messages_wake_the_bridges_unless_silenced(bridge_db):
+    with bridge_db.connect() as listener, bridge_db.connect() as writer:
+        listener.execute("LISTEN chatter_realtime")
+        writer.execute("SELECT chatter.log_message('orders', 2, 'wake up')")
+        woken = [n.payload for n in listener.notifies(timeout=2, stop_after=1)]
+        assert woken == ['{"type": "wake"}']
+        with writer.transaction():
+            writer.execute("SET LOCAL chatter.realtime = 'off'")
+            writer.execute("SELECT chatter.log_message('orders', 2, 'quiet')")
+        assert list(listener.notifies(timeout=0.5)) == []
