@@ -202,7 +202,7 @@ async def upload(request: Request, db: Db, file: Annotated[UploadFile, File()],
 
 
 @router.get("/attachments/{attachment_id}", tags=["attachments"], summary="Download a file",
-            response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}})
+            response_class=Response, responses={200: {"content": {"*/*": {}}, "description": "The file"}})
 async def download(db: Db, attachment_id: PathId) -> Response:
     row = await db.conn.fetchrow("SELECT name, mimetype, content FROM chatter.attachments WHERE id = $1",
                                  attachment_id)

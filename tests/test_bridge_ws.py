@@ -175,10 +175,10 @@ def test_a_slow_socket_is_cut_loose():
 
 def test_messages_wake_the_bridges_unless_silenced(bridge_db):
     with bridge_db.connect() as listener, bridge_db.connect() as writer:
-        listener.execute("LISTEN chatter_realtime")
+        listener.execute("LISTEN chatter_bridge")
         writer.execute("SELECT chatter.log_message('orders', 2, 'wake up')")
-        woken = [n.payload for n in listener.notifies(timeout=2, stop_after=1)]
-        assert woken == ['{"type": "wake"}']
+        woken = [n.channel for n in listener.notifies(timeout=2, stop_after=1)]
+        assert woken == ["chatter_bridge"]
         with writer.transaction():
             writer.execute("SET LOCAL chatter.realtime = 'off'")
             writer.execute("SELECT chatter.log_message('orders', 2, 'quiet')")
