@@ -85,7 +85,7 @@ def test_errors_map_to_4xx(as_):
         (alice.get("/api/records/nope/1/messages"), 404, "CH003"),
         (alice.post("/api/send_message", json={"body": "x", "model": "orders", "document": 2, "send": True}),
          422, "CH001"),
-        (alice.post("/api/send_message", json={"body": "x", "attachments": [987654]}), 422, "CH005"),
+        (alice.post("/api/send_message", json={"body": "x", "attachments": [987654]}), 404, None),
         (alice.post("/api/activities", json={"model": "orders", "record": 1, "activity_type": "activity_dance",
                                              "assigned_to": 2}), 422, "CH005"),
         (alice.post("/api/dms", json={"user_id": 1}), 422, "CH005"),
@@ -167,6 +167,10 @@ def test_attachments(as_):
                                                 "attachments": [loose["id"]]}).json()
     assert [a["id"] for a in msg["attachments"]] == [loose["id"]]
     assert bob.get(f"/api/attachments/{loose['id']}").content == b"mine"     # now on a record bob reads
+    private = as_("carol").post("/api/attachments", files={"file": ("p.txt", b"carol's", "text/plain")}).json()
+    stolen = bob.post("/api/send_message", json={"body": "gimme", "model": "orders", "document": 1,
+                                                 "attachments": [private["id"]]})
+    assert stolen.status_code == 404        # one cannot attach a file one cannot see
     secret = alice.post("/api/attachments", files={"file": ("s.txt", b"x", "text/plain")},
                         data={"model": "secrets", "document": "1"})
     assert secret.status_code == 404
