@@ -65,6 +65,13 @@ SELECT activity, name, activity_type, activity_type_name, icon, action_type, mod
  LIMIT $4
 """
 
+ACTIVITY = """
+SELECT activity, name, activity_type, activity_type_name, icon, action_type, model, record, assignee, deadline,
+       state, days_left, description, created_by, created_at
+  FROM chatter.activity_overview
+ WHERE activity = $1
+"""
+
 ATTACHMENTS = """
 SELECT id, name, mimetype, size, model, document, created_at
   FROM chatter.attachments WHERE model = $1 AND document = $2 ORDER BY id DESC LIMIT $3

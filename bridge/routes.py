@@ -257,8 +257,7 @@ async def activity_counts(db: Db) -> Any:
 
 
 async def _activity(db: Db, activity_id: int) -> dict[str, Any]:
-    row = await db.conn.fetchrow(q.ACTIVITIES.replace("WHERE (", "WHERE activity = $5 AND ("),
-                                 None, None, None, 1, activity_id)
+    row = await db.conn.fetchrow(q.ACTIVITY, activity_id)
     if row is None:
         raise HTTPException(404, f"activity {activity_id} not found")
     return dict(row)
