@@ -22,9 +22,10 @@ bench: deps
 	.venv/bin/python bench/tracking.py
 	.venv/bin/python bench/messages.py
 	.venv/bin/python bench/delivery.py
+	.venv/bin/python bench/realtime.py
 
 lint: deps
-	.venv/bin/ruff check pgchatter listener tests bench
+	.venv/bin/ruff check pgchatter listener bridge tests bench
 
 stop:
 	@$(CLI) db stop

@@ -5,6 +5,8 @@
     pgchatter revert [--db NAME] [--to CHANGE]
     pgchatter listener [--db NAME] [--once] [--worker NAME]
     pgchatter vapid generate [--dir DIR] [--force] | pgchatter vapid public
+    pgchatter token create USER [--name NAME] | list [USER] | revoke ID
+    pgchatter bridge [--host HOST] [--port PORT] [--workers N]
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import argparse
 import shlex
 import sys
 from pathlib import Path
+
+import psycopg
 
 from pgchatter import database
 from pgchatter.cluster import ClusterError, PrivateCluster
@@ -116,6 +120,50 @@ def _vapid(args: argparse.Namespace, settings: Settings) -> int:
         print("pgchatter: no VAPID key: run pgchatter vapid generate", file=sys.stderr)
         return 1
     print(vapid_keys.application_server_key(vapid_keys.load(config.vapid_private_key)))
+
+
+def _token(args: argparse.Namespace, settings: Settings) -> int:
+    database.ensure_server(settings)
+    with psycopg.connect(database.database_url(settings, args.db), autocommit=True) as conn:
+        match args.action:
+            case "create":
+                if not args.arg:
+                    print("pgchatter: token create needs a USER (username or id)", file=sys.stderr)
+                    return 2
+                try:
+                    row = conn.execute("SELECT chatter.token_create(%s, %s)", (args.arg, args.name)).fetchone()
+                except psycopg.Error as exc:
+                    print(f"pgchatter: {exc.diag.message_primary or exc}", file=sys.stderr)
+                    return 1
+                assert row is not None
+                print(row[0])
+            case "list":
+                rows = conn.execute(
+                    """SELECT t.id, u.username, coalesce(t.name, ''), t.created_at::timestamp(0),
+                              coalesce(t.last_used_at::timestamp(0)::text, '-'),
+                              CASE WHEN t.revoked_at IS NOT NULL THEN 'revoked'
+                                   WHEN t.expires_at <= now() THEN 'expired' ELSE 'active' END
+                         FROM chatter.api_tokens AS t JOIN chatter.users AS u ON u.id = t.user_id
+                        WHERE %(user)s::text IS NULL OR u.username = %(user)s OR u.id::text = %(user)s
+                        ORDER BY t.id""", {"user": args.arg}).fetchall()
+                for row in rows:
+                    print("\t".join(str(v) for v in row))
+            case "revoke":
+                if not args.arg or not args.arg.isdigit():
+                    print("pgchatter: token revoke needs a token ID (see token list)", file=sys.stderr)
+                    return 2
+                row = conn.execute("SELECT chatter.token_revoke(%s)", (int(args.arg),)).fetchone()
+                print("revoked" if row and row[0] else "no such active token")
+                return 0 if row and row[0] else 1
+    return 0
+
+
+def _bridge(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    database.ensure_server(settings)
+    uvicorn.run("bridge.app:app", host=args.host, port=args.port, workers=args.workers,
+                log_level=args.log_level, ws_max_queue=64)
     return 0
 
 
@@ -149,6 +197,19 @@ def parser() -> argparse.ArgumentParser:
     vapid.add_argument("--dir", default=None, help="where generate writes the keys (default .data/vapid)")
     vapid.add_argument("--force", action="store_true", help="replace existing keys")
     vapid.set_defaults(func=_vapid)
+    token = sub.add_parser("token", help="bearer tokens of the HTTP bridge (stored hashed)")
+    token.add_argument("action", choices=["create", "list", "revoke"])
+    token.add_argument("arg", nargs="?", default=None, help="create: USER (username or id); list: USER; revoke: ID")
+    token.add_argument("--name", default=None, help="what the token is for")
+    token.add_argument("--db", default=None)
+    token.set_defaults(func=_token)
+
+    bridge = sub.add_parser("bridge", help="run the HTTP + WebSocket bridge (uvicorn bridge.app:app)")
+    bridge.add_argument("--host", default="127.0.0.1")
+    bridge.add_argument("--port", type=int, default=8000)
+    bridge.add_argument("--workers", type=int, default=1, help="processes; each has its own LISTEN connection")
+    bridge.add_argument("--log-level", default="info")
+    bridge.set_defaults(func=_bridge)
     return p
 
 

@@ -72,3 +72,59 @@ def db_url(settings: Settings, delivery_template: str) -> Iterator[str]:
     url = database.database_url(settings, name)
     yield url
     database.drop_database(url)
+# --- the HTTP bridge ---------------------------------------------------------------------------------
+
+BRIDGE_SEED = """
+INSERT INTO chatter.contacts (id, name, email) VALUES
+    (1, 'Alice Martin', 'alice@example.invalid'), (2, 'Bob Stone', 'bob@example.invalid'),
+    (3, 'Carol Diaz', 'carol@example.invalid');
+INSERT INTO chatter.users (id, contact_id, username) VALUES (1, 1, 'alice'), (2, 2, 'bob'), (3, 3, 'carol');
+CREATE TABLE public.orders (id bigint PRIMARY KEY, name text NOT NULL, state varchar(20),
+                            contact_id bigint REFERENCES chatter.contacts (id));
+CREATE TABLE public.secrets (id bigint PRIMARY KEY, name text NOT NULL);
+INSERT INTO public.orders VALUES (1, 'SO001', 'draft', 2), (2, 'SO002', 'draft', NULL);
+INSERT INTO public.secrets VALUES (1, 'Salaries');
+SELECT chatter.enable('orders', contact_columns => '{contact_id}');
+SELECT chatter.enable('secrets');
+GRANT SELECT ON public.orders TO chatter_app;      -- orders' chatter is readable by users; secrets' is not
+"""
+
+
+class BridgeDb:
+    """A deployed database with three users (alice 1, bob 2, carol 3) and a token each."""
+
+    def __init__(self, name: str, url: str, tokens: dict[str, str]) -> None:
+        self.name, self.url, self.tokens = name, url, tokens
+
+    def headers(self, user: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[user]}"}
+
+    def connect(self) -> psycopg.Connection:
+        return psycopg.connect(self.url, autocommit=True)
+
+
+@pytest.fixture(scope="session")
+def bridge_db(settings: Settings):
+    name = f"pgchatter_bridge_{uuid.uuid4().hex[:8]}"
+    deployed = run_cli("deploy", "--db", name, "--fresh")
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    url = database.database_url(settings, name)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(BRIDGE_SEED)
+        tokens = {user: conn.execute("SELECT chatter.token_create(%s, 'tests')", (user,)).fetchone()[0]
+                  for user in ("alice", "bob", "carol")}
+    yield BridgeDb(name, url, tokens)
+    database.drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def api(bridge_db: BridgeDb):
+    """The FastAPI app in process (lifespan included: pool and relay), on the bridge database."""
+    from fastapi.testclient import TestClient
+
+    from bridge.app import create_app
+    from bridge.config import BridgeSettings
+
+    app = create_app(BridgeSettings.from_env({**os.environ, "DATABASE_URL": bridge_db.url}))
+    with TestClient(app) as client:
+        yield client

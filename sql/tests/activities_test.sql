@@ -7,6 +7,8 @@ INSERT INTO chatter.users (id, contact_id, username) VALUES (641, 9501, 'alice')
 CREATE TABLE public.leads (id int PRIMARY KEY, name text);
 INSERT INTO public.leads VALUES (1, 'First lead'), (2, 'Second lead');
 SELECT chatter.enable('leads');
+-- chatter_app works on the activities of records it may read (record_rls).
+GRANT SELECT ON public.leads TO chatter_app;
 
 -- Types
 SELECT results_eq($$SELECT identifier, name, action_type FROM chatter.activity_types WHERE protected ORDER BY id$$,

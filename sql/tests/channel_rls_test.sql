@@ -12,10 +12,13 @@ SELECT chatter.channel_post(:board, 621, 'board secret') AS priv \gset
 SELECT chatter.channel_post(:dm, 622, 'just us') AS direct \gset
 CREATE TABLE public.leads (id int PRIMARY KEY, name text);
 INSERT INTO public.leads VALUES (1, 'Lead');
+SELECT chatter.enable('leads', track => false);
+GRANT SELECT ON public.leads TO chatter_app;   -- its feed is readable (record_rls)
 INSERT INTO chatter.messages (model, document, body) VALUES ('leads', 1, 'a record message') RETURNING id AS rec \gset
 
 SELECT policies_are('chatter', 'channels', ARRAY['channels_visible'], 'channels have one policy');
-SELECT policies_are('chatter', 'messages', ARRAY['messages_app', 'messages_channel_read', 'messages_channel_write'],
+SELECT policies_are('chatter', 'messages', ARRAY['messages_app', 'messages_channel_read', 'messages_channel_write',
+                                            'messages_record_read'],
     'messages policies');
 SELECT table_privs_are('chatter', 'channels', 'chatter_app', ARRAY['SELECT'], 'chatter_app only reads channels');
 SELECT table_privs_are('chatter', 'channel_members', 'chatter_app', ARRAY['SELECT'], 'chatter_app only reads members');

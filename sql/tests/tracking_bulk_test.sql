@@ -1,7 +1,7 @@
 -- Tracking's bulk path (statements over 64 rows): same messages as the small path, the author and subtype
 -- held by one lock instead of per-row foreign-key checks, and the session left as it was.
 BEGIN;
-SELECT plan(18);
+SELECT plan(19);
 
 CREATE TABLE public.lots (
     id bigint PRIMARY KEY, name varchar(40), qty integer, price numeric(10, 2), active boolean, due date
@@ -99,6 +99,11 @@ RESET ROLE;
 SELECT is(chatter._track_bulk_begin(9101), 'origin', 'otherwise it switches to replica and says what to restore');
 SELECT is(current_setting('session_replication_role'), 'replica', 'for the INSERT that follows');
 SET LOCAL session_replication_role = origin;
+
+-- chatter's own trigger on chatter.messages does not turn the bulk path off
+SELECT is((SELECT string_agg(tgname || '=' || tgenabled, ' ' ORDER BY tgname) FROM pg_trigger
+            WHERE tgrelid = 'chatter.messages'::regclass AND NOT tgisinternal AND tgenabled IN ('O', 'R')), NULL,
+    'every trigger chatter puts on chatter.messages is ENABLE ALWAYS');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,0 +1,72 @@
+"""`bridge.app:app` — run with `pgchatter bridge` (uvicorn). OpenAPI at /docs and /openapi.json."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from bridge import errors, routes, ws
+from bridge import schemas as s
+from bridge.config import BridgeSettings
+from bridge.db import create_pool
+from bridge.realtime import Hub
+
+log = logging.getLogger("bridge")
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: BridgeSettings = getattr(app.state, "settings", None) or BridgeSettings.from_env()
+    app.state.settings = settings
+    app.state.pool = await create_pool(settings.database_url, settings.pool_size)
+    app.state.hub = Hub(settings.database_url, settings.poll_interval)
+    await app.state.hub.start()
+    try:
+        yield
+    finally:
+        await app.state.hub.stop()
+        await app.state.pool.close()
+
+
+def create_app(settings: BridgeSettings | None = None) -> FastAPI:
+    """The application; settings default to the environment, read at startup."""
+    app = FastAPI(
+        title="pgchatter bridge",
+        version="0.3.0",
+        description="HTTP and WebSocket access to pgchatter. Every request acts as the user of its bearer "
+                    "token, in one transaction, under row-level security. Errors are `{\"detail\", \"code\"}` "
+                    "with the SQLSTATE as code (CH001-CH005 of chatter.error_codes).",
+        lifespan=lifespan,
+    )
+    if settings is not None:
+        app.state.settings = settings
+    app.include_router(routes.router)
+    app.include_router(ws.router)
+    app.add_api_route("/healthz", healthz, methods=["GET"], response_model=s.Health, tags=["ops"],
+                      responses={503: {"model": s.Health}})
+    app.add_exception_handler(asyncpg.PostgresError, errors.postgres_error)
+    app.add_exception_handler(asyncpg.exceptions.DataError, errors.client_data_error)
+    app.add_exception_handler(OverflowError, errors.client_data_error)
+    return app
+
+
+async def healthz(request: Request) -> Any:
+    """Database reachable and the realtime relay listening."""
+    ok = True
+    try:
+        async with request.app.state.pool.acquire(timeout=2) as conn:
+            await conn.fetchval("SELECT 1")
+    except Exception:   # noqa: BLE001 - any failure is "not healthy"
+        ok = False
+    listening = request.app.state.hub.listening
+    body = {"status": "ok" if ok and listening else "unavailable", "database": ok, "listening": listening}
+    return body if ok and listening else JSONResponse(body, status_code=503)
+
+
+app = create_app()

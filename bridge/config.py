@@ -1,0 +1,40 @@
+"""Bridge configuration, from the environment (on top of pgchatter's database settings)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from pgchatter import database
+from pgchatter.settings import Settings
+
+
+@dataclass(frozen=True)
+class BridgeSettings:
+    database_url: str
+    """DATABASE_URL, else the private cluster's database (PGCHATTER_DB)."""
+    role: str
+    """Role every request runs as (row-level security applies to it): chatter_app or a member of it."""
+    vapid_public_key: str | None
+    """CHATTER_VAPID_PUBLIC_KEY: the application server key browsers subscribe to Web Push with."""
+    ws_queue: int
+    """Frames buffered per socket; a client that falls this far behind is disconnected (it catches up by id)."""
+    poll_interval: float
+    """Seconds between relay polls when no wake-up arrives (NOTIFY is only a hint)."""
+    pool_size: int
+    max_upload: int
+    """Largest attachment upload, in bytes."""
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> BridgeSettings:
+        env = dict(os.environ if environ is None else environ)
+        settings = Settings.from_env(env)
+        return cls(
+            database_url=database.database_url(settings),
+            role=env.get("CHATTER_BRIDGE_ROLE", "chatter_app"),
+            vapid_public_key=env.get("CHATTER_VAPID_PUBLIC_KEY") or None,
+            ws_queue=int(env.get("CHATTER_WS_QUEUE", "256")),
+            poll_interval=float(env.get("CHATTER_BRIDGE_POLL", "0.25")),
+            pool_size=int(env.get("CHATTER_BRIDGE_POOL", "10")),
+            max_upload=int(env.get("CHATTER_MAX_UPLOAD", str(10 * 1024 * 1024))),
+        )

@@ -1,0 +1,73 @@
+"""The connection pool and the per-request session: one transaction, acting user set, role switched."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated
+
+import asyncpg
+from fastapi import Depends, HTTPException, Request, WebSocket
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+# Resolve the token as the bridge's login role, then act as the user on the row-level-security role for
+# the rest of the transaction. MATERIALIZED keeps token_user() ahead of the role switch.
+AUTH_SQL = """
+WITH s AS MATERIALIZED (SELECT chatter.token_user($1) AS uid)
+SELECT s.uid,
+       pg_catalog.set_config('chatter.user_id', coalesce(s.uid::text, ''), true),
+       pg_catalog.set_config('role', $2, true)
+  FROM s
+"""
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    for typ in ("json", "jsonb"):
+        await conn.set_type_codec(typ, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def create_pool(url: str, size: int) -> asyncpg.Pool:
+    pool = await asyncpg.create_pool(url, min_size=1, max_size=size, init=_init_connection)
+    assert pool is not None
+    return pool
+
+
+@dataclass
+class Session:
+    conn: asyncpg.Connection
+    user_id: int
+
+
+bearer = HTTPBearer(auto_error=False, description="A token from `pgchatter token create USER`")
+
+
+def token_of(request: Request | WebSocket, credentials: HTTPAuthorizationCredentials | None) -> str:
+    if credentials is not None and credentials.scheme.lower() == "bearer":
+        return credentials.credentials
+    token = request.query_params.get("token")   # WebSockets from browsers cannot set headers
+    if token:
+        return token
+    raise HTTPException(401, "missing bearer token", headers={"WWW-Authenticate": "Bearer"})
+
+
+async def authenticate(conn: asyncpg.Connection, token: str, role: str) -> int:
+    """Inside a transaction: resolve the token, set chatter.user_id and the role; 401 if unknown."""
+    row = await conn.fetchrow(AUTH_SQL, token, role)
+    if row is None or row["uid"] is None:
+        raise HTTPException(401, "unknown, expired or revoked token", headers={"WWW-Authenticate": "Bearer"})
+    return int(row["uid"])
+
+
+async def session(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> AsyncIterator[Session]:
+    token = token_of(request, credentials)
+    pool: asyncpg.Pool = request.app.state.pool
+    async with pool.acquire() as conn, conn.transaction():
+        user_id = await authenticate(conn, token, request.app.state.settings.role)
+        yield Session(conn, user_id)
+
+
+# scope="function": the transaction commits (or rolls back) before the response is sent.
+Db = Annotated[Session, Depends(session, scope="function")]

@@ -1,0 +1,291 @@
+"""The WebSocket relay (SPEC section 8, realtime half).
+
+One dedicated LISTEN connection per bridge process (autocommit, outside the pool). NOTIFY on
+`chatter_bridge` (throttled, after messages are inserted) and `chatter_realtime` is a hint: on a wake-up (or on a timer) the relay reads the new messages and
+notifications by id, as the bridge's login role, and routes each to the sockets entitled to it:
+
+- a notification        -> its user:               {"type": "activity_update", "data": {"kind": "message", ...payload}}
+- a record message      -> the record's watchers:  {"type": "activity_update", "data": {"kind": "record_message", ...}}
+- a chat message        -> the channel's members:  {"type": "realtime_data", "data": {"kind": "channel_message", ...}}
+- record_changed / activity hints are relayed as they come (to watchers / to the assignee).
+
+Ids come from identity columns, so a row committed late leaves a gap below the cursor; gaps are
+re-read for a while (GAP_TTL) so nothing committed out of order is lost. Every socket has a bounded
+queue: a client too slow to drain it is disconnected (close code 4008) and catches up by id when it
+reconnects, so it never stalls the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+import nh3
+
+log = logging.getLogger("bridge.realtime")
+
+GAP_TTL = 10.0          # seconds a missing id is looked for again
+FOLLOW_UP = 0.005       # poll interval while busy (seconds)
+BUSY_WINDOW = 0.1       # how long after a wake-up or a find the relay stays busy
+BATCH = 500
+
+NEW_MESSAGES = """
+SELECT m.id, m.message_type::text AS message_type, m.model, m.document, m.channel_id, m.in_feed, m.subject,
+       m.body, m.author_id, c.name AS author_name, m.parent_id, m.created_at,
+       CASE WHEN m.channel_id IS NOT NULL THEN
+            (SELECT pg_catalog.array_agg(cm.user_id) FROM chatter.channel_members AS cm
+              WHERE cm.channel_id = m.channel_id) END AS members
+  FROM chatter.messages AS m LEFT JOIN chatter.contacts AS c ON c.id = m.author_id
+ WHERE m.id > $1 OR m.id = ANY ($2::bigint[])
+ ORDER BY m.id
+ LIMIT $3
+"""
+NEW_NOTIFICATIONS = """
+SELECT n.id, n.user_id, chatter.notification_payload(n.message_id) AS payload
+  FROM chatter.notifications AS n
+ WHERE (n.id > $1 OR n.id = ANY ($2::bigint[])) AND n.user_id IS NOT NULL
+ ORDER BY n.id
+ LIMIT $3
+"""
+HIGH_WATER = """
+SELECT (SELECT coalesce(max(id), 0) FROM chatter.messages) AS messages,
+       (SELECT coalesce(max(id), 0) FROM chatter.notifications) AS notifications
+"""
+
+
+def message_frame(row: dict[str, Any]) -> dict[str, Any]:
+    """The frame of a new message: realtime_data for chat, activity_update/record_message for records."""
+    message = {
+        "id": row["id"], "message_type": row["message_type"], "subject": row["subject"],
+        "body": nh3.clean(row["body"] or ""),
+        "author": {"id": row["author_id"], "name": row["author_name"]} if row["author_id"] is not None else None,
+        "parent_id": row["parent_id"], "created_at": row["created_at"].isoformat(),
+    }
+    if row["channel_id"] is not None:
+        return {"type": "realtime_data",
+                "data": {"kind": "channel_message", "channel_id": row["channel_id"], "message_id": row["id"],
+                         "message": message}}
+    return {"type": "activity_update",
+            "data": {"kind": "record_message", "model": row["model"], "document": row["document"],
+                     "message_id": row["id"], "message": message}}
+
+
+def notification_frame(notification_id: int, payload: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "activity_update", "data": {**payload, "kind": "message", "notification_id": notification_id}}
+
+
+@dataclass(eq=False)
+class Client:
+    """One connected socket: its user, the records it watches, its bounded outgoing queue."""
+
+    user_id: int
+    queue: asyncio.Queue[str | None]
+    watching: set[tuple[str, int]] = field(default_factory=set)
+    dropped: bool = False
+
+    def send(self, frame: dict[str, Any] | str) -> None:
+        if self.dropped:
+            return
+        text = frame if isinstance(frame, str) else json.dumps(frame, default=str)
+        try:
+            self.queue.put_nowait(text)
+        except asyncio.QueueFull:
+            # Too slow: cut it loose rather than stall everyone; it reconnects and catches up by id.
+            self.dropped = True
+            with contextlib.suppress(asyncio.QueueEmpty):
+                while True:
+                    self.queue.get_nowait()
+            self.queue.put_nowait(None)
+
+
+class Cursor:
+    """High-water mark of one id stream plus the gaps below it still worth looking for."""
+
+    def __init__(self, start: int) -> None:
+        self.high = start
+        self.gaps: dict[int, float] = {}
+
+    def seen(self, ids: list[int]) -> list[int]:
+        """Record ids read in a poll; returns those not delivered before."""
+        now = time.monotonic()
+        fresh = []
+        for i in ids:
+            if i > self.high:
+                if i - self.high <= 10_000:   # a larger jump is a rolled-back bulk insert, not late commits
+                    self.gaps.update((g, now) for g in range(self.high + 1, i))
+                self.high = i
+                fresh.append(i)
+            elif self.gaps.pop(i, None) is not None:
+                fresh.append(i)
+        if len(self.gaps) > 10_000 or any(now - t > GAP_TTL for t in self.gaps.values()):
+            self.gaps = {g: t for g, t in self.gaps.items() if now - t <= GAP_TTL}
+            if len(self.gaps) > 10_000:
+                self.gaps = dict(sorted(self.gaps.items())[-10_000:])
+        return fresh
+
+    def gap_list(self) -> list[int]:
+        return list(self.gaps)
+
+
+class Hub:
+    """The process's sockets, indexed by user, record and channel, and the relay feeding them."""
+
+    def __init__(self, url: str, poll_interval: float = 0.25) -> None:
+        self.url = url
+        self.poll_interval = poll_interval
+        self.by_user: dict[int, set[Client]] = defaultdict(set)
+        self.by_record: dict[tuple[str, int], set[Client]] = defaultdict(set)
+        self.listening = False
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._conn: asyncpg.Connection | None = None
+        self.messages: Cursor | None = None
+        self.notifications: Cursor | None = None
+
+    # -- sockets --------------------------------------------------------------------------------------
+    def add(self, client: Client) -> None:
+        self.by_user[client.user_id].add(client)
+
+    def remove(self, client: Client) -> None:
+        self.by_user[client.user_id].discard(client)
+        if not self.by_user[client.user_id]:
+            del self.by_user[client.user_id]
+        for key in client.watching:
+            self.unwatch(client, key)
+
+    def watch(self, client: Client, key: tuple[str, int]) -> None:
+        client.watching.add(key)
+        self.by_record[key].add(client)
+
+    def unwatch(self, client: Client, key: tuple[str, int]) -> None:
+        watchers = self.by_record.get(key)
+        if watchers is not None:
+            watchers.discard(client)
+            if not watchers:
+                del self.by_record[key]
+
+    # -- relay ----------------------------------------------------------------------------------------
+    async def start(self, wait: float = 10.0) -> None:
+        """Start relaying; wait (up to `wait` seconds) for the LISTEN connection so no event is missed."""
+        self._task = asyncio.create_task(self._run(), name="chatter-relay")
+        for _ in range(int(wait / 0.01)):
+            if self.listening or self._task.done():
+                break
+            await asyncio.sleep(0.01)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                await self._conn.close(timeout=2)
+
+    def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+        try:
+            event = json.loads(payload) if payload else {}
+        except ValueError:
+            event = {}
+        kind = (event.get("data") or {}).get("kind")
+        if kind == "record_changed":
+            frame = {"type": "activity_update", "data": event["data"]}
+            model = event["data"].get("model")
+            for doc in event["data"].get("documents") or []:
+                for client in list(self.by_record.get((model, doc), ())):
+                    client.send(frame)
+        elif kind == "activity" and event.get("user_id") is not None:
+            frame = {"type": "activity_update", "data": event["data"]}
+            for client in list(self.by_user.get(int(event["user_id"]), ())):
+                client.send(frame)
+        self._wake.set()
+
+    async def _connect(self) -> asyncpg.Connection:
+        conn = await asyncpg.connect(self.url)
+        await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+        await conn.add_listener("chatter_realtime", self._on_notify)
+        await conn.add_listener("chatter_bridge", self._on_notify)
+        if self.messages is None or self.notifications is None:
+            row = await conn.fetchrow(HIGH_WATER)
+            self.messages, self.notifications = Cursor(row["messages"]), Cursor(row["notifications"])
+        self.listening = True
+        return conn
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                self._conn = await self._connect()
+                log.info("relay listening on chatter_bridge and chatter_realtime")
+                busy_until = 0.0
+                while True:
+                    # Right after activity poll every few ms: a throttled wake-up stands for every
+                    # transaction that skipped its own NOTIFY, and those may commit just after it.
+                    busy = time.monotonic() < busy_until
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), FOLLOW_UP if busy else self.poll_interval)
+                    woken = self._wake.is_set()
+                    self._wake.clear()
+                    found = await self.poll(self._conn)
+                    if woken or found:
+                        busy_until = time.monotonic() + BUSY_WINDOW
+                    elif not busy:
+                        await self._conn.fetchval("SELECT 1")   # liveness of the LISTEN connection
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:   # noqa: BLE001 - the relay must outlive a database restart
+                self.listening = False
+                log.warning("relay connection lost (%s); reconnecting", exc)
+                if self._conn is not None:
+                    with contextlib.suppress(Exception):
+                        self._conn.terminate()
+                    self._conn = None
+                await asyncio.sleep(1.0)
+
+    async def poll(self, conn: asyncpg.Connection) -> int:
+        """Read what is new since the cursors and route it; returns how many rows were delivered."""
+        assert self.messages is not None and self.notifications is not None
+        delivered = 0
+        while True:
+            rows = await conn.fetch(NEW_MESSAGES, self.messages.high, self.messages.gap_list(), BATCH)
+            fresh = set(self.messages.seen([r["id"] for r in rows]))
+            for row in rows:
+                if row["id"] in fresh:
+                    delivered += 1
+                    self._route_message(dict(row))
+            if len(rows) < BATCH:
+                break
+        while True:
+            rows = await conn.fetch(NEW_NOTIFICATIONS, self.notifications.high, self.notifications.gap_list(),
+                                    BATCH)
+            fresh = set(self.notifications.seen([r["id"] for r in rows]))
+            for row in rows:
+                if row["id"] in fresh:
+                    delivered += 1
+                    for client in list(self.by_user.get(row["user_id"], ())):
+                        client.send(notification_frame(row["id"], row["payload"]))
+            if len(rows) < BATCH:
+                break
+        return delivered
+
+    def _route_message(self, row: dict[str, Any]) -> None:
+        if row["channel_id"] is not None:
+            members = row["members"] or []
+            if not any(m in self.by_user for m in members):
+                return
+            text = json.dumps(message_frame(row), default=str)
+            for user in members:
+                for client in list(self.by_user.get(user, ())):
+                    client.send(text)
+        elif row["model"] is not None and row["in_feed"]:
+            watchers = self.by_record.get((row["model"], row["document"]))
+            if watchers:
+                text = json.dumps(message_frame(row), default=str)
+                for client in list(watchers):
+                    client.send(text)

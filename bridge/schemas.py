@@ -1,0 +1,270 @@
+"""JSON shapes of the API: request bodies and responses (they make the OpenAPI document at /docs)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+
+BIGINT_MAX = 2**63 - 1
+Id = Annotated[StrictInt, Field(ge=1, le=BIGINT_MAX)]
+Model = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_.]*$", max_length=200)]
+Text = Annotated[str, StringConstraints(max_length=1_000_000)]
+Short = Annotated[str, StringConstraints(max_length=1000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Error(BaseModel):
+    detail: Any
+    code: str | None = None
+    hint: str | None = None
+
+
+class Created(BaseModel):
+    id: int
+
+
+class Count(BaseModel):
+    count: int
+
+
+class Author(BaseModel):
+    id: int
+    name: str
+
+
+class AttachmentInfo(BaseModel):
+    id: int
+    name: str
+    mimetype: str
+    size: int
+    model: str | None = None
+    document: int | None = None
+    created_at: datetime | None = None
+
+
+class Message(BaseModel):
+    id: int
+    message_type: Literal["Message", "Note", "Tracking"]
+    subtype: str | None
+    model: str | None
+    document: int | None
+    channel_id: int | None
+    subject: str | None
+    body: str = Field(description="HTML, sanitized (nh3) on the way out")
+    author: Author | None
+    from_email: str | None
+    parent_id: int | None
+    tracking: list[dict[str, Any]] | None
+    created_at: datetime
+    attachments: list[AttachmentInfo]
+
+
+class MessagePage(BaseModel):
+    messages: list[Message] = Field(description="Newest first")
+    next_before_id: int | None = Field(description="Pass as before_id for the next (older) page; null at the end")
+
+
+class SendMessage(Strict):
+    """The seed's create_message arguments; the author is always the acting user."""
+
+    body: Text
+    subject: Short | None = None
+    message_type: Literal["Message", "Note"] = "Message"
+    model: Model | None = None
+    document: Id | None = None
+    contacts: list[Id] = Field(default_factory=list, max_length=1000)
+    attachments: list[Id] = Field(default_factory=list, max_length=1000)
+    send: StrictBool = False
+    send_immediately: StrictBool = False
+    subtype: Short | None = None
+    parent: Id | None = None
+    reply_to: Short | None = None
+
+
+class LogMessage(Strict):
+    model: Model
+    document: Id
+    body: Text
+
+
+class Notify(Strict):
+    model: Model
+    document: Id
+    body: Text
+    contacts: list[Id] = Field(max_length=1000)
+    subject: Short | None = None
+
+
+class Contact(BaseModel):
+    id: int
+    name: str
+    email: str | None
+
+
+class Follow(Strict):
+    contacts: list[Id] = Field(default_factory=list, max_length=1000,
+                               description="Contacts to subscribe; empty = yourself")
+    subtypes: list[Short] | None = None
+
+
+class AudienceMember(BaseModel):
+    contact_id: int
+    email: str | None
+    via: list[str]
+
+
+class Payload(BaseModel):
+    """The seed's notification payload (notification_payload)."""
+
+    model_config = ConfigDict(extra="allow")
+    kind: str
+    model: str | None
+    document: int | None
+    message_id: int
+    title: str
+    body: str
+
+
+class Channel(BaseModel):
+    id: int
+    name: str
+    kind: Literal["Public", "Private", "Direct"]
+    description: str | None
+    is_archived: bool
+    last_message_at: datetime | None
+    created_by: int | None
+    is_member: bool
+    is_muted: bool | None
+    unread: int | None
+    dm_user_ids: list[int] | None
+
+
+class CreateChannel(Strict):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    kind: Literal["Public", "Private"] = "Public"
+    members: list[Id] = Field(default_factory=list, max_length=1000, description="User ids")
+    description: Short | None = None
+
+
+class Post(Strict):
+    body: Text
+
+
+class MarkRead(Strict):
+    message_id: Id | None = Field(default=None, description="Default: the newest message")
+
+
+class Mute(Strict):
+    muted: StrictBool = True
+
+
+class Unread(BaseModel):
+    channel_id: int
+    unread: int
+    is_muted: bool
+
+
+class Dm(Strict):
+    user_id: Id
+
+
+class User(BaseModel):
+    id: int
+    username: str
+    contact_id: int
+    name: str
+    email: str | None
+    notification: str
+
+
+class InboxItem(BaseModel):
+    notification_id: int
+    message_id: int
+    is_read: bool
+    read_at: datetime | None
+    created_at: datetime
+    payload: Payload
+
+
+class InboxPage(BaseModel):
+    notifications: list[InboxItem]
+    next_before_id: int | None
+
+
+class MarkNotifications(Strict):
+    notification_ids: list[Id] | None = Field(default=None, max_length=10000, description="Default: all")
+
+
+class ActivityType(BaseModel):
+    id: int
+    identifier: str
+    name: str
+    icon: str | None
+    default_scheduled_date: int
+    action_type: str
+
+
+class Activity(BaseModel):
+    activity: int
+    name: str
+    activity_type: str
+    activity_type_name: str
+    icon: str | None
+    action_type: str
+    model: str
+    record: int
+    assignee: int
+    deadline: date
+    state: Literal["overdue", "today", "planned"]
+    days_left: int
+    description: str | None
+    created_by: int | None
+    created_at: datetime
+
+
+class ScheduleActivity(Strict):
+    model: Model
+    record: Id
+    activity_type: Short
+    assigned_to: Id
+    name: Short | None = None
+    deadline: date | None = None
+    description: Text | None = None
+
+
+class ActivityDone(Strict):
+    feedback: Text | None = None
+
+
+class ActivityCounts(BaseModel):
+    overdue: int
+    today: int
+    planned: int
+
+
+class PushKeys(Strict):
+    p256dh: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    auth: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+
+
+class PushSubscription(Strict):
+    """The browser's PushSubscription.toJSON()."""
+
+    endpoint: Annotated[str, StringConstraints(pattern=r"^https?://", max_length=2000)]
+    keys: PushKeys
+    expirationTime: float | None = None
+
+
+class VapidKey(BaseModel):
+    public_key: str | None = Field(description="CHATTER_VAPID_PUBLIC_KEY; null when Web Push is not configured")
+
+
+class Health(BaseModel):
+    status: Literal["ok", "unavailable"]
+    database: bool
+    listening: bool

@@ -1,0 +1,167 @@
+"""`/api/ws`: authenticate, register with the hub, relay frames; watch records; catch up by id.
+
+Client -> server frames (the first may be {"type": "auth", "token": "pgc_..."} when the token is not in
+the Authorization header or ?token=):
+  {"type": "watch", "model": "sale_orders", "document": 7}      -> {"type": "watching", ...} or an error
+  {"type": "unwatch", "model": "sale_orders", "document": 7}
+  {"type": "catch_up", "after_message": 120, "after_notification": 40}
+        -> the frames missed since those ids (chat of one's channels, watched records, one's notifications),
+           then {"type": "caught_up", "last_message_id": ..., "last_notification_id": ...}
+  {"type": "ping"}                                                -> {"type": "pong"}
+Server -> client: {"type": "hello", "user_id", "last_message_id", "last_notification_id"} first, then the
+frames of SPEC section 8 (see bridge.realtime)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from typing import Any
+
+import asyncpg
+from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
+
+from bridge.db import authenticate
+from bridge.realtime import Client, Hub, message_frame, notification_frame
+
+router = APIRouter()
+AUTH_TIMEOUT = 10.0
+
+CATCH_UP_MESSAGES = """
+SELECT m.id, m.message_type::text AS message_type, m.model, m.document, m.channel_id, m.in_feed, m.subject,
+       m.body, m.author_id, c.name AS author_name, m.parent_id, m.created_at
+  FROM chatter.messages AS m LEFT JOIN chatter.contacts AS c ON c.id = m.author_id
+ WHERE m.id > $1
+   AND (m.channel_id IN (SELECT chatter._my_channel_ids())
+        OR (m.in_feed AND (m.model, m.document) IN (SELECT * FROM unnest($2::text[], $3::bigint[]))))
+ ORDER BY m.id
+ LIMIT 1000
+"""
+CATCH_UP_NOTIFICATIONS = """
+SELECT notification_id, payload FROM chatter.inbox WHERE notification_id > $1 ORDER BY notification_id LIMIT 1000
+"""
+
+
+async def _as_user(ws: WebSocket, conn: asyncpg.Connection, token: str) -> int:
+    return await authenticate(conn, token, ws.app.state.settings.role)
+
+
+async def _handle(ws: WebSocket, client: Client, hub: Hub, token: str, frame: dict[str, Any]) -> None:
+    kind = frame.get("type")
+    pool: asyncpg.Pool = ws.app.state.pool
+    if kind == "ping":
+        client.send({"type": "pong"})
+    elif kind in ("watch", "unwatch"):
+        model, document = frame.get("model"), frame.get("document")
+        if not isinstance(model, str) or not isinstance(document, int) or not 0 < document < 2**63:
+            client.send({"type": "error", "code": "CH005", "detail": "watch needs a model and a document id"})
+            return
+        if kind == "unwatch":
+            hub.unwatch(client, (model, document))
+            client.watching.discard((model, document))
+            return
+        try:
+            async with pool.acquire() as conn, conn.transaction():
+                await _as_user(ws, conn, token)
+                await conn.execute("SELECT chatter.check_record_readable($1, $2)", model, document)
+        except asyncpg.PostgresError as exc:
+            client.send({"type": "error", "code": exc.sqlstate, "detail": str(exc), "model": model,
+                         "document": document})
+            return
+        hub.watch(client, (model, document))
+        client.send({"type": "watching", "model": model, "document": document})
+    elif kind == "catch_up":
+        after_m, after_n = frame.get("after_message") or 0, frame.get("after_notification") or 0
+        if not isinstance(after_m, int) or not isinstance(after_n, int):
+            client.send({"type": "error", "code": "CH005", "detail": "catch_up takes integer ids"})
+            return
+        watched = sorted(client.watching)
+        async with pool.acquire() as conn, conn.transaction():
+            await _as_user(ws, conn, token)
+            messages = await conn.fetch(CATCH_UP_MESSAGES, max(after_m, 0), [m for m, _ in watched],
+                                        [d for _, d in watched])
+            notifications = await conn.fetch(CATCH_UP_NOTIFICATIONS, max(after_n, 0))
+        for row in messages:
+            client.send(message_frame(dict(row)))
+        for row in notifications:
+            client.send(notification_frame(row["notification_id"], json.loads(row["payload"])
+                                           if isinstance(row["payload"], str) else row["payload"]))
+        client.send({"type": "caught_up",
+                     "last_message_id": messages[-1]["id"] if messages else after_m,
+                     "last_notification_id": notifications[-1]["notification_id"] if notifications else after_n,
+                     "complete": len(messages) < 1000 and len(notifications) < 1000})
+    else:
+        client.send({"type": "error", "code": "CH005", "detail": f"unknown frame type {kind!r}"})
+
+
+async def _writer(ws: WebSocket, client: Client) -> None:
+    while True:
+        text = await client.queue.get()
+        if text is None:
+            await ws.close(code=4008, reason="too slow: reconnect and catch up")
+            return
+        await ws.send_text(text)
+
+
+@router.websocket("/api/ws")
+async def websocket(ws: WebSocket) -> None:
+    """Realtime frames for the token's user: `Authorization: Bearer`, `?token=`, or (keeping tokens out of
+    URLs and access logs) a first frame `{"type": "auth", "token": "..."}` within AUTH_TIMEOUT seconds."""
+    hub: Hub = ws.app.state.hub
+    header = ws.headers.get("authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else ws.query_params.get("token")
+    if token is None:
+        await ws.accept()
+        try:
+            first = json.loads(await asyncio.wait_for(ws.receive_text(), AUTH_TIMEOUT))
+            token = first.get("token") if isinstance(first, dict) and first.get("type") == "auth" else None
+        except (TimeoutError, ValueError, WebSocketDisconnect, RuntimeError):
+            token = None
+        if not isinstance(token, str):
+            with contextlib.suppress(RuntimeError):
+                await ws.close(code=4401, reason="authenticate first: {\"type\": \"auth\", \"token\": ...}")
+            return
+    try:
+        async with ws.app.state.pool.acquire() as conn, conn.transaction():
+            user_id = await _as_user(ws, conn, token)
+    except HTTPException as exc:
+        with contextlib.suppress(RuntimeError):
+            await ws.close(code=4401, reason=str(exc.detail))
+        return
+    if ws.client_state.name == "CONNECTING":
+        await ws.accept()
+    client = Client(user_id, asyncio.Queue(maxsize=ws.app.state.settings.ws_queue))
+    hub.add(client)
+    client.send({"type": "hello", "user_id": user_id,
+                 "last_message_id": hub.messages.high if hub.messages else 0,
+                 "last_notification_id": hub.notifications.high if hub.notifications else 0})
+    writer = asyncio.create_task(_writer(ws, client))
+    try:
+        while True:
+            receive = asyncio.create_task(ws.receive_text())
+            done, _ = await asyncio.wait({receive, writer}, return_when=asyncio.FIRST_COMPLETED)
+            if writer in done:
+                receive.cancel()
+                break
+            try:
+                frame = json.loads(receive.result())
+            except ValueError:
+                client.send({"type": "error", "code": "CH005", "detail": "frames are JSON objects"})
+                continue
+            if isinstance(frame, dict):
+                try:
+                    await _handle(ws, client, hub, token, frame)
+                except HTTPException as exc:      # the token was revoked meanwhile
+                    client.send({"type": "error", "code": None, "detail": exc.detail})
+                    break
+                except asyncpg.PostgresError as exc:
+                    client.send({"type": "error", "code": exc.sqlstate, "detail": str(exc)})
+            else:
+                client.send({"type": "error", "code": "CH005", "detail": "frames are JSON objects"})
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        hub.remove(client)
+        writer.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await writer

@@ -1,0 +1,100 @@
+-- Row-level security of record feeds: chatter_app reads the feeds, followers, attachments and activities
+-- of models whose table it may SELECT, plus its own messages and those it was notified of.
+BEGIN;
+SELECT plan(25);
+
+INSERT INTO chatter.contacts (id, name, email) VALUES
+    (9701, 'Alice Rls', 'alice@rls.invalid'), (9702, 'Bob Rls', 'bob@rls.invalid'), (9703, 'Carol Rls', NULL);
+INSERT INTO chatter.users (id, contact_id, username) VALUES (771, 9701, 'alice_rls'), (772, 9702, 'bob_rls'),
+    (773, 9703, 'carol_rls');
+CREATE TABLE public.deals (id int PRIMARY KEY, name text);
+CREATE TABLE public.payroll (id int PRIMARY KEY, name text);
+INSERT INTO public.deals VALUES (1, 'Big deal');
+INSERT INTO public.payroll VALUES (1, 'March payroll');
+SELECT chatter.enable('deals', track => false);
+SELECT chatter.enable('payroll', track => false);
+GRANT SELECT ON public.deals TO chatter_app;           -- deals' chatter is readable, payroll's is not
+
+SELECT chatter.create_message('deal news', model => 'deals', document => 1) AS deal_msg \gset
+SELECT chatter.create_message('salaries', model => 'payroll', document => 1) AS pay_msg \gset
+SELECT chatter.add_attachment('bob.pdf', '\x03') AS bob_file \gset
+SELECT chatter.create_message('for bob only', model => 'payroll', document => 1, contacts => '{9702}',
+                              attachments => ARRAY[:bob_file]::bigint[]) AS pay_bob \gset
+SET LOCAL chatter.user_id = '771';
+SELECT chatter.create_message('alice wrote this', model => 'payroll', document => 1) AS pay_alice \gset
+RESET chatter.user_id;
+SELECT chatter.subscribe('payroll', 1, '{9703}');
+SELECT chatter.subscribe('deals', 1, '{9703}');
+SELECT chatter.add_attachment('deal.txt', '\x01', model => 'deals', document => 1) AS deal_file \gset
+SELECT chatter.add_attachment('pay.txt', '\x02', model => 'payroll', document => 1) AS pay_file \gset
+SELECT chatter.schedule_activity('payroll', 1, 'activity_todo', 773, 'Check payroll') AS pay_act \gset
+SELECT chatter.schedule_activity('payroll', 1, 'activity_todo', 772, 'Bob checks payroll') AS pay_act_bob \gset
+SELECT chatter.schedule_activity('deals', 1, 'activity_call', 772, 'Call about the deal') AS deal_act \gset
+
+SELECT policies_are('chatter', 'followers', ARRAY['followers_visible'], 'followers have one policy');
+SELECT policies_are('chatter', 'attachments', ARRAY['attachments_visible'], 'attachments have one policy');
+SELECT policies_are('chatter', 'activities', ARRAY['activities_visible'], 'activities have one policy');
+SELECT is_empty($$SELECT c.relname FROM pg_class c
+                   WHERE c.relnamespace = 'chatter'::regnamespace AND c.relkind = 'r'
+                     AND has_table_privilege('chatter_app', c.oid, 'SELECT') AND NOT c.relrowsecurity
+                     AND c.relname NOT IN ('contacts', 'users', 'models', 'subtypes', 'activity_types',
+                                           'error_codes', 'track_overrides')$$,
+    'every chatter table chatter_app reads has row-level security, but the shared directories');
+
+SET LOCAL ROLE chatter_app;
+SET LOCAL chatter.user_id = '773';
+SELECT is((SELECT string_agg(m, ',' ORDER BY m) FROM chatter.readable_models() AS m WHERE m IN ('deals', 'payroll')), 'deals',
+    'readable_models lists the models whose table the role may read');
+SELECT is((SELECT string_agg(body, ',' ORDER BY id) FROM chatter.messages WHERE model IN ('deals', 'payroll')),
+    'deal news', 'an outsider to payroll reads the deal feed only');
+SELECT is((SELECT string_agg(body, ',' ORDER BY id) FROM chatter.record_feed('deals', 1)), 'deal news',
+    'record_feed returns a readable feed');
+SELECT throws_ok($$SELECT * FROM chatter.record_feed('payroll', 1)$$, 'CH003', NULL,
+    'record_feed of an unreadable model is not found');
+SELECT throws_ok($$SELECT chatter.check_record_readable('deals', 99)$$, 'CH003', NULL,
+    'a missing record is not found');
+SELECT lives_ok($$SELECT chatter.check_record_readable('deals', 1)$$, 'a readable record passes the check');
+SELECT is((SELECT string_agg(model || ':' || coalesce(contact_id, 0), ',' ORDER BY model)
+             FROM chatter.followers WHERE document = 1 AND model IN ('deals', 'payroll')),
+    'deals:9703,payroll:9703', 'followers: of readable records, and one''s own subscriptions');
+SELECT is((SELECT string_agg(name, ',' ORDER BY id) FROM chatter.attachments WHERE id IN (:deal_file, :pay_file)),
+    'deal.txt', 'attachments of unreadable records are hidden');
+SELECT is((SELECT string_agg(name, ',' ORDER BY id) FROM chatter.activities WHERE id IN (:pay_act, :pay_act_bob, :deal_act)),
+    'Check payroll,Call about the deal', 'activities: one''s own and those on readable records');
+SELECT throws_ok($$SELECT chatter.schedule_activity('payroll', 1, 'activity_call', 773)$$, '42501', NULL,
+    'no new activity on an unreadable record');
+SELECT lives_ok($$SELECT chatter.schedule_activity('deals', 1, 'activity_call', 773)$$,
+    'a new activity on a readable record');
+SELECT throws_ok('SELECT * FROM chatter.api_tokens', '42501', NULL, 'chatter_app cannot read the token table');
+SELECT is((SELECT count(*) FROM chatter.message_recipients WHERE message_id = :pay_bob), 0::bigint,
+    'recipients of a message one cannot read are hidden');
+
+SET LOCAL chatter.user_id = '772';
+SELECT is((SELECT string_agg(body, ',' ORDER BY id) FROM chatter.messages WHERE model = 'payroll'), 'for bob only',
+    'a recipient reads the message he was notified of, not the rest of the feed');
+SELECT is((SELECT count(*) FROM chatter.inbox WHERE message_id = :pay_bob), 1::bigint, 'and finds it in his inbox');
+SELECT is((SELECT string_agg(contact_id::text, ',') FROM chatter.message_recipients WHERE message_id = :pay_bob), '9702',
+    'and sees its recipients');
+SELECT is((SELECT count(*) FROM chatter.message_attachments WHERE message_id = :pay_bob), 1::bigint,
+    'and the attachments it carries');
+SELECT is((SELECT string_agg(m.body, ',') FROM chatter.inbox AS i JOIN chatter.messages AS m ON m.id = i.message_id
+            WHERE i.message_id = :pay_msg), NULL, 'nobody else''s notification reaches him');
+
+SET LOCAL chatter.user_id = '771';
+SELECT is((SELECT string_agg(body, ',' ORDER BY id) FROM chatter.messages WHERE model = 'payroll'), 'alice wrote this',
+    'an author reads her own message on a record she cannot otherwise read');
+
+RESET chatter.user_id;
+SELECT is((SELECT count(*) FROM chatter.messages WHERE model = 'payroll'), 0::bigint,
+    'without an acting user nothing of an unreadable feed shows');
+RESET ROLE;
+
+GRANT SELECT ON public.payroll TO chatter_app;
+SET LOCAL ROLE chatter_app;
+SET LOCAL chatter.user_id = '773';
+SELECT is((SELECT count(*) FROM chatter.messages WHERE model = 'payroll'), 3::bigint,
+    'granting SELECT on the table opens its feed');
+RESET ROLE;
+
+SELECT * FROM finish();
+ROLLBACK;

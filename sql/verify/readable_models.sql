@@ -1,0 +1,7 @@
+-- Verify pgchatter:readable_models on pg
+
+BEGIN;
+
+SELECT 'chatter.readable_models()'::regprocedure, 'chatter.check_record_readable(text, bigint)'::regprocedure;
+
+ROLLBACK;

@@ -1,0 +1,200 @@
+"""/api/ws with real WebSocket clients against two real uvicorn bridge processes on one database."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.sync.client import connect as ws_connect
+
+from bridge.realtime import Client
+from pgchatter.settings import PROJECT_ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Bridge:
+    def __init__(self, url: str, extra_env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "DATABASE_URL": url, **(extra_env or {})}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "bridge.app:app", "--port", str(self.port), "--log-level", "warning"],
+            cwd=PROJECT_ROOT, env=env)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("bridge did not come up")
+
+    def ws(self, token: str):
+        return ws_connect(f"ws://127.0.0.1:{self.port}/api/ws?token={token}", open_timeout=10)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+@pytest.fixture(scope="module")
+def bridges(bridge_db):
+    a, b = Bridge(bridge_db.url), Bridge(bridge_db.url)
+    yield a, b
+    a.stop()
+    b.stop()
+
+
+def frames_until(ws, predicate, timeout: float = 5.0) -> dict:
+    """Read frames until one matches; fail after timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise AssertionError("no matching frame")
+        frame = json.loads(ws.recv(timeout=left))
+        if predicate(frame):
+            return frame
+
+
+def hello(ws) -> dict:
+    frame = json.loads(ws.recv(timeout=5))
+    assert frame["type"] == "hello"
+    return frame
+
+
+def test_unknown_token_is_refused(bridges):
+    a, _ = bridges
+    with pytest.raises(InvalidStatus), a.ws("pgc_nope"):
+        pass
+
+
+def test_first_frame_auth_keeps_tokens_out_of_urls(bridges, bridge_db):
+    a, _ = bridges
+    with ws_connect(f"ws://127.0.0.1:{a.port}/api/ws", open_timeout=10) as ws:
+        ws.send(json.dumps({"type": "auth", "token": bridge_db.tokens["bob"]}))
+        assert hello(ws)["user_id"] == 2
+    with ws_connect(f"ws://127.0.0.1:{a.port}/api/ws", open_timeout=10) as ws:
+        ws.send(json.dumps({"type": "auth", "token": "pgc_nope"}))
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=5)
+        assert closed.value.rcvd.code == 4401
+    with ws_connect(f"ws://127.0.0.1:{a.port}/api/ws",
+                    additional_headers={"Authorization": f"Bearer {bridge_db.tokens['carol']}"}) as ws:
+        assert hello(ws)["user_id"] == 3
+
+
+def test_chat_reaches_members_on_both_bridges(bridges, bridge_db):
+    a, b = bridges
+    h = bridge_db.headers
+    channel = httpx.post(f"{a.base}/api/channels", headers=h("alice"),
+                         json={"name": "ws-room", "kind": "Private", "members": [2]}).json()
+    with a.ws(bridge_db.tokens["alice"]) as alice_ws, b.ws(bridge_db.tokens["bob"]) as bob_ws, \
+            b.ws(bridge_db.tokens["carol"]) as carol_ws:
+        for ws in (alice_ws, bob_ws, carol_ws):
+            hello(ws)
+        posted = httpx.post(f"{b.base}/api/channels/{channel['id']}/messages", headers=h("alice"),
+                            json={"body": "<b>hi</b><script>x()</script>"}).json()
+        for ws in (alice_ws, bob_ws):
+            frame = frames_until(ws, lambda f: f["type"] == "realtime_data")
+            assert frame["data"]["kind"] == "channel_message"
+            assert frame["data"]["channel_id"] == channel["id"] and frame["data"]["message_id"] == posted["id"]
+            assert frame["data"]["message"]["body"] == "<b>hi</b>"
+        carol_ws.send(json.dumps({"type": "ping"}))
+        assert frames_until(carol_ws, lambda f: True) == {"type": "pong"}   # nothing of a private room
+
+
+def test_notifications_watch_and_record_changed(bridges, bridge_db):
+    a, b = bridges
+    with b.ws(bridge_db.tokens["carol"]) as carol_ws, a.ws(bridge_db.tokens["bob"]) as bob_ws:
+        hello(carol_ws)
+        hello(bob_ws)
+        bob_ws.send(json.dumps({"type": "watch", "model": "orders", "document": 1}))
+        assert frames_until(bob_ws, lambda f: True)["type"] == "watching"
+        bob_ws.send(json.dumps({"type": "watch", "model": "secrets", "document": 1}))
+        refused = frames_until(bob_ws, lambda f: True)
+        assert refused["type"] == "error" and refused["code"] == "CH003"
+
+        msg = httpx.post(f"{a.base}/api/send_message", headers=bridge_db.headers("alice"),
+                         json={"body": "Ready, @carol", "subject": "Ready", "model": "orders",
+                               "document": 1}).json()
+        note = frames_until(carol_ws, lambda f: f["type"] == "activity_update" and f["data"]["kind"] == "message")
+        assert {k: note["data"][k] for k in ("model", "document", "message_id", "title", "body")} == {
+            "model": "orders", "document": 1, "message_id": msg["id"], "title": "Alice Martin", "body": "Ready"}
+        rec = frames_until(bob_ws, lambda f: f["data"].get("kind") == "record_message")
+        assert rec["type"] == "activity_update" and rec["data"]["message_id"] == msg["id"]
+
+        with bridge_db.connect() as conn:
+            conn.execute("UPDATE public.orders SET state = 'sent' WHERE id = 1")
+        changed = frames_until(bob_ws, lambda f: f["data"].get("kind") == "record_changed")
+        assert changed["data"]["model"] == "orders" and changed["data"]["documents"] == [1]
+
+        with bridge_db.connect() as conn:    # an activity ping for its assignee
+            conn.execute("SELECT chatter.schedule_activity('orders', 1, 'activity_call', 3)")
+        ping = frames_until(carol_ws, lambda f: f["data"].get("kind") == "activity")
+        assert ping["data"]["event"] == "created"
+
+
+def test_catch_up_after_reconnect(bridges, bridge_db):
+    a, b = bridges
+    with a.ws(bridge_db.tokens["carol"]) as ws:
+        first = hello(ws)
+    missed = httpx.post(f"{a.base}/api/send_message", headers=bridge_db.headers("alice"),
+                        json={"body": "while you were away @carol", "model": "orders", "document": 2}).json()
+    with b.ws(bridge_db.tokens["carol"]) as ws:
+        hello(ws)
+        ws.send(json.dumps({"type": "watch", "model": "orders", "document": 2}))
+        frames_until(ws, lambda f: f["type"] == "watching")
+        ws.send(json.dumps({"type": "catch_up", "after_message": first["last_message_id"],
+                            "after_notification": first["last_notification_id"]}))
+        got = []
+        while True:
+            frame = frames_until(ws, lambda f: True)
+            if frame["type"] == "caught_up":
+                break
+            got.append(frame)
+        assert any(f["data"].get("kind") == "message" and f["data"]["message_id"] == missed["id"] for f in got)
+        assert any(f["data"].get("kind") == "record_message" and f["data"]["message_id"] == missed["id"]
+                   for f in got)
+        assert frame["complete"] and frame["last_message_id"] >= missed["id"]
+
+
+def test_a_slow_socket_is_cut_loose():
+    async def scenario() -> None:
+        slow, fast = Client(1, asyncio.Queue(maxsize=3)), Client(1, asyncio.Queue(maxsize=100))
+        for i in range(10):
+            slow.send({"n": i})
+            fast.send({"n": i})
+        assert slow.dropped and slow.queue.qsize() == 1 and slow.queue.get_nowait() is None
+        assert fast.queue.qsize() == 10 and not fast.dropped
+    asyncio.run(scenario())
+
+
+def test_messages_wake_the_bridges_unless_silenced(bridge_db):
+    with bridge_db.connect() as listener, bridge_db.connect() as writer:
+        listener.execute("LISTEN chatter_bridge")
+        writer.execute("SELECT chatter.log_message('orders', 2, 'wake up')")
+        woken = [n.channel for n in listener.notifies(timeout=2, stop_after=1)]
+        assert woken == ["chatter_bridge"]
+        with writer.transaction():
+            writer.execute("SET LOCAL chatter.realtime = 'off'")
+            writer.execute("SELECT chatter.log_message('orders', 2, 'quiet')")
+        assert list(listener.notifies(timeout=0.5)) == []
