@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
+import platform
 import subprocess
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -37,3 +40,16 @@ def pgbench_tps(url: str, script: str, *, clients: int = 1, seconds: int = 10, o
     finally:
         os.unlink(f.name)
     return float(next(line for line in out.splitlines() if line.startswith("tps")).split()[2])
+
+
+RESULTS_DIR = Path(__file__).resolve().parent.parent / ".data" / "bench"
+
+
+def record(bench: str, rows: list[dict]) -> None:
+    """Keep one benchmark's target rows for bench/report.py (make bench's table and plot). Each row:
+    what, value, unit, target (number or None), better ("lower" or "higher"). Replaces that benchmark's
+    previous results."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    (RESULTS_DIR / f"{bench}.json").write_text(json.dumps({
+        "bench": bench, "taken": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{os.cpu_count()} cores, {platform.machine()}", "rows": rows}, indent=1))

@@ -24,7 +24,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import fresh_database
+from bench.common import fresh_database, record
 from listener import vapid as vapid_keys
 from pgchatter import database
 from pgchatter.settings import PROJECT_ROOT
@@ -128,6 +128,14 @@ def main() -> None:
     print(f"| Web Push to a local push service (VAPID checked, decrypted) | {pushes} | {push_rate:.0f}/s | "
           f"{lost_push} | {max(0, push.count() - pushes)} | ≥ 200/s |")
     print("\nlost / doubled count the Message-IDs received for every email job of both email runs.")
+    record("delivery", [
+        {"what": "emails to a local SMTP server, one listener", "value": email_rate, "unit": "/s", "target": 300,
+         "better": "higher"},
+        {"what": "Web Push to a local push service, one listener", "value": push_rate, "unit": "/s", "target": 200,
+         "better": "higher"},
+        {"what": "emails lost or doubled", "value": lost_mail + doubled_mail, "unit": "", "target": 0,
+         "better": "lower"},
+    ])
     database.drop_database(url)
 
 

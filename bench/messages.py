@@ -19,7 +19,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import fresh_database, pgbench_tps
+from bench.common import fresh_database, pgbench_tps, record
 from pgchatter import database
 
 SECONDS = int(os.environ.get("BENCH_MESSAGES_SECONDS", "10"))
@@ -62,6 +62,13 @@ def main() -> None:
     for name in VARIANTS:
         print(f"| {name} | {results[name, 1]:.0f} tps | {results[name, 32]:.0f} tps | "
               f"{100 * results[name, 32] / off:.0f}% |")
+    record("messages", [
+        {"what": "create_message, 20 followers, 32 writers: throttled wake-ups vs off",
+         "value": 100 * results["throttled wake-ups (default)", 32] / off, "unit": "%", "target": 70,
+         "better": "higher"},
+        {"what": "same, NOTIFY in every transaction vs off", "value": 100 * results["NOTIFY in every transaction", 32] / off,
+         "unit": "%", "target": None, "better": "higher"},
+    ])
     database.drop_database(url)
 
 

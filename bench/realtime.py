@@ -29,7 +29,7 @@ import websockets
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import fresh_database
+from bench.common import fresh_database, record
 from pgchatter import database
 
 SECONDS = int(os.environ.get("BENCH_REALTIME_SECONDS", "20"))
@@ -156,6 +156,12 @@ def main() -> None:
     print(f"| p95 | {q[94]:.1f} | |")
     print(f"| p99 | {q[98]:.1f} | <= 100 |")
     print(f"| max | {ms[-1]:.1f} | |")
+    record("realtime", [
+        {"what": f"commit → WebSocket frame p50, {SOCKETS} sockets, {achieved:.0f} msg/s", "value": q[49],
+         "unit": "ms", "target": 10, "better": "lower"},
+        {"what": f"commit → WebSocket frame p99, {SOCKETS} sockets, {achieved:.0f} msg/s", "value": q[98],
+         "unit": "ms", "target": 100, "better": "lower"},
+    ])
     database.drop_database(url)
 
 

@@ -23,7 +23,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import fresh_database, pgbench_tps
+from bench.common import fresh_database, pgbench_tps, record
 from pgchatter import database
 
 ROWS = int(os.environ.get("BENCH_TRACKING_ROWS", "100000"))
@@ -157,6 +157,16 @@ def main() -> None:
           f"tracked {tps_tracked:.0f} tps = {100 * tps_tracked / tps_plain:.0f}% | ≥ 60% |")
     print(f"| single-row floor (UPDATE + INSERT, one statement) | {tps_floor:.0f} tps "
           f"= {100 * tps_floor / tps_plain:.0f}% of untracked | |")
+    record("tracking", [
+        {"what": f"{ROWS:,}-row tracked UPDATE vs untracked", "value": tracked / plain, "unit": "×",
+         "target": 2.5, "better": "lower"},
+        {"what": "set-based vs row-level trigger, same messages", "value": rowlevel / tracked, "unit": "× faster",
+         "target": 8, "better": "higher"},
+        {"what": "single-row tracked UPDATE, share of untracked tps", "value": 100 * tps_tracked / tps_plain,
+         "unit": "%", "target": 60, "better": "higher"},
+        {"what": "floor: UPDATE + ready-made INSERT per row vs untracked", "value": floor / plain, "unit": "×",
+         "target": None, "better": "lower"},
+    ])
     database.drop_database(url)
 
 

@@ -20,7 +20,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import fresh_database
+from bench.common import fresh_database, record
 from pgchatter import database
 
 MESSAGES = int(os.environ.get("BENCH_UNREAD_MESSAGES", "5000000"))
@@ -107,8 +107,12 @@ def main() -> int:
     ratio = statistics.median(app) / statistics.median(stored)
     print(f"\nderived / stored-counter floor: {ratio:.1f}x")
     ok = statistics.median(app) <= 5.0
+    record("unread", [
+        {"what": "unread_counts, user in 200 channels, 5M messages (p50)", "value": statistics.median(app),
+         "unit": "ms", "target": 5, "better": "lower"},
+    ])
     print("target met" if ok else "TARGET MISSED: unread_counts p50 > 5 ms")
-    return 0 if ok else 1
+    return 0  # make bench goes on; bench/report.py shows which targets are met
 
 
 if __name__ == "__main__":

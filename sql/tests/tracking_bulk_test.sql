@@ -101,7 +101,7 @@ SELECT is(current_setting('session_replication_role'), 'replica', 'for the INSER
 SET LOCAL session_replication_role = origin;
 
 -- chatter's own trigger on chatter.messages does not turn the bulk path off
-SELECT is((SELECT string_agg(tgname || '=' || tgenabled, ' ' ORDER BY tgname) FROM pg_trigger
+SELECT is((SELECT string_agg(tgname || '=' || tgenabled::text, ' ' ORDER BY tgname) FROM pg_trigger
             WHERE tgrelid = 'chatter.messages'::regclass AND NOT tgisinternal AND tgenabled IN ('O', 'R')), NULL,
     'every trigger chatter puts on chatter.messages is ENABLE ALWAYS');
 

@@ -1,0 +1,102 @@
+"""One table and one plot of every benchmark's targets: the last step of `make bench`.
+
+Reads what each benchmark recorded (.data/bench/*.json, see bench.common.record) and writes
+docs/benchmarks.md (the markdown table the README shows) and docs/benchmarks.png (how far each figure is
+from its target: right of the line is met).
+
+    .venv/bin/python bench/report.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import RESULTS_DIR
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+ORDER = ["tracking", "messages", "unread", "realtime", "delivery"]
+
+
+def load() -> list[dict]:
+    runs = [json.loads(p.read_text()) for p in RESULTS_DIR.glob("*.json")]
+    return sorted(runs, key=lambda r: ORDER.index(r["bench"]) if r["bench"] in ORDER else len(ORDER))
+
+
+def met(row: dict) -> bool | None:
+    if row["target"] is None:
+        return None
+    return row["value"] <= row["target"] if row["better"] == "lower" else row["value"] >= row["target"]
+
+
+def fmt(value: float, unit: str) -> str:
+    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}"
+    return f"{text}{'' if unit in ('', '%', '×', '/s') else ' '}{unit}"
+
+
+def table(runs: list[dict]) -> str:
+    lines = ["| benchmark | what | measured | target | met |", "| --- | --- | ---: | ---: | :---: |"]
+    for run in runs:
+        for row in run["rows"]:
+            target = "" if row["target"] is None else (
+                ("≤ " if row["better"] == "lower" else "≥ ") + fmt(row["target"], row["unit"]))
+            verdict = {True: "yes", False: "**no**", None: ""}[met(row)]
+            lines.append(f"| `bench/{run['bench']}.py` | {row['what']} | {fmt(row['value'], row['unit'])} "
+                         f"| {target} | {verdict} |")
+    taken = ", ".join(f"{r['bench']} {r['taken'][:16].replace('T', ' ')}" for r in runs)
+    machine = runs[0]["machine"] if runs else "?"
+    return "\n".join(lines) + f"\n\nTaken on {machine} (UTC): {taken}.\n"
+
+
+def plot(runs: list[dict], path: Path) -> None:
+    import matplotlib
+    import matplotlib.ticker
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [(f"{run['bench']}: {row['what']}", row) for run in runs for row in run["rows"]
+            if row["target"] not in (None, 0) and row["value"] > 0]
+    # Headroom: how many times better than the target (>1 met), on a log scale.
+    headroom = [r["target"] / r["value"] if r["better"] == "lower" else r["value"] / r["target"] for _, r in rows]
+    fig, ax = plt.subplots(figsize=(10, 0.45 * len(rows) + 1.2))
+    colours = ["#2e7d32" if h >= 1 else "#c62828" for h in headroom]
+    # Bars start at the target (1) and run right when met, left when not.
+    ax.barh(range(len(rows)), [h - 1 for h in headroom], left=1, color=colours)
+    ax.set_yticks(range(len(rows)), [label if len(label) < 70 else label[:67] + "..." for label, _ in rows],
+                  fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlim(min(min(headroom), 1) / 1.6, max(max(headroom), 1) * 2.2)
+    label = matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:g}×")
+    ax.xaxis.set_major_formatter(label)
+    ax.xaxis.set_minor_formatter(label)
+    ax.tick_params(axis="x", which="minor", labelsize=7)
+    ax.axvline(1, color="black", linewidth=1)
+    ax.set_xlabel("times better than the target (log scale; right of the line = met)")
+    for i, (h, (_, r)) in enumerate(zip(headroom, rows, strict=True)):
+        ax.text(h, i, f" {fmt(r['value'], r['unit'])} " , va="center", ha="left" if h >= 1 else "right", fontsize=8)
+    ax.set_title("pgchatter: make bench against SPEC §10")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main() -> int:
+    runs = load()
+    if not runs:
+        print("no benchmark results yet: run make bench", file=sys.stderr)
+        return 1
+    text = table(runs)
+    (DOCS / "benchmarks.md").write_text("# Benchmarks\n\nWritten by `make bench` (`bench/report.py`); "
+                                        "![plot](benchmarks.png)\n\n" + text)
+    plot(runs, DOCS / "benchmarks.png")
+    print(text)
+    print(f"wrote {DOCS / 'benchmarks.md'} and {DOCS / 'benchmarks.png'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
