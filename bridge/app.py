@@ -53,6 +53,8 @@ def create_app(settings: BridgeSettings | None = None) -> FastAPI:
     app.add_exception_handler(asyncpg.PostgresError, errors.postgres_error)
     app.add_exception_handler(asyncpg.exceptions.DataError, errors.client_data_error)
     app.add_exception_handler(OverflowError, errors.client_data_error)
+    app.add_exception_handler(asyncpg.InterfaceError, errors.database_unavailable)   # connection lost
+    app.add_exception_handler(OSError, errors.database_unavailable)                  # connection refused
     return app
 
 

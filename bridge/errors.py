@@ -52,3 +52,11 @@ async def postgres_error(request: Request, exc: Exception) -> JSONResponse:
 async def client_data_error(request: Request, exc: Exception) -> JSONResponse:
     """Values asyncpg cannot even encode (an integer beyond bigint, a NUL in text)."""
     return JSONResponse({"detail": f"invalid value: {exc}", "code": "22000"}, status_code=422)
+
+
+async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """PostgreSQL restarting or unreachable: a clean 503 the client may retry, never a 500. The pool drops
+    the broken connections and the next request reconnects by itself."""
+    log.warning("database unavailable on %s %s: %r", request.method, request.url.path, exc)
+    return JSONResponse({"detail": "database unavailable, retry shortly", "code": "08006"}, status_code=503,
+                        headers={"Retry-After": "1"})

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
-import nh3
+
+from pgchatter.html import sanitize
 
 log = logging.getLogger("bridge.realtime")
 
@@ -64,7 +65,7 @@ def message_frame(row: dict[str, Any]) -> dict[str, Any]:
     """The frame of a new message: realtime_data for chat, activity_update/record_message for records."""
     message = {
         "id": row["id"], "message_type": row["message_type"], "subject": row["subject"],
-        "body": nh3.clean(row["body"] or ""),
+        "body": sanitize(row["body"]),
         "author": {"id": row["author_id"], "name": row["author_name"]} if row["author_id"] is not None else None,
         "parent_id": row["parent_id"], "created_at": row["created_at"].isoformat(),
     }

@@ -9,12 +9,12 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 import asyncpg
-import nh3
 from fastapi import APIRouter, File, Form, HTTPException, Path, Query, Request, Response, UploadFile
 
 from bridge import queries as q
 from bridge import schemas as s
 from bridge.db import Db
+from pgchatter.html import sanitize
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": s.Error, "description": text}
@@ -30,14 +30,9 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
 Before = Annotated[int | None, Query(ge=1, le=s.BIGINT_MAX, description="Only ids below this (next page)")]
 
 
-def clean_html(html: str | None) -> str:
-    """Every HTML body leaves through here (bodies are stored as given)."""
-    return nh3.clean(html or "")
-
-
 def message_json(row: asyncpg.Record) -> dict[str, Any]:
     m = dict(row)
-    m["body"] = clean_html(m["body"])
+    m["body"] = sanitize(m["body"])
     author_id, author_name = m.pop("author_id"), m.pop("author_name")
     m["author"] = {"id": author_id, "name": author_name} if author_id is not None else None
     return m

@@ -17,9 +17,9 @@ from html.parser import HTMLParser
 from typing import Any
 
 import aiosmtplib
-import nh3
 
 from listener.config import SmtpTarget
+from pgchatter.html import sanitize
 
 log = logging.getLogger("listener.mail")
 
@@ -27,11 +27,6 @@ CRLF = "\r\n"
 
 _BLOCKS = {"p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
            "pre", "hr"}
-
-
-def sanitize(body: str) -> str:
-    """Bodies are stored as given: every output path cleans them (scripts, handlers, javascript: links)."""
-    return nh3.clean(body or "")
 
 
 class _Text(HTMLParser):

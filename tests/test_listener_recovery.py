@@ -4,21 +4,15 @@ it. Nothing is lost; duplicates come only from the batch in flight and carry the
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
-import pytest
 
-from pgchatter import database
-from pgchatter.cluster import PrivateCluster
-from pgchatter.settings import PROJECT_ROOT, Settings
+from pgchatter.settings import PROJECT_ROOT
 from tests.delivery_support import (
     post,
     scalar,
@@ -84,28 +78,6 @@ def test_kill_9_mid_batch_loses_nothing(db_url, tmp_path):
     assert duplicates <= in_flight, "duplicates only from the in-flight batch, recognisable by Message-ID"
     assert max(received.values()) <= 2
     assert scalar(db_url, "SELECT count(*) FROM chatter.outbox WHERE claimed_by = 'second'") >= len(in_flight)
-
-
-@pytest.fixture
-def own_cluster(settings: Settings, delivery_template: str) -> Iterator[tuple[PrivateCluster, str]]:
-    """A private cluster of its own, so restarting it disturbs no other test; the schema is a copy of the
-    deployed template (pg_dump | psql: seconds, where a second sqitch deploy takes ten)."""
-    root = PROJECT_ROOT / ".data" / f"restart-{uuid.uuid4().hex[:6]}"
-    own = PrivateCluster(Settings(database_url=None, data_dir=root, database="pgchatter_restart", port=54331,
-                                  os_user=settings.os_user))
-    try:
-        own.start()
-        url = own.url()
-        database.create_database(url)
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("CREATE ROLE chatter_app NOLOGIN")   # roles are the cluster's, not in the dump
-        dump = subprocess.run(["pg_dump", "--no-owner", database.database_url(settings, delivery_template)],
-                              capture_output=True, check=True).stdout
-        subprocess.run(["psql", "-qX", "-v", "ON_ERROR_STOP=1", url], input=dump, capture_output=True, check=True)
-        yield own, url
-    finally:
-        own.stop()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_postgres_restart_under_the_listener(own_cluster, tmp_path):
