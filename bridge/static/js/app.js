@@ -2,7 +2,7 @@
 // the bell, the activity counter and toasts in the top bar; everything live over /api/ws.
 
 import { api, Live, session } from "./api.js";
-import { avatar, clear, h, when } from "./dom.js";
+import { append, avatar, clear, h, icon, when } from "./dom.js";
 import { state, bus } from "./state.js";
 import { renderOrders, renderOrder } from "./records.js";
 import { renderDiscuss, refreshChannels } from "./discuss.js";
@@ -78,7 +78,7 @@ async function toggleBell() {
   const panel = document.getElementById("bell-panel");
   if (!panel.hidden) { panel.hidden = true; return; }
   const { notifications } = await api("/api/inbox", { query: { limit: 20 } });
-  clear(panel).append(
+  append(clear(panel), [
     h("div.dropdown-head", h("b", "Notifications"),
       h("button.link", { type: "button", id: "bell-read-all", onclick: async () => {
         await api("/api/inbox/read", { method: "POST", json: {} });
@@ -92,7 +92,7 @@ async function toggleBell() {
       refreshBell();
       openPayload(n.payload);
     } }, h("div.notification-title", n.payload.title, h("small.muted", ` · ${when(n.created_at)}`)),
-    h("div.notification-body", n.payload.body))));
+    h("div.notification-body", n.payload.body)))]);
   panel.hidden = false;
 }
 
@@ -100,13 +100,13 @@ async function toggleActivities() {
   const panel = document.getElementById("activity-panel");
   if (!panel.hidden) { panel.hidden = true; return; }
   const mine = await api("/api/activities", { query: { mine: true } });
-  clear(panel).append(h("div.dropdown-head", h("b", "My activities")),
-    mine.length === 0 ? h("div.empty", "Nothing planned. 🎉") : null,
+  append(clear(panel), [h("div.dropdown-head", h("b", "My activities")),
+    mine.length === 0 ? h("div.empty", "Nothing planned.") : null,
     mine.map((a) => h(`div.notification.state-${a.state}`, { onclick: () => {
       panel.hidden = true;
       if (a.model === "sale_orders") window.location.hash = `#/orders/${a.record}`;
     } }, h("div.notification-title", a.name, h("small.muted", ` · ${a.activity_type_name}`)),
-    h("div.notification-body", `${a.model} #${a.record} · due ${a.deadline} (${a.state})`))));
+    h("div.notification-body", `${a.model} #${a.record} · due ${a.deadline} (${a.state})`)))]);
   panel.hidden = false;
 }
 
@@ -123,11 +123,11 @@ function shell() {
         h("span.live#live", { title: "WebSocket" }, "●"),
         h("div.dropdown-wrap",
           h("button.topbar-button#activity-button", { type: "button", title: "Activities", onclick: toggleActivities },
-            "⏰", h("span.badge#activity-count", { hidden: true }, "0")),
+            icon("clock"), h("span.badge#activity-count", { hidden: true }, "0")),
           h("div.dropdown#activity-panel", { hidden: true })),
         h("div.dropdown-wrap",
           h("button.topbar-button#bell", { type: "button", title: "Notifications", onclick: toggleBell },
-            "🔔", h("span.badge#bell-count", { hidden: true }, "0")),
+            icon("bell"), h("span.badge#bell-count", { hidden: true }, "0")),
           h("div.dropdown#bell-panel", { hidden: true })),
         h("div.me", { id: "me", dataset: { username: me.username } }, avatar(me.name, me.id), h("span", me.name),
           h("button.link", { type: "button", id: "logout", onclick: () => {

@@ -2,7 +2,7 @@
 // planned activities with done/cancel, and the feed of Message, Note and Tracking entries.
 
 import { api, ApiError, downloadUrl } from "./api.js";
-import { avatar, clear, dayLabel, h, when } from "./dom.js";
+import { append, avatar, clear, dayLabel, h, icon, when } from "./dom.js";
 import { sanitize } from "./sanitize.js";
 import { bus, state, userName } from "./state.js";
 import { composer } from "./composer.js";
@@ -26,7 +26,7 @@ export function messageItem(m) {
         m.subject ? h("span.message-subject", m.subject) : null),
       body,
       m.attachments && m.attachments.length ? h("div.attachment-chips", m.attachments.map((a) =>
-        h("a.chip", { href: downloadUrl(a.id), download: a.name }, "📎 ", a.name, h("small.muted", ` ${Math.ceil(a.size / 1024)} kB`)))) : null));
+        h("a.chip", { href: downloadUrl(a.id), download: a.name }, icon("clip"), a.name, h("small.muted", ` ${Math.ceil(a.size / 1024)} kB`)))) : null));
 }
 
 function dueText(a) {
@@ -81,13 +81,13 @@ export function chatterPanel(box, model, document) {
     h("div.chatter-topbar",
       modeButtons.Message, modeButtons.Note,
       h("button.btn.chatter-tab#schedule-activity", { type: "button", onclick: () => { scheduleBox.hidden = !scheduleBox.hidden; } },
-        "⏰ Activities"),
+        icon("clock"), " Activities"),
       h("div.chatter-topbar-right",
-        h("span.counter", { title: "Attachments" }, "📎 ", attachmentCount),
+        h("span.counter", { title: "Attachments" }, icon("clip"), " ", attachmentCount),
         followButton,
         h("div.dropdown-wrap",
           h("button.btn.btn-link#followers-button", { type: "button", title: "Followers",
-            onclick: () => { followerPanel.hidden = !followerPanel.hidden; } }, "👤 ", followerCount),
+            onclick: () => { followerPanel.hidden = !followerPanel.hidden; } }, icon("user"), " ", followerCount),
           followerPanel))),
     h("div.chatter-composer", comp.el),
     scheduleBox,
@@ -114,13 +114,13 @@ export function chatterPanel(box, model, document) {
       await api(`/api/records/${model}/${document}/followers`, { method: "POST", json: { contacts: [Number(e.target.value)] } });
       loadFollowers();
     } }, h("option", { value: "" }, "Add follower…"), candidates.map((u) => h("option", { value: u.contact_id }, u.name)));
-    clear(followerPanel).append(h("div.dropdown-head", h("b", "Followers")),
+    append(clear(followerPanel), [h("div.dropdown-head", h("b", "Followers")),
       followers.map((f) => h("div.follower", { dataset: { contact: f.id } }, avatar(f.name, f.id), h("span.grow", f.name),
         h("button.link", { type: "button", title: "Remove", onclick: async () => {
           await api(`/api/records/${model}/${document}/followers/${f.id}`, { method: "DELETE" });
           loadFollowers();
-        } }, "✕"))),
-      candidates.length ? add : null);
+        } }, icon("x")))),
+      candidates.length ? add : null]);
   }
 
   // --- activities ------------------------------------------------------------------------------------
@@ -128,10 +128,9 @@ export function chatterPanel(box, model, document) {
     const list = await api("/api/activities", { query: { model, record: document } });
     clear(activityList);
     if (!list.length) return;
-    activityList.append(h("div.section-title", "Planned Activities"),
+    append(activityList, [h("div.section-title", "Planned Activities"),
       list.map((a) => h(`div.activity.state-${a.state}`, { dataset: { id: a.activity } },
-        h("span.activity-icon", a.icon === "fa-phone" ? "☎" : a.icon === "fa-envelope" ? "✉" : a.icon === "fa-users" ? "👥"
-          : a.icon === "fa-upload" ? "⇪" : "✔"),
+        h("span.activity-icon", icon(a.icon)),
         h("div.activity-main",
           h("div", h("b.activity-due", dueText(a)), ": ", h("span.activity-name", a.name),
             h("span.muted", ` · ${a.activity_type_name} for ${userName(a.assignee)}`)),
@@ -143,12 +142,12 @@ export function chatterPanel(box, model, document) {
               await api(`/api/activities/${a.activity}/done`, { method: "POST", json: { feedback: feedback || null } });
               bus.dispatchEvent(new Event("activities-changed"));
               await Promise.all([loadActivities(), loadFeed()]);
-            } }, "✔ Mark Done"),
+            } }, icon("check"), " Mark Done"),
             h("button.link.activity-cancel", { type: "button", onclick: async () => {
               await api(`/api/activities/${a.activity}`, { method: "DELETE" });
               bus.dispatchEvent(new Event("activities-changed"));
               loadActivities();
-            } }, "✕ Cancel"))))));
+            } }, icon("x"), " Cancel")))))]);
   }
 
   async function drawSchedule() {

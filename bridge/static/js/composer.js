@@ -1,7 +1,7 @@
 // A text composer with @mention suggestions (from /api/users) and optional attachments.
 
 import { api } from "./api.js";
-import { avatar, clear, h } from "./dom.js";
+import { avatar, clear, h, icon } from "./dom.js";
 import { textToHtml } from "./sanitize.js";
 
 /**
@@ -78,11 +78,11 @@ export function composer({ placeholder, onSend, attach = null, buttonLabel = "Se
         form.append("document", String(attach.document));
         const info = await api("/api/attachments", { method: "POST", form });
         files.push(info);
-        const chip = h("span.chip", { dataset: { attachment: info.id } }, "📎 ", info.name,
+        const chip = h("span.chip", { dataset: { attachment: info.id } }, icon("clip"), info.name,
           h("button.chip-x", { type: "button", title: "Remove", onclick: () => {
             files.splice(files.indexOf(info), 1);
             chip.remove();
-          } }, "✕"));
+          } }, icon("x")));
         chips.append(chip);
       }
       fileInput.value = "";
@@ -109,7 +109,7 @@ export function composer({ placeholder, onSend, attach = null, buttonLabel = "Se
     h("div.composer-box", input, suggestions, chips,
       h("div.composer-actions",
         fileInput, attach ? h("button.btn.btn-light.attach-button", { type: "button", title: "Attach files",
-          onclick: () => fileInput.click() }, "📎") : null,
+          onclick: () => fileInput.click() }, icon("clip")) : null,
         button)));
   return {
     el, input,

@@ -1,7 +1,7 @@
 // Discuss: public and private channels and direct messages, unread badges, live over /api/ws.
 
 import { api } from "./api.js";
-import { avatar, clear, dayLabel, h, when } from "./dom.js";
+import { append, avatar, clear, dayLabel, h, icon, when } from "./dom.js";
 import { sanitize } from "./sanitize.js";
 import { bus, state, userName } from "./state.js";
 import { composer } from "./composer.js";
@@ -35,7 +35,7 @@ export async function refreshChannels() {
 function item(c) {
   const unread = isOpen(c.id) ? 0 : c.unread || 0;
   const label = c.kind === "Direct" ? [avatar(channelName(c), (c.dm_user_ids || []).find((i) => i !== state.me.id)), channelName(c)]
-    : [h("span.hash", c.kind === "Private" ? "🔒" : "#"), c.name];
+    : [h("span.hash", icon(c.kind === "Private" ? "lock" : "hash")), c.name];
   return h(`a.channel-item${c.id === openId ? ".active" : ""}${unread ? ".has-unread" : ""}`,
     { href: `#/discuss/${c.id}`, dataset: { channelId: c.id, name: channelName(c) } },
     h("span.channel-label", label), unread ? h("span.badge.unread", String(unread)) : null);
@@ -52,15 +52,15 @@ function drawSidebar() {
     window.location.hash = `#/discuss/${c.id}`;
   } }, h("option", { value: "" }, "Message someone…"),
   [...state.users.values()].filter((u) => u.id !== state.me.id).map((u) => h("option", { value: u.id }, u.name)));
-  clear(sidebar).append(
+  append(clear(sidebar), [
     h("div.sidebar-title", "Channels"), mine.map(item),
-    others.map((c) => h("div.channel-item.not-member", h("span.channel-label", h("span.hash", "#"), c.name),
+    others.map((c) => h("div.channel-item.not-member", h("span.channel-label", h("span.hash", icon("hash")), c.name),
       h("button.link", { type: "button", onclick: async () => {
         await api(`/api/channels/${c.id}/join`, { method: "POST" });
         await refreshChannels();
         window.location.hash = `#/discuss/${c.id}`;
       } }, "join"))),
-    h("div.sidebar-title", "Direct messages"), dms.map(item), dmWith);
+    h("div.sidebar-title", "Direct messages"), dms.map(item), dmWith]);
   drawBadge();
 }
 

@@ -1,7 +1,7 @@
 // The demo mailbox: what the local SMTP server received from the listener (make run).
 
 import { api } from "./api.js";
-import { clear, h } from "./dom.js";
+import { clear, h, icon } from "./dom.js";
 import { sanitize } from "./sanitize.js";
 
 export async function renderMailbox(view) {
@@ -17,5 +17,5 @@ export async function renderMailbox(view) {
         h("div.mail-head", h("b", m.subject || "(no subject)"), h("span.muted", m.date)),
         h("div.muted", `From ${m.from} to ${m.to}`),
         m.html ? h("div.mail-body", sanitize(m.html)) : h("pre.mail-body", m.text),
-        m.attachments.length ? h("div.attachment-chips", m.attachments.map((a) => h("span.chip", "📎 ", a))) : null))));
+        m.attachments.length ? h("div.attachment-chips", m.attachments.map((a) => h("span.chip", icon("clip"), a))) : null))));
 }
