@@ -132,6 +132,7 @@ function shell() {
         h("div.me", { id: "me", dataset: { username: me.username } }, avatar(me.name, me.id), h("span", me.name),
           h("button.link", { type: "button", id: "logout", onclick: () => {
             state.live.stop();
+            state.me = null;
             session.login = null;
             window.location.hash = "";
             renderLogin();
@@ -148,6 +149,7 @@ async function route() {
   for (const a of document.querySelectorAll(".nav-link")) a.classList.toggle("active", a.dataset.nav === parts[0]);
   state.live.unwatchAll();
   state.current = null;
+  delete document.body.dataset.watching;
   if (parts[0] === "discuss") await renderDiscuss(view, parts[1] ? Number(parts[1]) : null);
   else if (parts[0] === "mailbox") await renderMailbox(view);
   else if (parts[0] === "orders" && parts[1]) await renderOrder(view, Number(parts[1]));
@@ -156,6 +158,10 @@ async function route() {
 
 function onFrame(frame) {
   const data = frame.data || {};
+  if (frame.type === "watching") {   // the bridge now relays this record's events to us
+    document.body.dataset.watching = `${frame.model}/${frame.document}`;
+    return;
+  }
   if (frame.type === "realtime_data" && data.kind === "channel_message") {
     bus.dispatchEvent(new CustomEvent("channel-message", { detail: data }));
     return;

@@ -59,7 +59,7 @@ export function chatterPanel(box, model, document) {
         if (!(error instanceof ApiError && error.code === "CH001")) throw error;
         await api("/api/send_message", { method: "POST", json: body });   // nobody to email: post in-app only
       }
-      await Promise.all([loadFeed(), loadFollowers()]);
+      refresh();
     },
   });
 
@@ -141,7 +141,7 @@ export function chatterPanel(box, model, document) {
               if (feedback === null) return;
               await api(`/api/activities/${a.activity}/done`, { method: "POST", json: { feedback: feedback || null } });
               bus.dispatchEvent(new Event("activities-changed"));
-              await Promise.all([loadActivities(), loadFeed()]);
+              refresh();
             } }, icon("check"), " Mark Done"),
             h("button.link.activity-cancel", { type: "button", onclick: async () => {
               await api(`/api/activities/${a.activity}`, { method: "DELETE" });
@@ -187,17 +187,28 @@ export function chatterPanel(box, model, document) {
     }
   }
 
-  let pending = null;
+  // Reloads are serialized and coalesced: a burst of frames (a note, a tracked UPDATE, the notification)
+  // gives one or two reloads, and a frame arriving during a reload always gets a reload after it.
+  let timer = null;
+  let loading = false;
+  let again = false;
+  function refresh() {
+    if (!timer) timer = setTimeout(run, 30);
+  }
+  async function run() {
+    timer = null;
+    if (loading) { again = true; return; }
+    loading = true;
+    try {
+      await Promise.all([loadFeed(), loadFollowers(), loadActivities()]);
+    } finally {
+      loading = false;
+      if (again) { again = false; refresh(); }
+    }
+  }
   function onEvent(d) {
-    if (d.kind === "activity") { loadActivities(); return; }
-    // Coalesce bursts of frames (a tracked bulk UPDATE, a message and its notification) into one reload.
-    if (pending) return;
-    pending = setTimeout(() => {
-      pending = null;
-      loadFeed();
-      loadFollowers();
-      if (d.kind === "record_message") loadActivities();
-    }, 50);
+    if (d.kind === "activity") loadActivities();
+    else refresh();
   }
 
   state.live.watch(model, document);

@@ -11,6 +11,7 @@ const DROP_WITH_CONTENT = new Set(["script", "style", "template", "iframe", "obj
 const MENTION = /(@"[^"\n]{1,100}"|@\[\d{1,18}\]|@[A-Za-z0-9_.-]{1,100})/g;
 
 function safeHref(value) {
+  if (!value || !value.trim()) return null;
   try {
     const url = new URL(value, window.location.origin);
     return ["http:", "https:", "mailto:"].includes(url.protocol) ? url.href : null;
