@@ -182,6 +182,8 @@ def seed(url: str) -> bool:
                           FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn, count(*) OVER () AS n
                                   FROM chatter.messages) AS x
                          WHERE x.id = m.id""")
+        conn.execute("""UPDATE chatter.notifications AS n SET created_at = m.created_at
+                          FROM chatter.messages AS m WHERE m.id = n.message_id""")
         conn.commit()
     return True
 
