@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from pathlib import Path
 
 import psycopg
 
@@ -128,7 +129,8 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     from pgchatter import run
 
-    return run.run(settings, host=args.host, port=args.port, smtp_port=args.smtp_port, fresh=args.fresh)
+    return run.run(settings, host=args.host, port=args.port, smtp_port=args.smtp_port, fresh=args.fresh,
+                   mailbox_dir=Path(args.mailbox) if args.mailbox else None)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -174,6 +176,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, default=8000)
     run.add_argument("--smtp-port", type=int, default=8025, help="the demo mailbox (a local SMTP server)")
     run.add_argument("--fresh", action="store_true", help="start from an empty database (reseeds the demo)")
+    run.add_argument("--mailbox", default=None, help="where received mails are kept (default: .data/mailbox)")
     run.set_defaults(func=_run)
     return p
 

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from pgchatter import database, demo, mailbox
 from pgchatter.settings import PROJECT_ROOT, Settings
@@ -34,7 +35,8 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) 
     return False
 
 
-def run(settings: Settings, *, host: str, port: int, smtp_port: int, fresh: bool) -> int:
+def run(settings: Settings, *, host: str, port: int, smtp_port: int, fresh: bool,
+        mailbox_dir: Path | None = None) -> int:
     database.ensure_server(settings)
     url = database.database_url(settings)
     database.create_database(url, fresh=fresh)
@@ -42,7 +44,7 @@ def run(settings: Settings, *, host: str, port: int, smtp_port: int, fresh: bool
         return 1
     if demo.seed(url):
         print("demo data seeded")
-    box = (settings.data_dir.parent / "mailbox").resolve()
+    box = (mailbox_dir or settings.data_dir.parent / "mailbox").resolve()
     smtp = mailbox.start(box, port=smtp_port)
     env = {**os.environ, "DATABASE_URL": url, "CHATTER_DEMO": "1", "CHATTER_DEMO_MAILBOX": str(box),
            "CHATTER_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}"}
