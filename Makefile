@@ -21,9 +21,10 @@ bench: deps
 	.venv/bin/python bench/unread.py
 	.venv/bin/python bench/tracking.py
 	.venv/bin/python bench/messages.py
+	.venv/bin/python bench/realtime.py
 
 lint: deps
-	.venv/bin/ruff check pgchatter tests bench
+	.venv/bin/ruff check pgchatter bridge tests bench
 
 stop:
 	@$(CLI) db stop

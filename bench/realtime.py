@@ -137,7 +137,11 @@ def main() -> None:
     tokens = setup(url)
     proc, port = start_bridge(url)
     try:
-        latencies, sent, received, achieved = asyncio.run(run(url, port, tokens))
+        try:
+            import uvloop
+            latencies, sent, received, achieved = uvloop.run(run(url, port, tokens))
+        except ImportError:
+            latencies, sent, received, achieved = asyncio.run(run(url, port, tokens))
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -1,7 +1,7 @@
 """The WebSocket relay (SPEC section 8, realtime half).
 
 One dedicated LISTEN connection per bridge process (autocommit, outside the pool). NOTIFY on
-`chatter_realtime` is a hint: on a wake-up (or on a timer) the relay reads the new messages and
+`chatter_bridge` (throttled, after messages are inserted) and `chatter_realtime` is a hint: on a wake-up (or on a timer) the relay reads the new messages and
 notifications by id, as the bridge's login role, and routes each to the sockets entitled to it:
 
 - a notification        -> its user:               {"type": "activity_update", "data": {"kind": "message", ...payload}}
@@ -32,6 +32,8 @@ import nh3
 log = logging.getLogger("bridge.realtime")
 
 GAP_TTL = 10.0          # seconds a missing id is looked for again
+FOLLOW_UP = 0.005       # poll interval while busy (seconds)
+BUSY_WINDOW = 0.1       # how long after a wake-up or a find the relay stays busy
 BATCH = 500
 
 NEW_MESSAGES = """
@@ -209,6 +211,7 @@ class Hub:
         conn = await asyncpg.connect(self.url)
         await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
         await conn.add_listener("chatter_realtime", self._on_notify)
+        await conn.add_listener("chatter_bridge", self._on_notify)
         if self.messages is None or self.notifications is None:
             row = await conn.fetchrow(HIGH_WATER)
             self.messages, self.notifications = Cursor(row["messages"]), Cursor(row["notifications"])
@@ -219,19 +222,20 @@ class Hub:
         while True:
             try:
                 self._conn = await self._connect()
-                log.info("relay listening on chatter_realtime")
+                log.info("relay listening on chatter_bridge and chatter_realtime")
+                busy_until = 0.0
                 while True:
+                    # Right after activity poll every few ms: a throttled wake-up stands for every
+                    # transaction that skipped its own NOTIFY, and those may commit just after it.
+                    busy = time.monotonic() < busy_until
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+                        await asyncio.wait_for(self._wake.wait(), FOLLOW_UP if busy else self.poll_interval)
                     woken = self._wake.is_set()
                     self._wake.clear()
                     found = await self.poll(self._conn)
-                    if woken and found:
-                        # A throttled wake-up stands for every transaction that skipped its own NOTIFY:
-                        # look once more shortly, for those that committed just after.
-                        await asyncio.sleep(0.005)
-                        await self.poll(self._conn)
-                    if not found:
+                    if woken or found:
+                        busy_until = time.monotonic() + BUSY_WINDOW
+                    elif not busy:
                         await self._conn.fetchval("SELECT 1")   # liveness of the LISTEN connection
             except asyncio.CancelledError:
                 raise

@@ -95,6 +95,13 @@ async def contacts(db: Db, q_: Annotated[str | None, Query(alias="q", max_length
 async def send_message(db: Db, body: s.SendMessage) -> Any:
     if body.model is not None:
         await db.conn.execute("SELECT chatter.check_record_readable($1, $2)", body.model, body.document)
+    if body.attachments:
+        # create_message only checks that they exist: one may attach only files one can see (row-level
+        # security), or a message would hand someone else's file to its readers.
+        visible = await db.conn.fetchval("SELECT count(*) FROM chatter.attachments WHERE id = ANY($1::bigint[])",
+                                         body.attachments)
+        if visible != len(set(body.attachments)):
+            raise HTTPException(404, "unknown attachment")
     new_id = await db.conn.fetchval(
         """SELECT chatter.create_message(body => $1, subject => $2, message_type => $3::chatter.message_type,
                   model => $4, document => $5, contacts => $6, attachments => $7, send => $8,
@@ -202,7 +209,7 @@ async def upload(request: Request, db: Db, file: Annotated[UploadFile, File()],
 
 
 @router.get("/attachments/{attachment_id}", tags=["attachments"], summary="Download a file",
-            response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}})
+            response_class=Response, responses={200: {"content": {"*/*": {}}, "description": "The file"}})
 async def download(db: Db, attachment_id: PathId) -> Response:
     row = await db.conn.fetchrow("SELECT name, mimetype, content FROM chatter.attachments WHERE id = $1",
                                  attachment_id)

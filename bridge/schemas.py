@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
 BIGINT_MAX = 2**63 - 1
-Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
+Id = Annotated[StrictInt, Field(ge=1, le=BIGINT_MAX)]
 Model = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_.]*$", max_length=200)]
 Text = Annotated[str, StringConstraints(max_length=1_000_000)]
 Short = Annotated[str, StringConstraints(max_length=1000)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 class Error(BaseModel):
@@ -79,8 +79,8 @@ class SendMessage(Strict):
     document: Id | None = None
     contacts: list[Id] = Field(default_factory=list, max_length=1000)
     attachments: list[Id] = Field(default_factory=list, max_length=1000)
-    send: bool = False
-    send_immediately: bool = False
+    send: StrictBool = False
+    send_immediately: StrictBool = False
     subtype: Short | None = None
     parent: Id | None = None
     reply_to: Short | None = None
@@ -160,7 +160,7 @@ class MarkRead(Strict):
 
 
 class Mute(Strict):
-    muted: bool = True
+    muted: StrictBool = True
 
 
 class Unread(BaseModel):

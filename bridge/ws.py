@@ -1,6 +1,7 @@
 """`/api/ws`: authenticate, register with the hub, relay frames; watch records; catch up by id.
 
-Client -> server frames:
+Client -> server frames (the first may be {"type": "auth", "token": "pgc_..."} when the token is not in
+the Authorization header or ?token=):
   {"type": "watch", "model": "sale_orders", "document": 7}      -> {"type": "watching", ...} or an error
   {"type": "unwatch", "model": "sale_orders", "document": 7}
   {"type": "catch_up", "after_message": 120, "after_notification": 40}
@@ -20,10 +21,11 @@ from typing import Any
 import asyncpg
 from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
 
-from bridge.db import authenticate, token_of
+from bridge.db import authenticate
 from bridge.realtime import Client, Hub, message_frame, notification_frame
 
 router = APIRouter()
+AUTH_TIMEOUT = 10.0
 
 CATCH_UP_MESSAGES = """
 SELECT m.id, m.message_type::text AS message_type, m.model, m.document, m.channel_id, m.in_feed, m.subject,
@@ -103,18 +105,31 @@ async def _writer(ws: WebSocket, client: Client) -> None:
 
 @router.websocket("/api/ws")
 async def websocket(ws: WebSocket) -> None:
-    """Realtime frames for the token's user (Authorization: Bearer, or ?token= from browsers)."""
+    """Realtime frames for the token's user: `Authorization: Bearer`, `?token=`, or (keeping tokens out of
+    URLs and access logs) a first frame `{"type": "auth", "token": "..."}` within AUTH_TIMEOUT seconds."""
     hub: Hub = ws.app.state.hub
+    header = ws.headers.get("authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else ws.query_params.get("token")
+    if token is None:
+        await ws.accept()
+        try:
+            first = json.loads(await asyncio.wait_for(ws.receive_text(), AUTH_TIMEOUT))
+            token = first.get("token") if isinstance(first, dict) and first.get("type") == "auth" else None
+        except (TimeoutError, ValueError, WebSocketDisconnect, RuntimeError):
+            token = None
+        if not isinstance(token, str):
+            with contextlib.suppress(RuntimeError):
+                await ws.close(code=4401, reason="authenticate first: {\"type\": \"auth\", \"token\": ...}")
+            return
     try:
-        token = token_of(ws, None)
-        if ws.headers.get("authorization", "").lower().startswith("bearer "):
-            token = ws.headers["authorization"][7:].strip()
         async with ws.app.state.pool.acquire() as conn, conn.transaction():
             user_id = await _as_user(ws, conn, token)
     except HTTPException as exc:
-        await ws.close(code=4401, reason=str(exc.detail))
+        with contextlib.suppress(RuntimeError):
+            await ws.close(code=4401, reason=str(exc.detail))
         return
-    await ws.accept()
+    if ws.client_state.name == "CONNECTING":
+        await ws.accept()
     client = Client(user_id, asyncio.Queue(maxsize=ws.app.state.settings.ws_queue))
     hub.add(client)
     client.send({"type": "hello", "user_id": user_id,
@@ -134,7 +149,13 @@ async def websocket(ws: WebSocket) -> None:
                 client.send({"type": "error", "code": "CH005", "detail": "frames are JSON objects"})
                 continue
             if isinstance(frame, dict):
-                await _handle(ws, client, hub, token, frame)
+                try:
+                    await _handle(ws, client, hub, token, frame)
+                except HTTPException as exc:      # the token was revoked meanwhile
+                    client.send({"type": "error", "code": None, "detail": exc.detail})
+                    break
+                except asyncpg.PostgresError as exc:
+                    client.send({"type": "error", "code": exc.sqlstate, "detail": str(exc)})
             else:
                 client.send({"type": "error", "code": "CH005", "detail": "frames are JSON objects"})
     except (WebSocketDisconnect, RuntimeError):

@@ -85,7 +85,7 @@ def test_errors_map_to_4xx(as_):
         (alice.get("/api/records/nope/1/messages"), 404, "CH003"),
         (alice.post("/api/send_message", json={"body": "x", "model": "orders", "document": 2, "send": True}),
          422, "CH001"),
-        (alice.post("/api/send_message", json={"body": "x", "attachments": [987654]}), 422, "CH005"),
+        (alice.post("/api/send_message", json={"body": "x", "attachments": [987654]}), 404, None),
         (alice.post("/api/activities", json={"model": "orders", "record": 1, "activity_type": "activity_dance",
                                              "assigned_to": 2}), 422, "CH005"),
         (alice.post("/api/dms", json={"user_id": 1}), 422, "CH005"),
@@ -167,6 +167,10 @@ def test_attachments(as_):
                                                 "attachments": [loose["id"]]}).json()
     assert [a["id"] for a in msg["attachments"]] == [loose["id"]]
     assert bob.get(f"/api/attachments/{loose['id']}").content == b"mine"     # now on a record bob reads
+    private = as_("carol").post("/api/attachments", files={"file": ("p.txt", b"carol's", "text/plain")}).json()
+    stolen = bob.post("/api/send_message", json={"body": "gimme", "model": "orders", "document": 1,
+                                                 "attachments": [private["id"]]})
+    assert stolen.status_code == 404        # one cannot attach a file one cannot see
     secret = alice.post("/api/attachments", files={"file": ("s.txt", b"x", "text/plain")},
                         data={"model": "secrets", "document": "1"})
     assert secret.status_code == 404
@@ -213,3 +217,16 @@ def test_people(as_):
     assert alice.patch("/api/me", params={"notification": "inbox"}).json()["notification"] == "inbox"
     assert alice.patch("/api/me", params={"notification": "loud"}).status_code == 422
     alice.patch("/api/me", params={"notification": "email"})
+
+
+def test_token_cli(bridge_db):
+    from tests.conftest import run_cli
+
+    made = run_cli("token", "create", "carol", "--name", "cli", "--db", bridge_db.name)
+    assert made.returncode == 0 and made.stdout.startswith("pgc_"), made.stderr
+    listed = run_cli("token", "list", "carol", "--db", bridge_db.name).stdout.splitlines()
+    cli_id = next(line.split("\t")[0] for line in listed if "\tcli\t" in line)
+    assert run_cli("token", "revoke", cli_id, "--db", bridge_db.name).stdout.strip() == "revoked"
+    assert "revoked" in run_cli("token", "list", "carol", "--db", bridge_db.name).stdout
+    missing = run_cli("token", "create", "nobody", "--db", bridge_db.name)
+    assert missing.returncode == 1 and "no user" in missing.stderr

@@ -12,7 +12,7 @@ import time
 
 import httpx
 import pytest
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect as ws_connect
 
 from bridge.realtime import Client
@@ -85,6 +85,21 @@ def test_unknown_token_is_refused(bridges):
     a, _ = bridges
     with pytest.raises(InvalidStatus), a.ws("pgc_nope"):
         pass
+
+
+def test_first_frame_auth_keeps_tokens_out_of_urls(bridges, bridge_db):
+    a, _ = bridges
+    with ws_connect(f"ws://127.0.0.1:{a.port}/api/ws", open_timeout=10) as ws:
+        ws.send(json.dumps({"type": "auth", "token": bridge_db.tokens["bob"]}))
+        assert hello(ws)["user_id"] == 2
+    with ws_connect(f"ws://127.0.0.1:{a.port}/api/ws", open_timeout=10) as ws:
+        ws.send(json.dumps({"type": "auth", "token": "pgc_nope"}))
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=5)
+        assert closed.value.rcvd.code == 4401
+    with ws_connect(f"ws://127.0.0.1:{a.port}/api/ws",
+                    additional_headers={"Authorization": f"Bearer {bridge_db.tokens['carol']}"}) as ws:
+        assert hello(ws)["user_id"] == 3
 
 
 def test_chat_reaches_members_on_both_bridges(bridges, bridge_db):
@@ -171,3 +186,15 @@ def test_a_slow_socket_is_cut_loose():
         assert slow.dropped and slow.queue.qsize() == 1 and slow.queue.get_nowait() is None
         assert fast.queue.qsize() == 10 and not fast.dropped
     asyncio.run(scenario())
+
+
+def test_messages_wake_the_bridges_unless_silenced(bridge_db):
+    with bridge_db.connect() as listener, bridge_db.connect() as writer:
+        listener.execute("LISTEN chatter_bridge")
+        writer.execute("SELECT chatter.log_message('orders', 2, 'wake up')")
+        woken = [n.channel for n in listener.notifies(timeout=2, stop_after=1)]
+        assert woken == ["chatter_bridge"]
+        with writer.transaction():
+            writer.execute("SET LOCAL chatter.realtime = 'off'")
+            writer.execute("SELECT chatter.log_message('orders', 2, 'quiet')")
+        assert list(listener.notifies(timeout=0.5)) == []

@@ -20,6 +20,7 @@ def test_activity_ping_and_channel_post_hint(scratch_db, connect):
             CREATE TABLE public.leads (id int PRIMARY KEY, name text);
             INSERT INTO public.leads VALUES (7, 'Lead');
             SELECT chatter.enable('leads');
+            GRANT SELECT ON public.leads TO chatter_app;   -- users work on records they may read (record_rls)
         """)
 
     with connect(scratch_db) as listener, connect(scratch_db) as app:

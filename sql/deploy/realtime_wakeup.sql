@@ -3,7 +3,8 @@
 
 BEGIN;
 
--- Wakes the WebSocket bridges after messages were written. Like the outbox wake-up it is only a hint and
+-- Wakes the WebSocket bridges after messages were written, on its own channel chatter_bridge (the events
+-- of chatter_realtime stay as they are). Like the outbox wake-up it is only a hint and
 -- throttled: at most one NOTIFY among concurrent transactions (a NOTIFY in every transaction serialises
 -- commits). The bridge reads the new messages and notifications by id, so a skipped hint costs latency,
 -- never an event; it polls again shortly after every wake-up and on a timer.
@@ -17,7 +18,7 @@ BEGIN
         RETURN NULL;
     END IF;
     IF pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtext('chatter_realtime_wake')) THEN
-        PERFORM pg_catalog.pg_notify('chatter_realtime', '{"type": "wake"}');
+        PERFORM pg_catalog.pg_notify('chatter_bridge', '');
     END IF;
     RETURN NULL;
 EXCEPTION WHEN OTHERS THEN
@@ -26,7 +27,7 @@ EXCEPTION WHEN OTHERS THEN
 END
 $$;
 COMMENT ON FUNCTION chatter._wake_bridge() IS
-    'Trigger: throttled {"type": "wake"} on chatter_realtime after messages are inserted (off with chatter.realtime = off)';
+    'Trigger: throttled NOTIFY chatter_bridge after messages are inserted (off with chatter.realtime = off)';
 REVOKE EXECUTE ON FUNCTION chatter._wake_bridge() FROM PUBLIC;
 
 CREATE TRIGGER messages_wake_bridge AFTER INSERT ON chatter.messages
