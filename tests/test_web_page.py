@@ -77,8 +77,9 @@ def shot(page, name: str, toasts: bool = False) -> None:
 
 
 def bell(page) -> int:
-    text = page.text_content("#bell-count") or "0"
-    return int(text) if page.is_visible("#bell-count") else 0
+    """The bell count once the page has read it (body[data-bell] is set by each refresh)."""
+    page.wait_for_selector("body[data-bell]", state="attached")
+    return int(page.get_attribute("body", "data-bell"))
 
 
 def order_id(url: str, name: str) -> int:

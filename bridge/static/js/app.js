@@ -58,6 +58,7 @@ async function refreshBell() {
   const badge = document.getElementById("bell-count");
   badge.textContent = count;
   badge.hidden = count === 0;
+  document.body.dataset.bell = count;
 }
 
 async function refreshActivityCounter() {
@@ -143,8 +144,12 @@ function shell() {
 // --- routing ---------------------------------------------------------------------------------------
 
 async function route() {
-  const view = document.getElementById("view");
-  if (!view) return;
+  const main = document.getElementById("view");
+  if (!main) return;
+  // Each route renders into a fresh container: a slower render of an earlier route finishes into a
+  // detached element instead of overwriting this one.
+  const view = h("div.view");
+  clear(main).append(view);
   const parts = (window.location.hash || "#/orders").slice(2).split("/");
   for (const a of document.querySelectorAll(".nav-link")) a.classList.toggle("active", a.dataset.nav === parts[0]);
   state.live.unwatchAll();
