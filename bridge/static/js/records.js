@@ -14,7 +14,8 @@ export async function renderOrders(view) {
   clear(view).append(
     h("div.control-panel", h("div.breadcrumb", h("b", "Sales Orders")), h("span.muted", `${orders.length} records`)),
     h("div.sheet-list", h("table.list",
-      h("thead", h("tr", ["Number", "Customer", "Salesperson", "Order Date", "Total", "Status"].map((t) => h("th", t)))),
+      h("thead", h("tr", ["Number", "Customer", "Salesperson", "Order Date", "Total", "Status"].map((t) =>
+        h(t === "Total" ? "th.num" : "th", t)))),
       h("tbody", orders.map((o) => h("tr.order-row", { dataset: { id: o.id, name: o.name },
         onclick: () => { window.location.hash = `#/orders/${o.id}`; } },
       h("td", h("b", o.name)), h("td", o.customer || ""), h("td", o.salesperson || ""), h("td", o.order_date),
