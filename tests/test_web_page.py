@@ -249,10 +249,35 @@ def test_login_and_mailbox_pages(browser, bridge):
     expect(page.locator("#mailbox")).to_contain_text("No mail yet")
 
 
-def test_demo_routes_need_demo_mode(api):
-    """The bridge of the other tests runs without CHATTER_DEMO: no demo routes, but the page is served."""
-    assert api.get("/api/demo/logins").status_code == 404
-    assert api.get("/api/demo/mailbox").status_code == 404
-    page = api.get("/")
-    assert page.status_code == 200 and "/js/app.js" in page.text
-    assert "/api/demo/logins" not in api.get("/openapi.json").json()["paths"]
+SANITIZE = [  # (untrusted HTML, what the page renders)
+    ('<img src=x onerror="window.__pwned=1">', ""),
+    ('<a href="javascript:window.__pwned=1">x</a>', "<a>x</a>"),
+    ('<a href=" JaVaScRiPt:window.__pwned=1">x</a>', "<a>x</a>"),
+    ('<a href="https://example.com/a?b=1" onclick="x()">ok</a>',
+     '<a href="https://example.com/a?b=1" target="_blank" rel="noopener noreferrer nofollow">ok</a>'),
+    ("<svg><script>window.__pwned=1</script></svg>", ""),
+    ("<style>body{display:none}</style>text", "text"),
+    ('<math><mi><style><img src=x onerror="window.__pwned=1"></style></mi></math>', ""),
+    ('<p style="color:red" class="x" id="y">hi</p>', "<p>hi</p>"),
+    ('<iframe srcdoc="<script>window.__pwned=1</script>"></iframe>', ""),
+    ("<form><input value=x><button>go</button></form>done", "godone"),
+    ("<b>@bob</b> mail@example.com", '<b><span class="mention">@bob</span></b> mail@example.com'),
+    ("<noscript><p title=\"</noscript><img src=x onerror=window.__pwned=1>\">", ""),
+    ("<ul><li>Stage: New &rarr; Won</li></ul>", "<ul><li>Stage: New → Won</li></ul>"),
+    ("&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+]
+
+
+def test_client_sanitizer(browser, bridge):
+    page = browser.new_page()
+    page.goto(f"{bridge.base}/")
+    got = page.evaluate("""async (cases) => {
+        const { sanitize } = await import("/js/sanitize.js");
+        return cases.map((html) => {
+            const box = document.createElement("div");
+            box.append(sanitize(html));
+            return box.innerHTML;
+        });
+    }""", [html for html, _ in SANITIZE])
+    assert got == [want for _, want in SANITIZE]
+    assert page.evaluate("window.__pwned") is None
