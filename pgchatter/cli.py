@@ -130,7 +130,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from pgchatter import run
 
     return run.run(settings, host=args.host, port=args.port, smtp_port=args.smtp_port, fresh=args.fresh,
-                   mailbox_dir=Path(args.mailbox) if args.mailbox else None)
+                   mailbox_dir=Path(args.mailbox) if args.mailbox else None, external=args.external)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -177,6 +177,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--smtp-port", type=int, default=8025, help="the demo mailbox (a local SMTP server)")
     run.add_argument("--fresh", action="store_true", help="start from an empty database (reseeds the demo)")
     run.add_argument("--mailbox", default=None, help="where received mails are kept (default: .data/mailbox)")
+    run.add_argument("--external", action="store_true", help="allow DATABASE_URL (demo data goes into it)")
     run.set_defaults(func=_run)
     return p
 

@@ -36,7 +36,11 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) 
 
 
 def run(settings: Settings, *, host: str, port: int, smtp_port: int, fresh: bool,
-        mailbox_dir: Path | None = None) -> int:
+        mailbox_dir: Path | None = None, external: bool = False) -> int:
+    if settings.database_url is not None and not external:
+        print("pgchatter: DATABASE_URL is set; run seeds demo data and hands out tokens, so it uses the private "
+              "cluster only. Unset DATABASE_URL, or pass --external to use that server anyway.", file=sys.stderr)
+        return 2
     database.ensure_server(settings)
     url = database.database_url(settings)
     database.create_database(url, fresh=fresh)

@@ -42,6 +42,10 @@ def test_run_serves_the_page_and_the_mailbox_then_stops(settings, tmp_path):
     name = f"pgchatter_run_{uuid.uuid4().hex[:8]}"
     port, smtp_port = free_port(), free_port()
     env = {**os.environ, "PGCHATTER_DB": name}
+    extra = []
+    if settings.database_url:   # an explicit server: point it at a scratch database of its own
+        env["DATABASE_URL"] = database.database_url(settings, name)
+        extra = ["--external"]
     fake = not importlib_listener()
     if fake:
         (tmp_path / "fake" / "listener").mkdir(parents=True)
@@ -50,7 +54,7 @@ def test_run_serves_the_page_and_the_mailbox_then_stops(settings, tmp_path):
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tmp_path / "fake"), env.get("PYTHONPATH")]))
     proc = subprocess.Popen(
         [sys.executable, "-u", "-m", "pgchatter", "run", "--port", str(port), "--smtp-port", str(smtp_port),
-         "--mailbox", str(tmp_path / "mailbox")],
+         "--mailbox", str(tmp_path / "mailbox"), *extra],
         cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         lines = []
