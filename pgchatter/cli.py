@@ -6,7 +6,7 @@
     pgchatter token create USER [--name NAME] | list [USER] | revoke ID
     pgchatter bridge [--host HOST] [--port PORT] [--workers N]
     pgchatter demo [--db NAME] [--fresh]
-    pgchatter run [--host HOST] [--port PORT] [--smtp-port PORT] [--fresh]
+    pgchatter run [--host HOST] [--port PORT] [--smtp-port PORT] [--mailbox DIR] [--fresh] [--external]
 """
 
 from __future__ import annotations
