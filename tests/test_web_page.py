@@ -233,6 +233,8 @@ def test_activities_followers_attachments(browser, bridge, demo_db):
     link = carol.locator("#feed .message").filter(has_text="Terms attached").locator("a.chip")
     expect(link).to_contain_text("terms.txt")
     assert carol.request.get(f"{bridge.base}{link.get_attribute('href')}").body() == b"Payment in 30 days"
+    carol.click("#attachments-button")
+    expect(carol.locator("#attachment-box a.chip")).to_contain_text("terms.txt")
     assert carol.errors == [] and bob.errors == []
 
 

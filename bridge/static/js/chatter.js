@@ -45,6 +45,7 @@ export function chatterPanel(box, model, document) {
   const followerPanel = h("div.dropdown.followers-panel", { hidden: true });
   const followerCount = h("span#follower-count", "0");
   const attachmentCount = h("span#attachment-count", "0");
+  const attachmentBox = h("div.attachment-box#attachment-box", { hidden: true });
   const followButton = h("button.btn.btn-link.follow-button#follow", { type: "button" }, "Follow");
   const scheduleBox = h("div.schedule", { hidden: true });
 
@@ -83,13 +84,15 @@ export function chatterPanel(box, model, document) {
       h("button.btn.chatter-tab#schedule-activity", { type: "button", onclick: () => { scheduleBox.hidden = !scheduleBox.hidden; } },
         icon("clock"), " Activities"),
       h("div.chatter-topbar-right",
-        h("span.counter", { title: "Attachments" }, icon("clip"), " ", attachmentCount),
+        h("button.btn.btn-link.counter#attachments-button", { type: "button", title: "Attachments",
+          onclick: () => { attachmentBox.hidden = !attachmentBox.hidden; } }, icon("clip"), " ", attachmentCount),
         followButton,
         h("div.dropdown-wrap",
           h("button.btn.btn-link#followers-button", { type: "button", title: "Followers",
             onclick: () => { followerPanel.hidden = !followerPanel.hidden; } }, icon("user"), " ", followerCount),
           followerPanel))),
     h("div.chatter-composer", comp.el),
+    attachmentBox,
     scheduleBox,
     activityList,
     feed));
@@ -175,6 +178,10 @@ export function chatterPanel(box, model, document) {
       api(`/api/records/${model}/${document}/messages`, { query: { limit: 100 } }),
       api(`/api/records/${model}/${document}/attachments`)]);
     attachmentCount.textContent = files.length;
+    append(clear(attachmentBox), [h("div.section-title", "Files"),
+      files.length === 0 ? h("div.muted", "No files yet: attach one with the paperclip of the composer.") : null,
+      h("div.attachment-chips", files.map((a) => h("a.chip", { href: downloadUrl(a.id), download: a.name },
+        icon("clip"), a.name, h("small.muted", ` ${Math.ceil(a.size / 1024)} kB`))))]);
     clear(feed);
     let day = null;
     for (const m of messages) {
