@@ -62,11 +62,16 @@ export class Live {
   start() {
     const login = session.login;
     const proto = window.location.protocol === "https:" ? "wss" : "ws";
-    this.ws = new WebSocket(`${proto}://${window.location.host}/api/ws?token=${encodeURIComponent(login.token)}`);
+    // The token goes in the first frame, not the URL (kept out of access logs).
+    this.ws = new WebSocket(`${proto}://${window.location.host}/api/ws`);
     this.ws.onmessage = (event) => this.received(JSON.parse(event.data));
-    this.ws.onopen = () => { this.delay = 500; };
-    this.ws.onclose = () => {
+    this.ws.onopen = () => {
+      this.delay = 500;
+      this.ws.send(JSON.stringify({ type: "auth", token: login.token }));
+    };
+    this.ws.onclose = (event) => {
       this.onState(false);
+      if (event.code === 4401) this.closed = true;   // token refused: reconnecting will not help
       if (!this.closed) setTimeout(() => this.start(), this.delay = Math.min(this.delay * 2, 10000));
     };
   }
