@@ -7,15 +7,14 @@ CLI := .venv/bin/pgchatter
 deps:
 	@scripts/install-deps
 
-test: deps
+# The browser tests need Debian's chromium; make run does not.
+test:
+	@scripts/install-deps --browser
 	@scripts/test
 
+# The whole stack in the foreground (Ctrl-C stops it): deploy, demo data, mailbox, listener, bridge.
 run: deps
-	@$(CLI) db start
-	@$(CLI) deploy
-	@echo
-	@echo "pgchatter is deployed. Connect with:"
-	@echo "  psql '$$($(CLI) db url)'"
+	@$(CLI) run
 
 bench: deps
 	.venv/bin/python bench/unread.py

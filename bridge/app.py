@@ -5,19 +5,22 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
-from bridge import errors, routes, ws
+from bridge import demo, errors, routes, ws
 from bridge import schemas as s
 from bridge.config import BridgeSettings
 from bridge.db import create_pool
 from bridge.realtime import Hub
 
 log = logging.getLogger("bridge")
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 @asynccontextmanager
@@ -48,6 +51,7 @@ def create_app(settings: BridgeSettings | None = None) -> FastAPI:
         app.state.settings = settings
     app.include_router(routes.router)
     app.include_router(ws.router)
+    app.include_router(demo.router)
     app.add_api_route("/healthz", healthz, methods=["GET"], response_model=s.Health, tags=["ops"],
                       responses={503: {"model": s.Health}})
     app.add_exception_handler(asyncpg.PostgresError, errors.postgres_error)
@@ -55,6 +59,8 @@ def create_app(settings: BridgeSettings | None = None) -> FastAPI:
     app.add_exception_handler(OverflowError, errors.client_data_error)
     app.add_exception_handler(asyncpg.InterfaceError, errors.database_unavailable)   # connection lost
     app.add_exception_handler(OSError, errors.database_unavailable)                  # connection refused
+    # The web page: static files, no build step. Mounted last so every route above wins.
+    app.mount("/", StaticFiles(directory=STATIC, html=True), name="static")
     return app
 
 

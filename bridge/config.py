@@ -24,6 +24,12 @@ class BridgeSettings:
     pool_size: int
     max_upload: int
     """Largest attachment upload, in bytes."""
+    demo: bool = False
+    """CHATTER_DEMO=1: serve the demo routes (/api/demo/*: log in as a demo user, sale orders, mailbox)."""
+    demo_mailbox: str | None = None
+    """CHATTER_DEMO_MAILBOX: directory of the demo SMTP server's received mails (pgchatter run)."""
+    demo_listener: bool = False
+    """CHATTER_DEMO_LISTENER=1: `pgchatter run` started a listener, so mails are expected."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> BridgeSettings:
@@ -37,4 +43,7 @@ class BridgeSettings:
             poll_interval=float(env.get("CHATTER_BRIDGE_POLL", "0.25")),
             pool_size=int(env.get("CHATTER_BRIDGE_POOL", "10")),
             max_upload=int(env.get("CHATTER_MAX_UPLOAD", str(10 * 1024 * 1024))),
+            demo=env.get("CHATTER_DEMO", "") in ("1", "true", "yes"),
+            demo_mailbox=env.get("CHATTER_DEMO_MAILBOX") or None,
+            demo_listener=env.get("CHATTER_DEMO_LISTENER", "") in ("1", "true", "yes"),
         )

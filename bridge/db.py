@@ -28,7 +28,10 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
 
 
 async def create_pool(url: str, size: int) -> asyncpg.Pool:
-    pool = await asyncpg.create_pool(url, min_size=1, max_size=size, init=_init_connection)
+    # jit off: the feed query's estimate (set-returning function, correlated attachment list) crosses
+    # jit_above_cost, and compiling it took 2 s per request against 5 ms without (make run, demo data).
+    pool = await asyncpg.create_pool(url, min_size=1, max_size=size, init=_init_connection,
+                                     server_settings={"jit": "off"})
     assert pool is not None
     return pool
 

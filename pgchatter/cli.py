@@ -7,6 +7,8 @@
     pgchatter vapid generate [--dir DIR] [--force] | pgchatter vapid public
     pgchatter token create USER [--name NAME] | list [USER] | revoke ID
     pgchatter bridge [--host HOST] [--port PORT] [--workers N]
+    pgchatter demo [--db NAME] [--fresh]
+    pgchatter run [--host HOST] [--port PORT] [--smtp-port PORT] [--mailbox DIR] [--fresh] [--external]
 """
 
 from __future__ import annotations
@@ -167,6 +169,25 @@ def _bridge(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from pgchatter import demo
+
+    if args.fresh and _deploy(args, settings) != 0:
+        return 1
+    url = database.database_url(settings, args.db)
+    print("demo data seeded" if demo.seed(url) else "demo data already there")
+    for username, name, token in demo.logins(url):
+        print(f"{username}\t{name}\t{token}")
+    return 0
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from pgchatter import run
+
+    return run.run(settings, host=args.host, port=args.port, smtp_port=args.smtp_port, fresh=args.fresh,
+                   mailbox_dir=Path(args.mailbox) if args.mailbox else None, external=args.external)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pgchatter", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -210,6 +231,20 @@ def parser() -> argparse.ArgumentParser:
     bridge.add_argument("--workers", type=int, default=1, help="processes; each has its own LISTEN connection")
     bridge.add_argument("--log-level", default="info")
     bridge.set_defaults(func=_bridge)
+
+    demo = sub.add_parser("demo", help="seed the demo (sale_orders, users with tokens, chat) into a deployed db")
+    demo.add_argument("--db", default=None)
+    demo.add_argument("--fresh", action="store_true", help="drop, recreate and deploy the database first")
+    demo.set_defaults(func=_demo)
+
+    run = sub.add_parser("run", help="the whole stack in the foreground: deploy, demo, mailbox, listener, bridge")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8000)
+    run.add_argument("--smtp-port", type=int, default=8025, help="the demo mailbox (a local SMTP server)")
+    run.add_argument("--fresh", action="store_true", help="start from an empty database (reseeds the demo)")
+    run.add_argument("--mailbox", default=None, help="where received mails are kept (default: .data/mailbox)")
+    run.add_argument("--external", action="store_true", help="allow DATABASE_URL (demo data goes into it)")
+    run.set_defaults(func=_run)
     return p
 
 

@@ -1,0 +1,129 @@
+// HTTP and WebSocket access to the bridge for the logged-in user (a bearer token per browser tab).
+
+const KEY = "pgchatter.login";
+
+export const session = {
+  get login() {
+    try { return JSON.parse(sessionStorage.getItem(KEY) || "null"); } catch { return null; }
+  },
+  set login(value) {
+    if (value) sessionStorage.setItem(KEY, JSON.stringify(value));
+    else sessionStorage.removeItem(KEY);
+  },
+};
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.detail && (typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail)))
+      || `HTTP ${status}`);
+    this.status = status;
+    this.code = body && body.code;
+  }
+}
+
+export async function api(path, { method = "GET", json, form, query } = {}) {
+  const login = session.login;
+  const headers = {};
+  if (login) headers.Authorization = `Bearer ${login.token}`;
+  let body;
+  if (json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(json);
+  } else if (form) {
+    body = form;
+  }
+  const url = new URL(path, window.location.origin);
+  for (const [k, v] of Object.entries(query || {})) if (v !== undefined && v !== null) url.searchParams.set(k, v);
+  const answer = await fetch(url, { method, headers, body });
+  if (answer.status === 204) return null;
+  const data = answer.headers.get("content-type")?.includes("json") ? await answer.json() : null;
+  if (!answer.ok) throw new ApiError(answer.status, data);
+  return data;
+}
+
+export function downloadUrl(attachmentId) {
+  const login = session.login;
+  return `/api/attachments/${attachmentId}?token=${encodeURIComponent(login ? login.token : "")}`;
+}
+
+/** /api/ws with reconnects: re-watches records and catches up by id after a drop. */
+export class Live {
+  constructor(onFrame, onState) {
+    this.onFrame = onFrame;
+    this.onState = onState || (() => {});
+    this.watching = new Set();
+    this.lastMessage = 0;
+    this.lastNotification = 0;
+    this.helloSeen = false;
+    this.delay = 500;
+    this.closed = false;
+  }
+
+  start() {
+    const login = session.login;
+    const proto = window.location.protocol === "https:" ? "wss" : "ws";
+    // The token goes in the first frame, not the URL (kept out of access logs).
+    this.ws = new WebSocket(`${proto}://${window.location.host}/api/ws`);
+    this.ws.onmessage = (event) => this.received(JSON.parse(event.data));
+    this.ws.onopen = () => {
+      this.delay = 500;
+      this.ws.send(JSON.stringify({ type: "auth", token: login.token }));
+    };
+    this.ws.onclose = (event) => {
+      this.onState(false);
+      if (event.code === 4401) this.closed = true;   // token refused: reconnecting will not help
+      if (!this.closed) setTimeout(() => this.start(), this.delay = Math.min(this.delay * 2, 10000));
+    };
+  }
+
+  stop() {
+    this.closed = true;
+    if (this.ws) this.ws.close();
+  }
+
+  send(frame) {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+  }
+
+  watch(model, document) {
+    const key = `${model}/${document}`;
+    if (this.watching.has(key)) return;
+    this.watching.add(key);
+    this.send({ type: "watch", model, document });
+  }
+
+  unwatchAll() {
+    for (const key of this.watching) {
+      const i = key.lastIndexOf("/");
+      this.send({ type: "unwatch", model: key.slice(0, i), document: Number(key.slice(i + 1)) });
+    }
+    this.watching.clear();
+  }
+
+  received(frame) {
+    if (frame.type === "hello") {
+      for (const key of this.watching) {
+        const i = key.lastIndexOf("/");
+        this.ws.send(JSON.stringify({ type: "watch", model: key.slice(0, i), document: Number(key.slice(i + 1)) }));
+      }
+      if (this.helloSeen) {
+        this.ws.send(JSON.stringify({ type: "catch_up", after_message: this.lastMessage,
+          after_notification: this.lastNotification }));
+      } else {
+        this.lastMessage = frame.last_message_id;
+        this.lastNotification = frame.last_notification_id;
+      }
+      this.helloSeen = true;
+      this.onState(true);
+      return;
+    }
+    const data = frame.data || {};
+    if (data.message_id && data.kind !== "message") this.lastMessage = Math.max(this.lastMessage, data.message_id);
+    if (data.notification_id) this.lastNotification = Math.max(this.lastNotification, data.notification_id);
+    if (frame.type === "caught_up") {
+      this.lastMessage = Math.max(this.lastMessage, frame.last_message_id);
+      this.lastNotification = Math.max(this.lastNotification, frame.last_notification_id);
+    }
+    this.onFrame(frame);
+  }
+}

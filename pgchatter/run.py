@@ -1,0 +1,99 @@
+"""`pgchatter run` (what `make run` calls): the whole stack on one machine, in the foreground.
+
+Deploys, seeds the demo (once), starts a local SMTP "mailbox" (aiosmtpd, mails kept under
+.data/mailbox), the delivery listener when the `listener` package is installed, and the bridge in
+demo mode; prints the URL and the demo users. Ctrl-C (or SIGTERM) stops everything it started.
+
+Seam for the listener: it is started as `python -m listener` with CHATTER_SMTP_URL pointing at the
+mailbox; nothing else here knows about it."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from pgchatter import database, demo, mailbox
+from pgchatter.settings import PROJECT_ROOT, Settings
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as answer:
+                if answer.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def run(settings: Settings, *, host: str, port: int, smtp_port: int, fresh: bool,
+        mailbox_dir: Path | None = None, external: bool = False) -> int:
+    if settings.database_url is not None and not external:
+        print("pgchatter: DATABASE_URL is set; run seeds demo data and hands out tokens, so it uses the private "
+              "cluster only. Unset DATABASE_URL, or pass --external to use that server anyway.", file=sys.stderr)
+        return 2
+    database.ensure_server(settings)
+    url = database.database_url(settings)
+    database.create_database(url, fresh=fresh)
+    if database.sqitch(url, "deploy", "--verify") != 0:
+        return 1
+    if demo.seed(url):
+        print("demo data seeded")
+    box = (mailbox_dir or settings.data_dir.parent / "mailbox").resolve()
+    smtp = mailbox.start(box, port=smtp_port)
+    env = {**os.environ, "DATABASE_URL": url, "CHATTER_DEMO": "1", "CHATTER_DEMO_MAILBOX": str(box),
+           "CHATTER_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}"}
+    procs: dict[str, subprocess.Popen[bytes]] = {}
+    if importlib.util.find_spec("listener") is not None:
+        env["CHATTER_DEMO_LISTENER"] = "1"
+        procs["listener"] = subprocess.Popen([sys.executable, "-m", "listener"], cwd=PROJECT_ROOT, env=env)
+    procs["bridge"] = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bridge.app:app", "--host", host, "--port", str(port),
+         "--log-level", "warning"], cwd=PROJECT_ROOT, env=env)
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        if not _wait_healthy(f"http://{host}:{port}/healthz", procs["bridge"]):
+            print("pgchatter: the bridge did not come up", file=sys.stderr)
+            return 1
+        print(f"\npgchatter is running: http://{host}:{port}/   (API docs: http://{host}:{port}/docs)")
+        print("demo users (pick one on the page; open a second browser window as another):")
+        for username, name, _token in demo.logins(url):
+            print(f"  {username:8} {name}")
+        print(f"mailbox: SMTP on 127.0.0.1:{smtp_port}, mails in {box}"
+              + ("" if "listener" in procs else " (no listener installed: nothing is emailed)"))
+        print("Ctrl-C stops everything.")
+        while not stopping:
+            for name, proc in procs.items():
+                if proc.poll() is not None:
+                    print(f"pgchatter: the {name} exited ({proc.returncode}); stopping", file=sys.stderr)
+                    return 1
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in procs.values():
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        smtp.stop()
+        print("\nstopped (the private cluster keeps running: pgchatter db stop)")
+    return 0

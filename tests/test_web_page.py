@@ -1,0 +1,285 @@
+"""The web page in a real headless Chromium (Debian's, driven by Playwright) against a real bridge process
+in demo mode on a freshly deployed and seeded database: two users in two pages, everything live.
+
+PGCHATTER_SCREENSHOTS=1 also writes docs/screenshot-*.png (scripts/screenshots)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from pgchatter import database, demo
+from pgchatter.settings import PROJECT_ROOT
+from tests.conftest import run_cli
+from tests.test_bridge_ws import Bridge
+
+CHROMIUM = os.environ.get("PGCHATTER_CHROMIUM", "/usr/bin/chromium")
+SHOTS = PROJECT_ROOT / "docs" if os.environ.get("PGCHATTER_SCREENSHOTS") else None
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() or shutil.which("chromium") is None and
+                                not Path(CHROMIUM).exists(), reason="chromium is not installed")
+
+
+@pytest.fixture(scope="module")
+def demo_db(settings):
+    name = f"pgchatter_web_{uuid.uuid4().hex[:8]}"
+    deployed = run_cli("deploy", "--db", name, "--fresh")
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    url = database.database_url(settings, name)
+    assert demo.seed(url)
+    yield url
+    database.drop_database(url)
+
+
+@pytest.fixture(scope="module")
+def bridge(demo_db, tmp_path_factory):
+    box = tmp_path_factory.mktemp("mailbox")
+    b = Bridge(demo_db, {"CHATTER_DEMO": "1", "CHATTER_DEMO_MAILBOX": str(box)})
+    yield b
+    b.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+def login(browser, bridge, username: str):
+    context = browser.new_context(viewport={"width": 1400, "height": 860})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.set_default_timeout(10_000)
+    page.goto(f"{bridge.base}/")
+    page.click(f"button.login-user[data-username={username}]")
+    page.wait_for_selector(f"#me[data-username={username}]")
+    page.wait_for_selector("body[data-live=up]")
+    page.errors = errors
+    return page
+
+
+def shot(page, name: str, toasts: bool = False) -> None:
+    if SHOTS is not None:
+        if not toasts:   # toasts cover the top right corner: keep them only where they are the point
+            page.evaluate("document.querySelectorAll('.toast').forEach((t) => t.remove())")
+        page.screenshot(path=str(SHOTS / f"screenshot-{name}.png"))
+
+
+def bell(page) -> int:
+    """The bell count once the page has read it (body[data-bell] is set by each refresh)."""
+    page.wait_for_selector("body[data-bell]", state="attached")
+    return int(page.get_attribute("body", "data-bell"))
+
+
+def order_id(url: str, name: str) -> int:
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT id FROM public.sale_orders WHERE name = %s", (name,)).fetchone()[0]
+
+
+def channel_id(url: str, name: str) -> int:
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT id FROM chatter.channels WHERE name = %s", (name,)).fetchone()[0]
+
+
+def test_two_users_live(browser, bridge, demo_db):
+    from playwright.sync_api import expect
+
+    order = order_id(demo_db, "S00012")
+    bob = login(browser, bridge, "bob")
+    alice = login(browser, bridge, "alice")
+    shot(alice, "orders")
+
+    # Bob has the order open; the bridge confirms it relays the record's events to him.
+    bob.click("tr.order-row[data-name=S00012]")
+    bob.wait_for_selector(f"body[data-watching='sale_orders/{order}']")
+    bob.wait_for_selector("#feed .message")
+    expect(bob.locator("#field-state")).to_have_text("Quotation")
+    bell_before = bell(bob)
+
+    # Alice opens it too, and posts a message mentioning Bob through the suggestions.
+    alice.goto(f"{bridge.base}/#/orders/{order}")
+    alice.wait_for_selector(f"body[data-watching='sale_orders/{order}']")
+    composer = alice.locator(".chatter .composer-input")
+    composer.click()
+    composer.type("Can you check the discount, @bo")
+    alice.wait_for_selector(".mention-choice[data-username=bob]")
+    shot(alice, "mention")
+    alice.click(".mention-choice[data-username=bob]")
+    expect(composer).to_have_value(re.compile(r"@bob $"))
+    composer.type("please?")
+    alice.click(".chatter .composer-send")
+    expect(alice.locator("#feed .message").first).to_contain_text("Can you check the discount")
+
+    # Bob: a toast, the bell, and the live feed.
+    expect(bob.locator(".toast").filter(has_text="Alice Martin")).to_be_visible()
+    expect(bob.locator(".toast").filter(has_text="Can you check the discount")).to_be_visible()
+    expect(bob.locator("#bell-count")).to_have_text(str(bell_before + 1))
+    expect(bob.locator("#feed .message-message").first).to_contain_text("Can you check the discount, @bob please?")
+    expect(bob.locator("#feed .message .mention").first).to_have_text("@bob")
+
+    # Alice logs a note and confirms the order (a tracked field): Bob's form and feed follow.
+    alice.click("#log-note")
+    composer.fill("Margin is fine at 5%.")
+    alice.click(".chatter .composer-send")
+    alice.click("#statusbar button[data-state='Sales Order']")
+    expect(alice.locator("#field-state")).to_have_text("Sales Order")
+    expect(bob.locator("#field-state")).to_have_text("Sales Order")
+    expect(bob.locator("#feed .message-tracking .tracking-item").first).to_have_text(
+        "Quotation → Sales Order (Status)")
+    expect(bob.locator("#feed .message-tracking .message-author").first).to_have_text("Alice Martin")
+    expect(bob.locator("#feed .message-note").first).to_contain_text("Margin is fine at 5%.")
+    shot(bob, "record", toasts=True)
+    bob.click("#bell")
+    expect(bob.locator("#bell-panel .notification").first).to_contain_text("Can you check the discount")
+    shot(bob, "bell")
+    bob.click("#bell")
+
+    # HTML from the database is sanitized on the way out and again in the page.
+    with psycopg.connect(demo_db) as conn:
+        conn.execute("SELECT set_config('chatter.user_id', '1', false)")
+        conn.execute("""SELECT chatter.create_message(
+            '<p><img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>bold</b>'
+            || '<a href="javascript:window.__pwned=3">link</a></p>', model => 'sale_orders', document => %s)""",
+                     (order,))
+        conn.commit()
+    expect(bob.locator("#feed .message b").filter(has_text="bold")).to_be_visible()
+    assert bob.locator("#feed img, #feed script, #feed [onerror]").count() == 0
+    assert bob.locator("#feed a", has_text="link").get_attribute("href") is None
+    assert bob.evaluate("window.__pwned") is None
+
+    # Chat: Bob reads #sales while Alice posts in #general: unread badges, then the message.
+    general, sales = channel_id(demo_db, "general"), channel_id(demo_db, "sales")
+    bob.goto(f"{bridge.base}/#/discuss/{sales}")
+    bob.wait_for_selector("#chat-list .chat-message")
+    unread_general = bob.locator(f".channel-item[data-channel-id='{general}'] .badge")
+    before = int(unread_general.text_content()) if unread_general.count() else 0
+    alice.goto(f"{bridge.base}/#/discuss/{general}")
+    alice.wait_for_selector("#chat-list .chat-message")
+    chat = alice.locator(".discuss-main .composer-input")
+    chat.fill("Standup in 5 minutes")
+    alice.click(".discuss-main .composer-send")
+    expect(unread_general).to_have_text(str(before + 1))
+    expect(bob.locator("#discuss-unread")).to_be_visible()
+    chat.fill("Bring coffee")
+    alice.click(".discuss-main .composer-send")
+    expect(unread_general).to_have_text(str(before + 2))
+    # A message in the open channel arrives live and stays read.
+    alice.goto(f"{bridge.base}/#/discuss/{sales}")
+    alice.wait_for_selector("#chat-list .chat-message")
+    chat.fill("@bob the order is confirmed")
+    alice.click(".discuss-main .composer-send")
+    expect(bob.locator("#chat-list .chat-message").last).to_contain_text("@bob the order is confirmed")
+    expect(bob.locator(f".channel-item[data-channel-id='{sales}'] .badge")).to_have_count(0)
+    bob.click(f".channel-item[data-channel-id='{general}']")
+    expect(bob.locator("#chat-list .chat-message").last).to_contain_text("Bring coffee")
+    expect(unread_general).to_have_count(0)
+    shot(bob, "discuss")
+    assert alice.errors == [] and bob.errors == []
+
+
+def test_activities_followers_attachments(browser, bridge, demo_db):
+    from playwright.sync_api import expect
+
+    order = order_id(demo_db, "S00013")
+    carol = login(browser, bridge, "carol")
+    bob = login(browser, bridge, "bob")
+    carol.goto(f"{bridge.base}/#/orders/{order}")
+    carol.wait_for_selector(f"body[data-watching='sale_orders/{order}']")
+    # Follow / unfollow.
+    followers = int(carol.text_content("#follower-count"))
+    carol.click("#follow")
+    expect(carol.locator("#follower-count")).to_have_text(str(followers + 1))
+    expect(carol.locator("#follow")).to_have_text("Following")
+
+    # Bob schedules an activity for Carol: she is pinged (toast, counter) and sees it on the record.
+    bob.goto(f"{bridge.base}/#/orders/{order}")
+    bob.wait_for_selector("#feed .message")
+    bob.click("#schedule-activity")
+    bob.select_option("#activity-type", "activity_call")
+    bob.select_option("#activity-assignee", label="Carol Diaz")
+    bob.fill("#activity-summary", "Call Deco Addict")
+    bob.click("#activity-save")
+    expect(carol.locator(".toast").filter(has_text="Call Deco Addict")).to_be_visible()
+    activity = carol.locator(".activity").filter(has_text="Call Deco Addict")
+    expect(activity).to_be_visible()
+    shot(carol, "activities")
+    # Done with feedback: the activity leaves, a note lands in both feeds.
+    carol.once("dialog", lambda dialog: dialog.accept("Customer will sign tomorrow"))
+    activity.locator(".activity-done").click()
+    expect(activity).to_have_count(0)
+    expect(bob.locator("#feed .message").first).to_contain_text("Customer will sign tomorrow")
+    # Cancel the seeded one.
+    seeded = bob.locator(".activity").filter(has_text="Check the signature")
+    seeded.locator(".activity-cancel").click()
+    expect(seeded).to_have_count(0)
+
+    # An attachment through the composer, downloadable from the feed.
+    bob.set_input_files(".chatter .file-input", files=[{"name": "terms.txt", "mimeType": "text/plain",
+                                                         "buffer": b"Payment in 30 days"}])
+    expect(bob.locator(".chatter .composer .chip")).to_contain_text("terms.txt")
+    bob.locator(".chatter .composer-input").fill("Terms attached")
+    bob.click(".chatter .composer-send")
+    link = carol.locator("#feed .message").filter(has_text="Terms attached").locator("a.chip")
+    expect(link).to_contain_text("terms.txt")
+    assert carol.request.get(f"{bridge.base}{link.get_attribute('href')}").body() == b"Payment in 30 days"
+    carol.click("#attachments-button")
+    expect(carol.locator("#attachment-box a.chip")).to_contain_text("terms.txt")
+    assert carol.errors == [] and bob.errors == []
+
+
+def test_login_and_mailbox_pages(browser, bridge):
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1400, "height": 860})
+    page.goto(f"{bridge.base}/")
+    expect(page.locator("button.login-user")).to_have_count(4)
+    shot(page, "login")
+    page.click("button.login-user[data-username=dave]")
+    page.wait_for_selector("#me[data-username=dave]")
+    page.goto(f"{bridge.base}/#/mailbox")
+    expect(page.locator("#mailbox")).to_contain_text("No mail yet")
+
+
+SANITIZE = [  # (untrusted HTML, what the page renders)
+    ('<img src=x onerror="window.__pwned=1">', ""),
+    ('<a href="javascript:window.__pwned=1">x</a>', "<a>x</a>"),
+    ('<a href=" JaVaScRiPt:window.__pwned=1">x</a>', "<a>x</a>"),
+    ('<a href="https://example.com/a?b=1" onclick="x()">ok</a>',
+     '<a href="https://example.com/a?b=1" target="_blank" rel="noopener noreferrer nofollow">ok</a>'),
+    ("<svg><script>window.__pwned=1</script></svg>", ""),
+    ("<style>body{display:none}</style>text", "text"),
+    ('<math><mi><style><img src=x onerror="window.__pwned=1"></style></mi></math>', ""),
+    ('<p style="color:red" class="x" id="y">hi</p>', "<p>hi</p>"),
+    ('<iframe srcdoc="<script>window.__pwned=1</script>"></iframe>', ""),
+    ("<form><input value=x><button>go</button></form>done", "godone"),
+    ("<b>@bob</b> mail@example.com", '<b><span class="mention">@bob</span></b> mail@example.com'),
+    ("<noscript><p title=\"</noscript><img src=x onerror=window.__pwned=1>\">", ""),
+    ("<ul><li>Stage: New &rarr; Won</li></ul>", "<ul><li>Stage: New → Won</li></ul>"),
+    ("&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+]
+
+
+def test_client_sanitizer(browser, bridge):
+    page = browser.new_page()
+    page.goto(f"{bridge.base}/")
+    got = page.evaluate("""async (cases) => {
+        const { sanitize } = await import("/js/sanitize.js");
+        return cases.map((html) => {
+            const box = document.createElement("div");
+            box.append(sanitize(html));
+            return box.innerHTML;
+        });
+    }""", [html for html, _ in SANITIZE])
+    assert got == [want for _, want in SANITIZE]
+    assert page.evaluate("window.__pwned") is None
