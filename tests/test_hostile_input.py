@@ -162,3 +162,19 @@ def test_sql_injection_in_enable_is_an_error_not_a_statement(db):
         assert state is not None
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT to_regclass('chatter.messages') IS NOT NULL").fetchone()[0]
+
+
+@pytest.mark.parametrize(("call_sql", "state"), [
+    ("SELECT chatter.create_message('x', model => 'orders', document => 'abc')", "22P02"),
+    ("SELECT chatter.create_message('x', model => 'orders', document => '99999999999999999999')", "22003"),
+    ("SELECT chatter.channel_post('one', 1, 'x')", "22P02"),
+    ("SELECT chatter.schedule_activity('orders', 1, 'activity_call', 1, deadline => 'tomorrow-ish')", "22007"),
+    ("SELECT chatter.create_message('x', message_type => 'Shout')", "22P02"),
+    ("SELECT chatter.subscribe('orders', 1, '{x}')", "22P02"),
+    ("SELECT chatter.create_message(NULL)", "CH005"),
+    ("SELECT chatter.subscribe('orders', -1, ARRAY[1])", "CH003"),
+])
+def test_wrong_types_are_rejected_before_anything_is_written(db, call_sql, state):
+    url, _ = db
+    _, got = call(url, call_sql, ())
+    assert got == state

@@ -110,7 +110,7 @@ async def test_push_payload_vapid_and_ttl(db_url, smtp, push_service, vapid):
 
 async def test_push_gone_expires_and_busy_is_retried(db_url, smtp, push_service, vapid):
     setup(db_url, readers=2)
-    gone, busy = push_service.browser("gone", [410]), push_service.browser("busy", [429, 503])
+    gone, busy = push_service.browser("gone", [410]), push_service.browser("busy", [429, 500])
     with psycopg.connect(db_url, autocommit=True) as conn:
         for user, b in ((101, gone), (102, busy)):
             conn.execute("INSERT INTO chatter.push_subscriptions (user_id, endpoint, p256dh, auth) "
@@ -121,7 +121,7 @@ async def test_push_gone_expires_and_busy_is_retried(db_url, smtp, push_service,
         await until(lambda: _status(db_url, "push").get("dead") == 1, what="the 410 dead letter")
         assert scalar(db_url, "SELECT expired_at IS NOT NULL FROM chatter.push_subscriptions WHERE user_id = 101")
         assert scalar(db_url, "SELECT last_error FROM chatter.dead_letters") == "push 410 Gone"
-        # 429 then 503: retried after 2 s and 4 s of backoff, then delivered.
+        # 429 then 500: retried after 2 s and 4 s of backoff, then delivered.
         await until(lambda: push_service.count() == 1, timeout=20, what="the retried push")
         await until(lambda: _status(db_url, "push").get("done") == 1, what="push job done")
     assert scalar(db_url, "SELECT attempts FROM chatter.outbox WHERE status = 'done' AND kind = 'push'") == 3
