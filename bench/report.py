@@ -33,6 +33,8 @@ def met(row: dict) -> bool | None:
 
 
 def fmt(value: float, unit: str) -> str:
+    if unit == "":
+        return f"{value:,.0f}"
     text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}"
     return f"{text}{'' if unit in ('', '%', '×', '/s') else ' '}{unit}"
 
@@ -70,10 +72,10 @@ def plot(runs: list[dict], path: Path) -> None:
     ax.invert_yaxis()
     ax.set_xscale("log")
     ax.set_xlim(min(min(headroom), 1) / 1.6, max(max(headroom), 1) * 2.2)
-    label = matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:g}×")
-    ax.xaxis.set_major_formatter(label)
-    ax.xaxis.set_minor_formatter(label)
-    ax.tick_params(axis="x", which="minor", labelsize=7)
+    low, high = ax.get_xlim()
+    ax.set_xticks([t for t in (0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100) if low <= t <= high])
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:g}×"))
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.axvline(1, color="black", linewidth=1)
     ax.set_xlabel("times better than the target (log scale; right of the line = met)")
     for i, (h, (_, r)) in enumerate(zip(headroom, rows, strict=True)):
