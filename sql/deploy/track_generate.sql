@@ -4,7 +4,7 @@
 BEGIN;
 
 -- A bulk tracking INSERT references one author and one subtype, yet the foreign keys check both per row
--- (a third of the trigger's cost at 100k rows). This takes the locks those checks would take, once, and
+-- (a quarter of the trigger's cost at 100k rows). This takes the locks those checks would take, once, and
 -- switches the per-row checks off for the INSERT by session_replication_role = replica. It declines
 -- (returns NULL, the checks run as usual) when the role may not set that parameter, when the session is
 -- already not in origin mode, when the author does not exist (the check then raises its usual error), and
@@ -44,10 +44,10 @@ REVOKE EXECUTE ON FUNCTION chatter._track_bulk_begin(bigint) FROM PUBLIC;
 -- a 20,000-row statement after one-row statements ran 55 s instead of 0.2 s), and jit is off because
 -- transition tables have no statistics and JIT would compile on every bulk call; merge joins are off
 -- because, without statistics, the planner sorts both transition tables where a hash join is a third
--- cheaper. The generated function
--- is SECURITY DEFINER so that application roles, which may not write chatter.messages, are tracked too;
--- being a trigger function, it cannot be called directly. Bulk statements lock the referenced author and
--- subtype once instead of checking both foreign keys per row (chatter._track_bulk_begin).
+-- cheaper. The generated function is SECURITY DEFINER so that application roles, which may not write
+-- chatter.messages, are tracked too; being a trigger function, it cannot be called directly. Bulk
+-- statements lock the referenced author and subtype once instead of checking both foreign keys per row
+-- (chatter._track_bulk_begin).
 CREATE OR REPLACE FUNCTION chatter._track_install(tbl regclass) RETURNS void
 LANGUAGE plpgsql
 SET search_path = ''
