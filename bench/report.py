@@ -1,8 +1,8 @@
 """One table and one plot of every benchmark's targets: the last step of `make bench`.
 
 Reads what each benchmark recorded (.data/bench/*.json, see bench.common.record) and writes
-docs/benchmarks.md (the markdown table the README shows) and docs/benchmarks.png (how far each figure is
-from its target: right of the line is met).
+docs/benchmarks.md and, between its bench:start/bench:end markers, the README (one markdown table), and
+docs/benchmarks.png (how far each figure is from its target: right of the line is met).
 
     .venv/bin/python bench/report.py
 """
@@ -17,7 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import RESULTS_DIR
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 ORDER = ["tracking", "messages", "unread", "realtime", "delivery"]
 
 
@@ -95,8 +97,13 @@ def main() -> int:
     (DOCS / "benchmarks.md").write_text("# Benchmarks\n\nWritten by `make bench` (`bench/report.py`); "
                                         "![plot](benchmarks.png)\n\n" + text)
     plot(runs, DOCS / "benchmarks.png")
+    readme = ROOT / "README.md"
+    current = readme.read_text()
+    if README_START in current and README_END in current:   # the README shows the same table
+        head, rest = current.split(README_START, 1)
+        readme.write_text(head + README_START + "\n" + text + README_END + rest.split(README_END, 1)[1])
     print(text)
-    print(f"wrote {DOCS / 'benchmarks.md'} and {DOCS / 'benchmarks.png'}")
+    print(f"wrote {DOCS / 'benchmarks.md'}, {DOCS / 'benchmarks.png'} and the README's table")
     return 0
 
 
