@@ -15,15 +15,12 @@ import asyncio
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import asyncpg
-import httpx
 import psycopg
 import websockets
 
@@ -31,13 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import fresh_database, record
 from pgchatter import database
+from tests.servers import Bridge
 
 SECONDS = int(os.environ.get("BENCH_REALTIME_SECONDS", "20"))
 RATE = int(os.environ.get("BENCH_REALTIME_RATE", "200"))
 SOCKETS = int(os.environ.get("BENCH_REALTIME_SOCKETS", "1000"))
 PER_CHANNEL = 10
 DB_NAME = "pgchatter_bench_realtime"
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def setup(url: str) -> dict[int, str]:
@@ -52,28 +49,6 @@ def setup(url: str) -> dict[int, str]:
         """)
         rows = conn.execute("SELECT id, chatter.token_create(id::text) FROM chatter.users ORDER BY id").fetchall()
     return dict(rows)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_bridge(url: str) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "bridge.app:app", "--port", str(port),
-                             "--log-level", "warning", "--ws-max-queue", "64"],
-                            cwd=ROOT, env={**os.environ, "DATABASE_URL": url})
-    for _ in range(300):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc, port
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("bridge did not start")
 
 
 async def run(url: str, port: int, tokens: dict[int, str]) -> tuple[list[float], int, int, float]:
@@ -135,16 +110,15 @@ async def run(url: str, port: int, tokens: dict[int, str]) -> tuple[list[float],
 def main() -> None:
     url = fresh_database(DB_NAME)
     tokens = setup(url)
-    proc, port = start_bridge(url)
+    bridge = Bridge(url, extra_args=("--ws-max-queue", "64"))
     try:
         try:
             import uvloop
-            latencies, sent, received, achieved = uvloop.run(run(url, port, tokens))
+            latencies, sent, received, achieved = uvloop.run(run(url, bridge.port, tokens))
         except ImportError:
-            latencies, sent, received, achieved = asyncio.run(run(url, port, tokens))
+            latencies, sent, received, achieved = asyncio.run(run(url, bridge.port, tokens))
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        bridge.stop()
     expected = sent * PER_CHANNEL
     ms = sorted(x * 1000 for x in latencies)
     q = statistics.quantiles(ms, n=100)

@@ -1,5 +1,5 @@
-"""Real servers on loopback for delivery tests and bench/delivery: an SMTP server (aiosmtpd) and a Web Push
-service that checks VAPID and decrypts (http_ece) like a browser vendor's would."""
+"""Real servers on loopback for the tests and benchmarks: an SMTP server (aiosmtpd), a Web Push service that
+checks VAPID and decrypts (http_ece) like a browser vendor's would, and a bridge process."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import email
 import json
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -18,12 +20,16 @@ from email.policy import default as default_policy
 from typing import Any
 
 import http_ece
+import httpx
 from aiohttp import web
 from aiosmtpd.controller import Controller
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from websockets.sync.client import connect as ws_connect
+
+from pgchatter.settings import PROJECT_ROOT
 
 
 def free_port() -> int:
@@ -240,3 +246,38 @@ class PushService:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(10)
             self._loop = None
+
+
+# -- the HTTP bridge -----------------------------------------------------------------------------------------
+
+
+class Bridge:
+    """A real bridge process (uvicorn bridge.app:app) on a free port, up when the constructor returns."""
+
+    def __init__(self, url: str, extra_env: dict[str, str] | None = None, extra_args: tuple[str, ...] = ()) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "DATABASE_URL": url, **(extra_env or {})}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "bridge.app:app", "--port", str(self.port), "--log-level", "warning",
+             *extra_args], cwd=PROJECT_ROOT, env=env)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("bridge did not come up")
+
+    def ws(self, token: str):
+        return ws_connect(f"ws://127.0.0.1:{self.port}/api/ws?token={token}", open_timeout=10)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()

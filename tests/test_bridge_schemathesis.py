@@ -7,7 +7,7 @@ import os
 import subprocess
 
 from pgchatter.settings import PROJECT_ROOT
-from tests.test_bridge_ws import Bridge
+from tests.servers import Bridge
 
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 

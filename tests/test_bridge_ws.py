@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 
 import httpx
@@ -16,43 +12,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect as ws_connect
 
 from bridge.realtime import Client
-from pgchatter.settings import PROJECT_ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Bridge:
-    def __init__(self, url: str, extra_env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "DATABASE_URL": url, **(extra_env or {})}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "bridge.app:app", "--port", str(self.port), "--log-level", "warning"],
-            cwd=PROJECT_ROOT, env=env)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("bridge did not come up")
-
-    def ws(self, token: str):
-        return ws_connect(f"ws://127.0.0.1:{self.port}/api/ws?token={token}", open_timeout=10)
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+from tests.servers import Bridge
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from listener.mail import _body as mail_body
 from pgchatter.html import sanitize
 from tests.conftest import BRIDGE_SEED
-from tests.test_bridge_ws import Bridge, frames_until, hello
+from tests.servers import Bridge
+from tests.test_bridge_ws import frames_until, hello
 
 HOSTILE = st.lists(st.one_of(
     st.sampled_from(["<script>alert(1)</script>", '<img src=x onerror="alert(1)">', "<svg/onload=alert(1)>",

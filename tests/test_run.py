@@ -14,7 +14,7 @@ import uuid
 
 from pgchatter import database
 from pgchatter.settings import PROJECT_ROOT
-from tests.test_bridge_ws import free_port
+from tests.servers import free_port
 
 
 def get(url: str, token: str | None = None):

@@ -17,7 +17,7 @@ import pytest
 from pgchatter import database, demo
 from pgchatter.settings import PROJECT_ROOT
 from tests.conftest import run_cli
-from tests.test_bridge_ws import Bridge
+from tests.servers import Bridge
 
 CHROMIUM = os.environ.get("PGCHATTER_CHROMIUM", "/usr/bin/chromium")
 SHOTS = PROJECT_ROOT / "docs" if os.environ.get("PGCHATTER_SCREENSHOTS") else None
