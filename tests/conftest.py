@@ -51,29 +51,36 @@ def connect(settings: Settings):
 
 # -- delivery (listener) tests ------------------------------------------------------------------------------
 
-TEMPLATE = "pgchatter_delivery_template"
+TEMPLATE = "pgchatter_template"
 
 
 @pytest.fixture(scope="session")
-def delivery_template(settings: Settings) -> Iterator[str]:
-    """Deployed once per session; each test copies it (CREATE DATABASE ... TEMPLATE)."""
+def deployed_template(settings: Settings) -> Iterator[str]:
+    """Deployed once per session with the real CLI; tests work on copies of it (copy_of)."""
     proc = run_cli("deploy", "--db", TEMPLATE, "--fresh")
     assert proc.returncode == 0, proc.stderr
     yield TEMPLATE
     database.drop_database(database.database_url(settings, TEMPLATE))
 
 
-@pytest.fixture
-def db_url(settings: Settings, delivery_template: str) -> Iterator[str]:
-    """A fresh copy of the deployed schema for one test; its URL."""
-    name = f"pgchatter_delivery_{uuid.uuid4().hex[:10]}"
-    admin = database.database_url(settings, "postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
+def copy_of(settings: Settings, template: str, prefix: str) -> tuple[str, str]:
+    """A new database copied from the deployed template (CREATE DATABASE ... TEMPLATE: a second, where a
+    sqitch deploy takes ten); its name and URL. The caller drops it."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(database.database_url(settings, "postgres"), autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name),
-                                                                       sql.Identifier(delivery_template)))
-    url = database.database_url(settings, name)
+                                                                       sql.Identifier(template)))
+    return name, database.database_url(settings, name)
+
+
+@pytest.fixture
+def db_url(settings: Settings, deployed_template: str) -> Iterator[str]:
+    """A fresh copy of the deployed schema for one test; its URL."""
+    _, url = copy_of(settings, deployed_template, "pgchatter_test_copy")
     yield url
     database.drop_database(url)
+
+
 # --- the HTTP bridge ---------------------------------------------------------------------------------
 
 BRIDGE_SEED = """
@@ -106,11 +113,8 @@ class BridgeDb:
 
 
 @pytest.fixture(scope="session")
-def bridge_db(settings: Settings):
-    name = f"pgchatter_bridge_{uuid.uuid4().hex[:8]}"
-    deployed = run_cli("deploy", "--db", name, "--fresh")
-    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
-    url = database.database_url(settings, name)
+def bridge_db(settings: Settings, deployed_template: str):
+    name, url = copy_of(settings, deployed_template, "pgchatter_bridge")
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(BRIDGE_SEED)
         tokens = {user: conn.execute("SELECT chatter.token_create(%s, 'tests')", (user,)).fetchone()[0]
@@ -135,7 +139,7 @@ def api(bridge_db: BridgeDb):
 # -- faults: a cluster of one's own to restart -------------------------------------------------------------
 
 @pytest.fixture
-def own_cluster(settings: Settings, delivery_template: str) -> Iterator[tuple[PrivateCluster, str]]:
+def own_cluster(settings: Settings, deployed_template: str) -> Iterator[tuple[PrivateCluster, str]]:
     """A private cluster of its own, so restarting it disturbs no other test; the schema is a copy of the
     deployed template (pg_dump | psql: seconds, where a second sqitch deploy takes ten)."""
     root = PROJECT_ROOT / ".data" / f"restart-{uuid.uuid4().hex[:6]}"
@@ -147,7 +151,7 @@ def own_cluster(settings: Settings, delivery_template: str) -> Iterator[tuple[Pr
         database.create_database(url)
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("CREATE ROLE chatter_app NOLOGIN")   # roles are the cluster's, not in the dump
-        dump = subprocess.run(["pg_dump", "--no-owner", database.database_url(settings, delivery_template)],
+        dump = subprocess.run(["pg_dump", "--no-owner", database.database_url(settings, deployed_template)],
                               capture_output=True, check=True).stdout
         subprocess.run(["psql", "-qX", "-v", "ON_ERROR_STOP=1", url], input=dump, capture_output=True, check=True)
         yield own, url

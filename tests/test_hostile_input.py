@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from psycopg import sql
 
-from tests.conftest import run_cli
+from pgchatter import database
+from tests.conftest import copy_of
 
 # Values PostgreSQL text cannot hold (NUL) are the driver's business, not ours: filtered out.
 TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=300)
@@ -36,11 +37,8 @@ PROFILE = settings(max_examples=60, deadline=None, suppress_health_check=[Health
 
 
 @pytest.fixture(scope="module")
-def db(settings):
-    from pgchatter import database
-    name = "pgchatter_hostile"
-    assert run_cli("deploy", "--db", name, "--fresh").returncode == 0
-    url = database.database_url(settings, name)
+def db(settings, deployed_template):
+    _, url = copy_of(settings, deployed_template, "pgchatter_hostile")
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("""
             INSERT INTO chatter.contacts (id, name, email) VALUES (1, 'Alice', 'alice@example.com'),

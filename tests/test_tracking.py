@@ -7,12 +7,9 @@ import json
 import psycopg
 import pytest
 
-from tests.conftest import run_cli
 
-
-def test_plain_sql_is_tracked_and_viewers_get_one_hint_per_statement(scratch_db, connect):
-    assert run_cli("deploy", "--db", scratch_db, "--fresh").returncode == 0
-    with connect(scratch_db) as admin:
+def test_plain_sql_is_tracked_and_viewers_get_one_hint_per_statement(db_url):
+    with psycopg.connect(db_url, autocommit=True) as admin:
         admin.execute("""
             INSERT INTO chatter.contacts (id, name) VALUES (1, 'Alice Martin');
             INSERT INTO chatter.users (id, contact_id, username) VALUES (1, 1, 'alice');
@@ -22,7 +19,7 @@ def test_plain_sql_is_tracked_and_viewers_get_one_hint_per_statement(scratch_db,
             GRANT SELECT, UPDATE ON public.leads TO chatter_app;
         """)
 
-    with connect(scratch_db) as listener, connect(scratch_db) as app:
+    with psycopg.connect(db_url, autocommit=True) as listener, psycopg.connect(db_url, autocommit=True) as app:
         listener.execute("LISTEN chatter_realtime")
         with app.transaction():
             app.execute("SET LOCAL ROLE chatter_app")
@@ -36,19 +33,18 @@ def test_plain_sql_is_tracked_and_viewers_get_one_hint_per_statement(scratch_db,
     assert data["kind"] == "record_changed" and data["model"] == "leads"
     assert sorted(data["documents"]) == list(range(1, 21)), "the first 20 ids, never an unbounded payload"
 
-    with connect(scratch_db) as admin:
+    with psycopg.connect(db_url, autocommit=True) as admin:
         rows = admin.execute("""SELECT count(*), min(body), min(author_id) FROM chatter.messages
                                  WHERE model = 'leads' AND message_type = 'Tracking'""").fetchone()
     assert rows == (30, "<ul><li>Stage: new → won</li></ul>", 1)
 
 
-def test_realtime_switch_silences_the_hint(scratch_db, connect):
-    assert run_cli("deploy", "--db", scratch_db, "--fresh").returncode == 0
-    with connect(scratch_db) as admin:
+def test_realtime_switch_silences_the_hint(db_url):
+    with psycopg.connect(db_url, autocommit=True) as admin:
         admin.execute("""CREATE TABLE public.leads (id int PRIMARY KEY, stage varchar(20));
                          INSERT INTO public.leads VALUES (1, 'new');
                          SELECT chatter.enable('leads');""")
-    with connect(scratch_db) as listener, connect(scratch_db) as app:
+    with psycopg.connect(db_url, autocommit=True) as listener, psycopg.connect(db_url, autocommit=True) as app:
         listener.execute("LISTEN chatter_realtime")
         with app.transaction():
             app.execute("SET LOCAL chatter.realtime = 'off'")
@@ -58,12 +54,11 @@ def test_realtime_switch_silences_the_hint(scratch_db, connect):
         assert count == 1, "the message is still written"
 
 
-def test_bulk_tracking_holds_its_author_against_a_concurrent_delete(scratch_db, connect):
+def test_bulk_tracking_holds_its_author_against_a_concurrent_delete(db_url):
     """The bulk path skips the per-row FK checks; the one key-share lock it takes instead must make a
     concurrent DELETE of the author wait, as the FK checks would, so no message can point at a deleted
     contact."""
-    assert run_cli("deploy", "--db", scratch_db, "--fresh").returncode == 0
-    with connect(scratch_db) as admin:
+    with psycopg.connect(db_url, autocommit=True) as admin:
         admin.execute("""
             INSERT INTO chatter.contacts (id, name) VALUES (1, 'Alice Martin');
             INSERT INTO chatter.users (id, contact_id, username) VALUES (1, 1, 'alice');
@@ -71,7 +66,7 @@ def test_bulk_tracking_holds_its_author_against_a_concurrent_delete(scratch_db, 
             INSERT INTO public.leads SELECT g, 'new' FROM generate_series(1, 500) g;
             SELECT chatter.enable('leads');
         """)
-    with connect(scratch_db) as writer, connect(scratch_db) as deleter:
+    with psycopg.connect(db_url, autocommit=True) as writer, psycopg.connect(db_url, autocommit=True) as deleter:
         with writer.transaction():
             writer.execute("SET LOCAL chatter.user_id = '1'")
             writer.execute("UPDATE public.leads SET stage = 'won'")
