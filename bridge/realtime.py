@@ -7,7 +7,10 @@ notifications by id, as the bridge's login role, and routes each to the sockets 
 - a notification        -> its user:               {"type": "activity_update", "data": {"kind": "message", ...payload}}
 - a record message      -> the record's watchers:  {"type": "activity_update", "data": {"kind": "record_message", ...}}
 - a chat message        -> the channel's members:  {"type": "realtime_data", "data": {"kind": "channel_message", ...}}
-- record_changed / activity hints are relayed as they come (to watchers / to the assignee).
+- a Tracking message      -> also, once per record and poll, {"type": "activity_update", "data":
+                             {"kind": "record_changed", "model", "documents": [id]}} so open pages reload
+                             the record's fields (the tracking triggers send no NOTIFY of their own).
+- activity hints are relayed as they come (to the assignee).
 
 Ids come from identity columns, so a row committed late leaves a gap below the cursor; gaps are
 re-read for a while (GAP_TTL) so nothing committed out of order is lost. Every socket has a bounded
@@ -196,13 +199,7 @@ class Hub:
         except ValueError:
             event = {}
         kind = (event.get("data") or {}).get("kind")
-        if kind == "record_changed":
-            frame = {"type": "activity_update", "data": event["data"]}
-            model = event["data"].get("model")
-            for doc in event["data"].get("documents") or []:
-                for client in list(self.by_record.get((model, doc), ())):
-                    client.send(frame)
-        elif kind == "activity" and event.get("user_id") is not None:
+        if kind == "activity" and event.get("user_id") is not None:
             frame = {"type": "activity_update", "data": event["data"]}
             for client in list(self.by_user.get(int(event["user_id"]), ())):
                 client.send(frame)
@@ -253,6 +250,7 @@ class Hub:
         """Read what is new since the cursors and route it; returns how many rows were delivered."""
         assert self.messages is not None and self.notifications is not None
         delivered = 0
+        changed: dict[tuple[str, int], None] = {}    # records with new Tracking messages, in order
         while True:
             rows = await conn.fetch(NEW_MESSAGES, self.messages.high, self.messages.gap_list(), BATCH)
             fresh = set(self.messages.seen([r["id"] for r in rows]))
@@ -260,8 +258,17 @@ class Hub:
                 if row["id"] in fresh:
                     delivered += 1
                     self._route_message(dict(row))
+                    if row["message_type"] == "Tracking" and row["model"] is not None:
+                        changed[(row["model"], row["document"])] = None
             if len(rows) < BATCH:
                 break
+        for model, document in changed:
+            watchers = self.by_record.get((model, document))
+            if watchers:
+                frame = json.dumps({"type": "activity_update", "data": {
+                    "kind": "record_changed", "model": model, "documents": [document]}})
+                for client in list(watchers):
+                    client.send(frame)
         while True:
             rows = await conn.fetch(NEW_NOTIFICATIONS, self.notifications.high, self.notifications.gap_list(),
                                     BATCH)

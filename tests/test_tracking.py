@@ -1,14 +1,14 @@
-"""Tracking seen from outside: an application writing plain SQL, and the record_changed hint after commit."""
+"""Tracking seen from outside: an application writing plain SQL, and what it NOTIFYs after commit."""
 
 from __future__ import annotations
-
-import json
 
 import psycopg
 import pytest
 
 
-def test_plain_sql_is_tracked_and_viewers_get_one_hint_per_statement(db_url):
+def test_plain_sql_is_tracked_and_wakes_the_bridges_once(db_url):
+    """A tracked statement sends one NOTIFY in all: the throttled wake-up of the bridges, which read the
+    Tracking messages and tell the record's viewers (record_changed). The triggers send none of their own."""
     with psycopg.connect(db_url, autocommit=True) as admin:
         admin.execute("""
             INSERT INTO chatter.contacts (id, name) VALUES (1, 'Alice Martin');
@@ -20,32 +20,28 @@ def test_plain_sql_is_tracked_and_viewers_get_one_hint_per_statement(db_url):
         """)
 
     with psycopg.connect(db_url, autocommit=True) as listener, psycopg.connect(db_url, autocommit=True) as app:
-        listener.execute("LISTEN chatter_realtime")
-        with app.transaction():
-            app.execute("SET LOCAL ROLE chatter_app")
-            app.execute("SET LOCAL chatter.user_id = '1'")
-            app.execute("UPDATE public.leads SET stage = 'won' WHERE id <= 30")
-        events = [json.loads(n.payload) for n in listener.notifies(timeout=0.5)]
-
-    assert len(events) == 1, "one hint per statement, not per row"
-    assert events[0]["type"] == "activity_update"
-    data = events[0]["data"]
-    assert data["kind"] == "record_changed" and data["model"] == "leads"
-    assert sorted(data["documents"]) == list(range(1, 21)), "the first 20 ids, never an unbounded payload"
+        listener.execute("LISTEN chatter_realtime; LISTEN chatter_bridge")
+        for ids in ("id <= 30", "id = 31"):    # the bulk path and the single-row path
+            with app.transaction():
+                app.execute("SET LOCAL ROLE chatter_app")
+                app.execute("SET LOCAL chatter.user_id = '1'")
+                app.execute(f"UPDATE public.leads SET stage = 'won' WHERE {ids}")
+            events = [(n.channel, n.payload) for n in listener.notifies(timeout=0.5)]
+            assert events == [("chatter_bridge", "")], ids
 
     with psycopg.connect(db_url, autocommit=True) as admin:
         rows = admin.execute("""SELECT count(*), min(body), min(author_id) FROM chatter.messages
                                  WHERE model = 'leads' AND message_type = 'Tracking'""").fetchone()
-    assert rows == (30, "<ul><li>Stage: new → won</li></ul>", 1)
+    assert rows == (31, "<ul><li>Stage: new → won</li></ul>", 1)
 
 
-def test_realtime_switch_silences_the_hint(db_url):
+def test_realtime_switch_silences_the_wakeup(db_url):
     with psycopg.connect(db_url, autocommit=True) as admin:
         admin.execute("""CREATE TABLE public.leads (id int PRIMARY KEY, stage varchar(20));
                          INSERT INTO public.leads VALUES (1, 'new');
                          SELECT chatter.enable('leads');""")
     with psycopg.connect(db_url, autocommit=True) as listener, psycopg.connect(db_url, autocommit=True) as app:
-        listener.execute("LISTEN chatter_realtime")
+        listener.execute("LISTEN chatter_realtime; LISTEN chatter_bridge")
         with app.transaction():
             app.execute("SET LOCAL chatter.realtime = 'off'")
             app.execute("UPDATE public.leads SET stage = 'won'")
