@@ -1,74 +1,70 @@
 -- Deploy pgchatter:create_message to pg
--- requires: message_audience, outbox, attachments, followers_api
+-- requires: create_message@v0.2.0
+-- requires: record_rls
 
 BEGIN;
 
--- The notification writer: in-app notifications for the audience's users, email jobs when emailing,
--- push jobs for users with push subscriptions, one throttled wake-up. Returns how many were emailed.
-CREATE FUNCTION chatter._notify_audience(message bigint, email boolean, immediate boolean DEFAULT false)
-RETURNS integer
-LANGUAGE plpgsql
+-- Whether role may read the table of model (chatter.readable_models() for another role than current_user).
+CREATE FUNCTION chatter._model_readable_by(model text, role name) RETURNS boolean
+LANGUAGE sql STABLE
 SET search_path = ''
 AS $$
-DECLARE
-    emailed integer;
-    written integer;
-BEGIN
-    INSERT INTO chatter.notifications (message_id, contact_id, user_id, email_status, push_status)
-    SELECT _notify_audience.message, a.contact_id, u.id,
-           CASE WHEN _notify_audience.email AND a.email IS NOT NULL AND (u.id IS NULL OR u.notification = 'email')
-                THEN 'pending' ELSE 'none' END,
-           CASE WHEN EXISTS (SELECT FROM chatter.push_subscriptions AS p WHERE p.user_id = u.id AND p.expired_at IS NULL)
-                THEN 'pending' ELSE 'none' END
-      FROM chatter.message_audience(_notify_audience.message) AS a
-      LEFT JOIN chatter.users AS u ON u.contact_id = a.contact_id
-     -- Contacts without a login exist only for email.
-     WHERE u.id IS NOT NULL OR (_notify_audience.email AND a.email IS NOT NULL)
-    ON CONFLICT ON CONSTRAINT notifications_message_contact_key DO NOTHING;
-    GET DIAGNOSTICS written = ROW_COUNT;
-
-    INSERT INTO chatter.outbox (kind, notification_id, email, priority)
-    SELECT 'email', n.id, c.email, CASE WHEN immediate THEN 0 ELSE 1 END
-      FROM chatter.notifications AS n JOIN chatter.contacts AS c ON c.id = n.contact_id
-     WHERE n.message_id = _notify_audience.message AND n.email_status = 'pending';
-    GET DIAGNOSTICS emailed = ROW_COUNT;
-    INSERT INTO chatter.outbox (kind, notification_id, push_subscription_id, priority)
-    SELECT 'push', n.id, p.id, CASE WHEN immediate THEN 0 ELSE 1 END
-      FROM chatter.notifications AS n
-      JOIN chatter.push_subscriptions AS p ON p.user_id = n.user_id AND p.expired_at IS NULL
-     WHERE n.message_id = _notify_audience.message AND n.push_status = 'pending';
-
-    IF written > 0 THEN
-        PERFORM chatter._wake_listener();
-    END IF;
-    RETURN emailed;
-END
+    SELECT EXISTS (SELECT FROM chatter.models AS r
+                    WHERE r.model = _model_readable_by.model
+                      AND pg_catalog.has_table_privilege(role, r."table", 'SELECT'))
 $$;
-COMMENT ON FUNCTION chatter._notify_audience(bigint, boolean, boolean) IS
-    'Writes notifications and outbox jobs for a message''s audience; returns the number of emails queued';
+COMMENT ON FUNCTION chatter._model_readable_by(text, name) IS 'Whether role may SELECT the table of model';
+REVOKE EXECUTE ON FUNCTION chatter._model_readable_by(text, name) FROM PUBLIC;
 
--- An application user writes as themselves: another author is CH004.
-CREATE FUNCTION chatter._author(author bigint) RETURNS bigint
+-- One may attach only files one can see: create_message runs as its owner, past row-level security, and
+-- a message hands its attachments to all its readers. For a caller under the policies of chatter_app this
+-- applies the attachments_visible rule (record_rls) on the caller's behalf: the files of records whose table
+-- the caller's role may read, one's own uploads, and the files carried by a message one can read (chat of
+-- a visible channel; on a record: readable, one's own, or one was notified of it). A missing file and a
+-- hidden one get the same answer. Other roles (the system, the table owners) may attach any file.
+CREATE FUNCTION chatter._check_attachable(attachments bigint[]) RETURNS void
 LANGUAGE plpgsql STABLE
 SET search_path = ''
 AS $$
 DECLARE
+    -- SECURITY DEFINER changes current_user but not the role setting: this is the caller's role.
+    invoker name := coalesce(nullif(pg_catalog.current_setting('role'), 'none'), session_user);
+    restricted boolean;
+    acting bigint := chatter.current_user_id();
     mine bigint := chatter.current_contact_id();
+    refused bigint;
 BEGIN
-    IF author IS NULL THEN
-        RETURN mine;
+    SELECT NOT (r.rolsuper OR r.rolbypassrls) AND pg_catalog.pg_has_role(invoker, 'chatter_app', 'MEMBER')
+      INTO restricted FROM pg_catalog.pg_roles AS r WHERE r.rolname = invoker;
+    restricted := coalesce(restricted, true);
+    SELECT x INTO refused FROM unnest(coalesce(attachments, '{}')) AS x
+     WHERE NOT EXISTS (
+        SELECT FROM chatter.attachments AS a
+         WHERE a.id = x
+           AND (NOT restricted
+                OR a.created_by = mine
+                OR chatter._model_readable_by(a.model, invoker)
+                OR EXISTS (
+                    SELECT FROM chatter.message_attachments AS ma JOIN chatter.messages AS m ON m.id = ma.message_id
+                     WHERE ma.attachment_id = a.id
+                       AND CASE WHEN m.channel_id IS NOT NULL THEN
+                                EXISTS (SELECT FROM chatter.channels AS c WHERE c.id = m.channel_id
+                                           AND (c.kind = 'Public' OR c.id IN (SELECT chatter._my_channel_ids())))
+                           ELSE m.author_id = mine OR chatter._model_readable_by(m.model, invoker)
+                                OR EXISTS (SELECT FROM chatter.notifications AS n
+                                            WHERE n.message_id = m.id AND n.user_id = acting)
+                           END)))
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'attachment % not found', coalesce(refused::text, 'NULL') USING ERRCODE = 'CH003';
     END IF;
-    IF chatter.current_user_id() IS NOT NULL AND author IS DISTINCT FROM mine THEN
-        RAISE EXCEPTION 'user % cannot write as contact %', chatter.current_user_id(), author
-            USING ERRCODE = 'CH004', HINT = 'wrong user: omit author to write as yourself';
-    END IF;
-    PERFORM chatter._check_contacts(ARRAY[author]);
-    RETURN author;
 END
 $$;
-COMMENT ON FUNCTION chatter._author(bigint) IS 'Author of a new message: the acting user''s contact unless the system names one';
+COMMENT ON FUNCTION chatter._check_attachable(bigint[]) IS
+    'CH003 unless the caller may see every attachment (row-level security applied on its behalf)';
+REVOKE EXECUTE ON FUNCTION chatter._check_attachable(bigint[]) FROM PUBLIC;
 
-CREATE FUNCTION chatter.create_message(
+CREATE OR REPLACE FUNCTION chatter.create_message(
     body text,
     subject text DEFAULT NULL,
     author bigint DEFAULT NULL,
@@ -93,7 +89,6 @@ DECLARE
     writer bigint := chatter._author(author);
     kind chatter.message_type := coalesce(message_type, 'Message');
     subtype_id bigint;
-    missing bigint;
     new_id bigint;
 BEGIN
     IF body IS NULL THEN
@@ -101,11 +96,7 @@ BEGIN
     END IF;
     PERFORM chatter._check_optional_record(model, document);
     PERFORM chatter._check_contacts(coalesce(contacts, '{}'));
-    SELECT x INTO missing FROM unnest(coalesce(attachments, '{}')) AS x
-     WHERE NOT EXISTS (SELECT FROM chatter.attachments AS a WHERE a.id = x) LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'unknown attachment %', coalesce(missing::text, 'NULL') USING ERRCODE = 'CH005';
-    END IF;
+    PERFORM chatter._check_attachable(attachments);
     IF parent IS NOT NULL AND NOT EXISTS (SELECT FROM chatter.messages AS p WHERE p.id = parent) THEN
         RAISE EXCEPTION 'unknown parent message %', parent USING ERRCODE = 'CH005';
     END IF;
@@ -152,63 +143,5 @@ COMMENT ON FUNCTION chatter.create_message(text, text, bigint, chatter.message_t
                                            boolean, boolean, text, bigint, text, text) IS
     'Post a message or note (seed Message.create_message): audience notified in-app, emailed with send => true';
 
--- Odoo _message_log: a Note in the feed, nobody notified.
-CREATE FUNCTION chatter.log_message(model text, document bigint, body text, author bigint DEFAULT NULL) RETURNS bigint
-LANGUAGE plpgsql
-SECURITY DEFINER
-SET search_path = ''
-AS $$
-DECLARE
-    new_id bigint;
-BEGIN
-    PERFORM chatter._check_record(model, document);
-    IF body IS NULL THEN
-        RAISE EXCEPTION 'a message needs a body' USING ERRCODE = 'CH005';
-    END IF;
-    INSERT INTO chatter.messages AS m (message_type, subtype_id, model, document, body, author_id)
-    VALUES ('Note', (SELECT s.id FROM chatter.subtypes AS s WHERE s.identifier = 'note'), model, document, body,
-            chatter._author(author))
-    RETURNING m.id INTO new_id;
-    RETURN new_id;
-END
-$$;
-COMMENT ON FUNCTION chatter.log_message(text, bigint, text, bigint) IS 'Log a Note on a record without notifying anyone';
-
--- Odoo message_notify: tell contacts about a record without adding to its feed.
-CREATE FUNCTION chatter.notify(model text, document bigint, body text, contacts bigint[], subject text DEFAULT NULL,
-                               author bigint DEFAULT NULL) RETURNS void
-LANGUAGE plpgsql
-SECURITY DEFINER
-SET search_path = ''
-AS $$
-DECLARE
-    new_id bigint;
-BEGIN
-    PERFORM chatter._check_record(model, document);
-    IF coalesce(cardinality(contacts), 0) = 0 THEN
-        RAISE EXCEPTION 'notify needs contacts' USING ERRCODE = 'CH005';
-    END IF;
-    PERFORM chatter._check_contacts(contacts);
-    INSERT INTO chatter.messages AS m (message_type, subtype_id, model, document, subject, body, author_id, in_feed)
-    VALUES ('Message', (SELECT s.id FROM chatter.subtypes AS s WHERE s.identifier = 'comment'), model, document,
-            subject, coalesce(body, ''), chatter._author(author), false)
-    RETURNING m.id INTO new_id;
-    INSERT INTO chatter.message_recipients (message_id, contact_id) SELECT DISTINCT new_id, c FROM unnest(contacts) AS c;
-    PERFORM chatter._notify_audience(new_id, true);
-END
-$$;
-COMMENT ON FUNCTION chatter.notify(text, bigint, text, bigint[], text, bigint) IS
-    'Notify contacts about a record (in-app, and email by preference) without adding to its feed';
-
-REVOKE EXECUTE ON FUNCTION chatter._notify_audience(bigint, boolean, boolean) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION chatter._author(bigint) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION chatter.create_message(text, text, bigint, chatter.message_type, text, bigint, bigint[],
-                                                  bigint[], boolean, boolean, text, bigint, text, text) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION chatter.log_message(text, bigint, text, bigint) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION chatter.notify(text, bigint, text, bigint[], text, bigint) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION chatter.create_message(text, text, bigint, chatter.message_type, text, bigint, bigint[],
-                                                 bigint[], boolean, boolean, text, bigint, text, text) TO chatter_app;
-GRANT EXECUTE ON FUNCTION chatter.log_message(text, bigint, text, bigint) TO chatter_app;
-GRANT EXECUTE ON FUNCTION chatter.notify(text, bigint, text, bigint[], text, bigint) TO chatter_app;
 
 COMMIT;

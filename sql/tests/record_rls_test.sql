@@ -1,7 +1,7 @@
 -- Row-level security of record feeds: chatter_app reads the feeds, followers, attachments and activities
 -- of models whose table it may SELECT, plus its own messages and those it was notified of.
 BEGIN;
-SELECT plan(25);
+SELECT plan(32);
 
 INSERT INTO chatter.contacts (id, name, email) VALUES
     (9701, 'Alice Rls', 'alice@rls.invalid'), (9702, 'Bob Rls', 'bob@rls.invalid'), (9703, 'Carol Rls', NULL);
@@ -88,6 +88,34 @@ RESET chatter.user_id;
 SELECT is((SELECT count(*) FROM chatter.messages WHERE model = 'payroll'), 0::bigint,
     'without an acting user nothing of an unreadable feed shows');
 RESET ROLE;
+
+-- create_message runs past row-level security: it applies the attachment rule on the caller's behalf.
+SET LOCAL ROLE chatter_app;
+SET LOCAL chatter.user_id = '773';
+SELECT chatter.add_attachment('carol.txt', '\x04') AS carol_file \gset
+SELECT chatter.add_attachment('carol-draft.txt', '\x05') AS carol_draft \gset
+SELECT lives_ok(format('SELECT chatter.create_message(%L, model => %L, document => 1, attachments => ARRAY[%s, %s]::bigint[])',
+                       'files', 'deals', :deal_file, :carol_file),
+    'one attaches the files of a readable record and one''s own uploads');
+SELECT throws_ok(format('SELECT chatter.create_message(%L, model => %L, document => 1, attachments => ARRAY[%s]::bigint[])',
+                        'leak', 'deals', :pay_file),
+    'CH003', format('attachment %s not found', :pay_file), 'not a file of a record one cannot read');
+SELECT throws_ok(format('SELECT chatter.create_message(%L, model => %L, document => 1, attachments => ARRAY[%s]::bigint[])',
+                        'leak', 'deals', :bob_file),
+    'CH003', NULL, 'nor a file carried by a message one cannot read');
+SELECT throws_ok($$SELECT chatter.create_message('x', model => 'deals', document => 1, attachments => '{987654321}')$$,
+    'CH003', 'attachment 987654321 not found', 'a missing file gets the same answer');
+SET LOCAL chatter.user_id = '772';
+SELECT throws_ok(format('SELECT chatter.create_message(%L, model => %L, document => 1, attachments => ARRAY[%s]::bigint[])',
+                        'leak', 'deals', :carol_draft),
+    'CH003', NULL, 'nor someone else''s loose upload');
+SELECT lives_ok(format('SELECT chatter.create_message(%L, model => %L, document => 1, attachments => ARRAY[%s]::bigint[])',
+                       'forward', 'deals', :bob_file),
+    'a file of a message one was notified of can be passed on');
+RESET ROLE;
+SELECT lives_ok(format('SELECT chatter.create_message(%L, model => %L, document => 1, attachments => ARRAY[%s]::bigint[])',
+                       'system', 'deals', :pay_file),
+    'the system (a role outside chatter_app''s policies) attaches any file');
 
 GRANT SELECT ON public.payroll TO chatter_app;
 SET LOCAL ROLE chatter_app;

@@ -5,6 +5,8 @@ BEGIN;
 SELECT 'chatter.create_message(text, text, bigint, chatter.message_type, text, bigint, bigint[], bigint[], boolean, boolean, text, bigint, text, text)'::regprocedure,
        'chatter.log_message(text, bigint, text, bigint)'::regprocedure,
        'chatter.notify(text, bigint, text, bigint[], text, bigint)'::regprocedure,
-       'chatter._notify_audience(bigint, boolean, boolean)'::regprocedure;
+       'chatter._notify_audience(bigint, boolean, boolean)'::regprocedure,
+       'chatter._check_attachable(bigint[])'::regprocedure,
+       'chatter._model_readable_by(text, name)'::regprocedure;
 
 ROLLBACK;
