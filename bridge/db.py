@@ -45,12 +45,11 @@ class Session:
 bearer = HTTPBearer(auto_error=False, description="A token from `pgchatter token create USER`")
 
 
-def token_of(request: Request | WebSocket, credentials: HTTPAuthorizationCredentials | None) -> str:
+def token_of(credentials: HTTPAuthorizationCredentials | None) -> str:
+    # The header only: a token in a URL ends up in access logs, browser history and Referer headers.
+    # (WebSockets, which browsers cannot give headers, have ?token= and a first auth frame: bridge/ws.py.)
     if credentials is not None and credentials.scheme.lower() == "bearer":
         return credentials.credentials
-    token = request.query_params.get("token")   # WebSockets from browsers cannot set headers
-    if token:
-        return token
     raise HTTPException(401, "missing bearer token", headers={"WWW-Authenticate": "Bearer"})
 
 
@@ -65,7 +64,7 @@ async def authenticate(conn: asyncpg.Connection, token: str, role: str) -> int:
 async def session(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> AsyncIterator[Session]:
-    token = token_of(request, credentials)
+    token = token_of(credentials)
     pool: asyncpg.Pool = request.app.state.pool
     async with pool.acquire() as conn, conn.transaction():
         user_id = await authenticate(conn, token, request.app.state.settings.role)

@@ -36,6 +36,8 @@ def test_tokens(api, bridge_db):
         assert api.get("/api/me", headers={"Authorization": f"Bearer {tok}"}).status_code == 200
         conn.execute("SELECT chatter.token_revoke(id) FROM chatter.api_tokens WHERE name = 'temp'")
     assert api.get("/api/me", headers={"Authorization": f"Bearer {tok}"}).status_code == 401
+    # HTTP takes the header only: a token in a URL would end up in logs, history and Referer headers.
+    assert api.get("/api/me", params={"token": bridge_db.tokens["bob"]}).status_code == 401
 
 
 def test_send_message_feed_inbox(as_):

@@ -232,7 +232,11 @@ def test_activities_followers_attachments(browser, bridge, demo_db):
     bob.click(".chatter .composer-send")
     link = carol.locator("#feed .message").filter(has_text="Terms attached").locator("a.chip")
     expect(link).to_contain_text("terms.txt")
-    assert carol.request.get(f"{bridge.base}{link.get_attribute('href')}").body() == b"Payment in 30 days"
+    with carol.expect_download() as saved:     # fetched with the bearer header: no token in any URL
+        link.click()
+    assert saved.value.suggested_filename == "terms.txt"
+    assert Path(saved.value.path()).read_bytes() == b"Payment in 30 days"
+    assert "token" not in saved.value.url
     carol.click("#attachments-button")
     expect(carol.locator("#attachment-box a.chip")).to_contain_text("terms.txt")
     assert carol.errors == [] and bob.errors == []

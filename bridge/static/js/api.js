@@ -41,9 +41,18 @@ export async function api(path, { method = "GET", json, form, query } = {}) {
   return data;
 }
 
-export function downloadUrl(attachmentId) {
+/** Saves an attachment: fetched with the bearer header (a plain link would need the token in its URL). */
+export async function download(attachmentId, name) {
   const login = session.login;
-  return `/api/attachments/${attachmentId}?token=${encodeURIComponent(login ? login.token : "")}`;
+  const answer = await fetch(`/api/attachments/${attachmentId}`,
+    { headers: login ? { Authorization: `Bearer ${login.token}` } : {} });
+  if (!answer.ok) throw new ApiError(answer.status, null);
+  const url = URL.createObjectURL(await answer.blob());
+  const link = Object.assign(document.createElement("a"), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 /** /api/ws with reconnects: re-watches records and catches up by id after a drop. */

@@ -1,7 +1,7 @@
 // A record's chatter panel (Odoo-like): Send message / Log note / Activities, followers, attachments,
 // planned activities with done/cancel, and the feed of Message, Note and Tracking entries.
 
-import { api, ApiError, downloadUrl } from "./api.js";
+import { api, ApiError, download } from "./api.js";
 import { append, avatar, clear, dayLabel, h, icon, when } from "./dom.js";
 import { sanitize } from "./sanitize.js";
 import { bus, state, userName } from "./state.js";
@@ -11,6 +11,17 @@ function trackingList(items) {
   return h("ul.tracking", items.map((t) => h("li.tracking-item",
     h("span.tracking-old", t.old_display ?? ""), h("span.arrow", " → "),
     h("span.tracking-new", t.new_display ?? ""), h("span.tracking-field", ` (${t.label})`))));
+}
+
+/** A file of a message or a record; clicking saves it (download() sends the token as a header). */
+function fileChip(a) {
+  return h("a.chip", {
+    href: "#", title: `Download ${a.name}`, dataset: { attachment: a.id },
+    onclick: (event) => {
+      event.preventDefault();
+      download(a.id, a.name).catch((err) => state.toast("Download failed", err.message, { kind: "error" }));
+    },
+  }, icon("clip"), a.name, h("small.muted", ` ${Math.ceil(a.size / 1024)} kB`));
 }
 
 export function messageItem(m) {
@@ -26,7 +37,7 @@ export function messageItem(m) {
         m.subject ? h("span.message-subject", m.subject) : null),
       body,
       m.attachments && m.attachments.length ? h("div.attachment-chips", m.attachments.map((a) =>
-        h("a.chip", { href: downloadUrl(a.id), download: a.name }, icon("clip"), a.name, h("small.muted", ` ${Math.ceil(a.size / 1024)} kB`)))) : null));
+        fileChip(a))) : null));
 }
 
 function dueText(a) {
@@ -180,8 +191,7 @@ export function chatterPanel(box, model, document) {
     attachmentCount.textContent = files.length;
     append(clear(attachmentBox), [h("div.section-title", "Files"),
       files.length === 0 ? h("div.muted", "No files yet: attach one with the paperclip of the composer.") : null,
-      h("div.attachment-chips", files.map((a) => h("a.chip", { href: downloadUrl(a.id), download: a.name },
-        icon("clip"), a.name, h("small.muted", ` ${Math.ceil(a.size / 1024)} kB`))))]);
+      h("div.attachment-chips", files.map(fileChip))]);
     clear(feed);
     let day = null;
     for (const m of messages) {
