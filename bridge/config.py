@@ -19,6 +19,8 @@ class BridgeSettings:
     """CHATTER_VAPID_PUBLIC_KEY: the application server key browsers subscribe to Web Push with."""
     ws_queue: int
     """Frames buffered per socket; a client that falls this far behind is disconnected (it catches up by id)."""
+    ws_recheck: float
+    """CHATTER_WS_RECHECK: seconds between re-checks of a socket's token and watched records (revocations)."""
     poll_interval: float
     """Seconds between relay polls when no wake-up arrives (NOTIFY is only a hint)."""
     pool_size: int
@@ -40,6 +42,7 @@ class BridgeSettings:
             role=env.get("CHATTER_BRIDGE_ROLE", "chatter_app"),
             vapid_public_key=env.get("CHATTER_VAPID_PUBLIC_KEY") or None,
             ws_queue=int(env.get("CHATTER_WS_QUEUE", "256")),
+            ws_recheck=float(env.get("CHATTER_WS_RECHECK", "30")),
             poll_interval=float(env.get("CHATTER_BRIDGE_POLL", "0.25")),
             pool_size=int(env.get("CHATTER_BRIDGE_POOL", "10")),
             max_upload=int(env.get("CHATTER_MAX_UPLOAD", str(10 * 1024 * 1024))),

@@ -9,7 +9,9 @@ the Authorization header or ?token=):
            then {"type": "caught_up", "last_message_id": ..., "last_notification_id": ...}
   {"type": "ping"}                                                -> {"type": "pong"}
 Server -> client: {"type": "hello", "user_id", "last_message_id", "last_notification_id"} first, then the
-frames of SPEC section 8 (see bridge.realtime)."""
+frames of SPEC section 8 (see bridge.realtime). Every CHATTER_WS_RECHECK seconds the token and the watched
+records are checked again: a revoked token closes the socket (4401), a record no longer readable is dropped
+with {"type": "unwatched", "model", "document", "code"}."""
 
 from __future__ import annotations
 
@@ -94,6 +96,31 @@ async def _handle(ws: WebSocket, client: Client, hub: Hub, token: str, frame: di
         client.send({"type": "error", "code": "CH005", "detail": f"unknown frame type {kind!r}"})
 
 
+async def _recheck(ws: WebSocket, client: Client, hub: Hub, token: str) -> None:
+    """Returns when the token no longer authenticates; drops watches the user may no longer read. Access
+    is checked when a socket opens and when it watches; this keeps a revocation from being ignored until
+    the client reconnects."""
+    pool: asyncpg.Pool = ws.app.state.pool
+    while True:
+        await asyncio.sleep(ws.app.state.settings.ws_recheck)
+        try:
+            async with pool.acquire() as conn, conn.transaction():
+                await _as_user(ws, conn, token)
+                for model, document in sorted(client.watching):
+                    try:
+                        async with conn.transaction():     # a savepoint per record
+                            await conn.execute("SELECT chatter.check_record_readable($1, $2)", model, document)
+                    except asyncpg.PostgresError as exc:
+                        hub.unwatch(client, (model, document))
+                        client.watching.discard((model, document))
+                        client.send({"type": "unwatched", "model": model, "document": document,
+                                     "code": exc.sqlstate})
+        except HTTPException:
+            return
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            continue    # the database is away: try again next time, as the relay does
+
+
 async def _writer(ws: WebSocket, client: Client) -> None:
     while True:
         text = await client.queue.get()
@@ -136,12 +163,18 @@ async def websocket(ws: WebSocket) -> None:
                  "last_message_id": hub.messages.high if hub.messages else 0,
                  "last_notification_id": hub.notifications.high if hub.notifications else 0})
     writer = asyncio.create_task(_writer(ws, client))
+    recheck = asyncio.create_task(_recheck(ws, client, hub, token))
     try:
         while True:
             receive = asyncio.create_task(ws.receive_text())
-            done, _ = await asyncio.wait({receive, writer}, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait({receive, writer, recheck}, return_when=asyncio.FIRST_COMPLETED)
             if writer in done:
                 receive.cancel()
+                break
+            if recheck in done:
+                receive.cancel()
+                with contextlib.suppress(RuntimeError):
+                    await ws.close(code=4401, reason="token revoked or expired")
                 break
             try:
                 frame = json.loads(receive.result())
@@ -162,6 +195,7 @@ async def websocket(ws: WebSocket) -> None:
         pass
     finally:
         hub.remove(client)
-        writer.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await writer
+        for task in (writer, recheck):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task

@@ -17,7 +17,8 @@ from tests.servers import Bridge
 
 @pytest.fixture(scope="module")
 def bridges(bridge_db):
-    a, b = Bridge(bridge_db.url), Bridge(bridge_db.url)
+    recheck = {"CHATTER_WS_RECHECK": "0.5"}    # revocations are noticed within half a second here
+    a, b = Bridge(bridge_db.url, recheck), Bridge(bridge_db.url, recheck)
     yield a, b
     a.stop()
     b.stop()
@@ -111,6 +112,39 @@ def test_notifications_watch_and_record_changed(bridges, bridge_db):
             conn.execute("SELECT chatter.schedule_activity('orders', 1, 'activity_call', 3)")
         ping = frames_until(carol_ws, lambda f: f["data"].get("kind") == "activity")
         assert ping["data"]["event"] == "created"
+
+
+def test_revoked_access_and_tokens_are_noticed_on_open_sockets(bridges, bridge_db):
+    a, _ = bridges
+    with bridge_db.connect() as conn:
+        conn.execute("""CREATE TABLE public.ws_deals (id bigint PRIMARY KEY, name text);
+                        INSERT INTO public.ws_deals VALUES (1, 'Deal');
+                        SELECT chatter.enable('ws_deals', track => false);
+                        GRANT SELECT ON public.ws_deals TO chatter_app;""")
+        temp = conn.execute("SELECT chatter.token_create('bob', 'ws-temp')").fetchone()[0]
+    with a.ws(temp) as ws:
+        hello(ws)
+        ws.send(json.dumps({"type": "watch", "model": "ws_deals", "document": 1}))
+        assert frames_until(ws, lambda f: True)["type"] == "watching"
+        with bridge_db.connect() as conn:
+            conn.execute("SELECT chatter.log_message('ws_deals', 1, 'before')")
+        assert frames_until(ws, lambda f: f["data"].get("kind") == "record_message")["data"]["document"] == 1
+
+        with bridge_db.connect() as conn:
+            conn.execute("REVOKE SELECT ON public.ws_deals FROM chatter_app")
+        dropped = frames_until(ws, lambda f: f["type"] == "unwatched", timeout=5)
+        assert (dropped["model"], dropped["document"], dropped["code"]) == ("ws_deals", 1, "CH003")
+        with bridge_db.connect() as conn:
+            after = conn.execute("SELECT chatter.log_message('ws_deals', 1, 'after')").fetchone()[0]
+        ws.send(json.dumps({"type": "ping"}))
+        frame = frames_until(ws, lambda f: f["type"] == "pong" or f.get("data", {}).get("message_id") == after)
+        assert frame == {"type": "pong"}, "no frame of a record one may no longer read"
+
+        with bridge_db.connect() as conn:
+            conn.execute("SELECT chatter.token_revoke(id) FROM chatter.api_tokens WHERE name = 'ws-temp'")
+        with pytest.raises(ConnectionClosed) as closed:
+            frames_until(ws, lambda f: False, timeout=5)
+        assert closed.value.rcvd.code == 4401
 
 
 def test_catch_up_after_reconnect(bridges, bridge_db):
