@@ -47,7 +47,8 @@ class Outcomes:
     """What happened to the jobs of a batch, until it is recorded in the database."""
 
     done: list[int] = field(default_factory=list)
-    failed: list[tuple[int, str, bool]] = field(default_factory=list)
+    failed: list[tuple[int, str, bool, float | None]] = field(default_factory=list)
+    """(job, error, permanent, seconds the server asked to wait)"""
     released: list[tuple[int, str, float]] = field(default_factory=list)
     gone: list[tuple[int, str]] = field(default_factory=list)
 
@@ -249,11 +250,11 @@ class Listener:
             except SendFailed as exc:
                 self.stats.failures += 1
                 log.warning("email job %s to %s failed: %s", job["job"], job["email"]["to"], exc)
-                out.failed.append((job["job"], str(exc), exc.permanent))
+                out.failed.append((job["job"], str(exc), exc.permanent, None))
             except (ValueError, KeyError, TypeError) as exc:   # a message we cannot even write
                 self.stats.failures += 1
                 log.exception("email job %s cannot be built", job["job"])
-                out.failed.append((job["job"], f"cannot build the email: {exc}", True))
+                out.failed.append((job["job"], f"cannot build the email: {exc}", True, None))
             else:
                 self._smtp_backoff.reset()
                 self.stats.emails += 1
@@ -276,7 +277,8 @@ class Listener:
                 case "retry" | "failed":
                     self.stats.failures += 1
                     log.warning("push job %s failed: %s", job["job"], result.error)
-                    out.failed.append((job["job"], result.error or "push failed", result.outcome == "failed"))
+                    out.failed.append((job["job"], result.error or "push failed", result.outcome == "failed",
+                                       result.retry_after))
 
         await asyncio.gather(*(one(j) for j in jobs))
 
@@ -291,11 +293,10 @@ class Listener:
         if out.done:
             await conn.fetchval(queries.DONE, worker, out.done)
             out.done = []
-        while out.failed:
-            job, error, permanent = out.failed[0]
-            await self._tolerant(conn.fetchval(queries.FAIL, job, worker, error, permanent,
-                                               self.config.max_attempts))
-            out.failed.pop(0)
+        if out.failed:
+            jobs, errors, permanent, not_before = (list(column) for column in zip(*out.failed, strict=True))
+            await conn.fetchval(queries.FAIL, worker, jobs, errors, permanent, not_before, self.config.max_attempts)
+            out.failed = []
         while out.gone:
             job, error = out.gone[0]
             await conn.fetchval(queries.GONE, job, worker, error)
@@ -305,12 +306,3 @@ class Listener:
             await conn.fetchval(queries.RELEASE, worker, [j for j, _, _ in out.released], out.released[0][1],
                                 delay)
             out.released = []
-
-    @staticmethod
-    async def _tolerant(call: Any) -> None:
-        """A job taken over by another listener meanwhile is no longer ours to fail (CH004)."""
-        try:
-            await call
-        except asyncpg.PostgresError as exc:
-            if getattr(exc, "sqlstate", None) != "CH004":
-                raise

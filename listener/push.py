@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -19,6 +21,24 @@ Outcome = Literal["sent", "gone", "retry", "failed"]
 class PushResult:
     outcome: Outcome
     error: str | None = None
+    retry_after: float | None = None
+    """Seconds the push service asked us to wait (Retry-After on a 429 or 5xx)."""
+
+
+def retry_after(value: str | None) -> float | None:
+    """A Retry-After header: delay-seconds or an HTTP-date; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
 
 
 class PushSender:
@@ -64,7 +84,7 @@ class PushSender:
         if status in (404, 410):
             return PushResult("gone", error)
         if status == 429 or status >= 500:
-            return PushResult("retry", error)
+            return PushResult("retry", error, retry_after(resp.headers.get("Retry-After")))
         return PushResult("failed", error)
 
     async def close(self) -> None:

@@ -14,7 +14,8 @@ ATTACHMENTS = "SELECT id, content FROM chatter.attachments WHERE id = ANY ($1::b
 
 DONE = "SELECT count(*) FROM chatter.outbox_done($1, $2::bigint[])"
 
-FAIL = "SELECT chatter.outbox_fail($1, $2, $3, $4, $5)"
+FAIL = """SELECT count(*) FROM chatter.outbox_fail_batch($1, $2::bigint[], $3::text[], $4::boolean[],
+                                                     $5::double precision[], $6)"""
 
 RELEASE = "SELECT chatter.outbox_release($1, $2::bigint[], $3, make_interval(secs => $4))"
 

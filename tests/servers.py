@@ -116,8 +116,8 @@ class Browser:
     name: str
     key: ec.EllipticCurvePrivateKey = field(default_factory=lambda: ec.generate_private_key(ec.SECP256R1()))
     auth: bytes = field(default_factory=lambda: os.urandom(16))
-    answers: list[int] = field(default_factory=list)
-    """Status codes to answer next (then 201): e.g. [429] or [410]."""
+    answers: list[int | tuple[int, dict[str, str]]] = field(default_factory=list)
+    """Status codes to answer next (then 201), with headers if a tuple: [429], [410], [(503, {"Retry-After": "120"})]."""
 
     @property
     def p256dh(self) -> str:
@@ -156,7 +156,7 @@ class PushService:
     def origin(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def browser(self, name: str, answers: list[int] | None = None) -> Browser:
+    def browser(self, name: str, answers: list[int | tuple[int, dict[str, str]]] | None = None) -> Browser:
         b = Browser(name, answers=list(answers or []))
         self.browsers[name] = b
         return b
@@ -212,9 +212,10 @@ class PushService:
                 self.rejected.append(f"{name}: {exc}")
             return web.Response(status=400, text=str(exc))
         if browser.answers:
-            status = browser.answers.pop(0)
+            answer = browser.answers.pop(0)
+            status, headers = answer if isinstance(answer, tuple) else (answer, {})
             if status >= 300:
-                return web.Response(status=status)
+                return web.Response(status=status, headers=headers)
         with self._lock:
             self.received.append(Push(name, payload, ttl, claims))
         return web.Response(status=201)

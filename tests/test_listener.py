@@ -130,6 +130,28 @@ async def test_push_gone_expires_and_busy_is_retried(db_url, smtp, push_service,
     assert scalar(db_url, "SELECT count(*) FROM chatter.outbox WHERE kind = 'push'") == 3
 
 
+async def test_push_service_retry_after_is_honoured(db_url, smtp, push_service, vapid):
+    setup(db_url, readers=2)
+    slow = push_service.browser("slow", [(503, {"Retry-After": "120"})])
+    dated = push_service.browser("dated", [(429, {"Retry-After": "Wed, 21 Oct 2099 07:28:00 GMT"})])
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        for user, b in ((101, slow), (102, dated)):
+            conn.execute("INSERT INTO chatter.push_subscriptions (user_id, endpoint, p256dh, auth) "
+                         "VALUES (%s, %s, %s, %s)", (user, push_service.endpoint(b.name), b.p256dh, b.auth_b64))
+    post(db_url)
+    async with running(db_url, config(smtp.url), vapid=vapid):
+        await until(lambda: scalar(db_url, "SELECT count(*) FROM chatter.outbox WHERE kind = 'push' "
+                                           "AND status = 'pending' AND attempts = 1") == 2, what="both failures")
+    with psycopg.connect(db_url) as conn:
+        waits = dict(conn.execute("""SELECT s.user_id, extract(epoch FROM o.run_after - now())::int
+                                    FROM chatter.outbox AS o
+                                    JOIN chatter.push_subscriptions AS s ON s.id = o.push_subscription_id
+                                   WHERE o.kind = 'push'""").fetchall())
+    assert 100 <= waits[101] <= 120, "Retry-After in seconds, not the 2 s backoff"
+    assert 86000 <= waits[102] <= 86400, "an HTTP-date far ahead: at most a day"
+    assert push_service.count() == 0
+
+
 async def test_smtp_refusals_retry_or_dead_letter(db_url, smtp):
     setup(db_url, readers=2)
     smtp.mailbox.refuse = {"reader1@example.com": "550 5.1.1 No such user",

@@ -1,7 +1,7 @@
 -- What the listener relies on: delivery_claim renders jobs, batches are recorded at once, outages spend
 -- no attempt, 404/410 expires a subscription, stale claims on their last attempt are dead letters.
 BEGIN;
-SELECT plan(27);
+SELECT plan(33);
 
 INSERT INTO chatter.contacts (id, name, email) VALUES
     (9001, 'Alice Author', 'alice@example.com'), (9002, 'Bob', 'bob@example.com'), (9003, 'Carol', 'carol@example.com');
@@ -77,6 +77,24 @@ SELECT is((SELECT string_agg(DISTINCT status || '/' || attempts, ',') FROM chatt
     'pending/0', 'pending again with fresh attempts');
 SELECT is((SELECT count(*)::int FROM chatter.notifications WHERE push_status = 'failed'), 0,
     'their notifications are pending again');
+
+-- Failures of a batch at once: backoff, a server's Retry-After, dead letters.
+CREATE TEMP TABLE again AS SELECT id AS job, row_number() OVER (ORDER BY id) AS n
+  FROM chatter.outbox_claim('w6', 3, kinds => '{push}');
+SELECT is((SELECT string_agg(f.status, ',' ORDER BY f.job) FROM chatter.outbox_fail_batch('w6',
+              ARRAY(SELECT job FROM again ORDER BY n), '{push 500, bad keys, push 429}', '{f,t,f}', '{NULL,NULL,120}') AS f),
+    'pending,dead,pending', 'a batch of failures is recorded at once');
+SELECT is((SELECT run_after - now() FROM chatter.outbox WHERE id = (SELECT job FROM again WHERE n = 1)), interval '2 seconds',
+    'a retry waits the exponential backoff');
+SELECT is((SELECT run_after - now() FROM chatter.outbox WHERE id = (SELECT job FROM again WHERE n = 3)), interval '120 seconds',
+    'or as long as the server asked');
+SELECT is((SELECT push_status FROM chatter.notifications
+            WHERE id = (SELECT notification_id FROM chatter.outbox WHERE id = (SELECT job FROM again WHERE n = 2))),
+    'failed', 'a dead letter''s notification says failed');
+SELECT is((SELECT count(*)::int FROM chatter.outbox_fail_batch('w6', ARRAY(SELECT job FROM again), '{x,x,x}', '{f,f,f}',
+              '{NULL,NULL,NULL}')), 0, 'jobs no longer claimed are skipped');
+SELECT throws_ok($$SELECT * FROM chatter.outbox_fail_batch('w6', '{1,2}', '{x}', '{f,f}', '{NULL,NULL}')$$, 'CH005', NULL,
+    'the arrays must be parallel');
 
 SELECT * FROM finish();
 ROLLBACK;
