@@ -74,6 +74,14 @@ def copy_of(settings: Settings, template: str, prefix: str) -> tuple[str, str]:
 
 
 @pytest.fixture
+def deployed_db(settings: Settings, deployed_template: str) -> Iterator[str]:
+    """The name of a fresh copy of the deployed schema for one test (for connect(name))."""
+    name, url = copy_of(settings, deployed_template, "pgchatter_test_copy")
+    yield name
+    database.drop_database(url)
+
+
+@pytest.fixture
 def db_url(settings: Settings, deployed_template: str) -> Iterator[str]:
     """A fresh copy of the deployed schema for one test; its URL."""
     _, url = copy_of(settings, deployed_template, "pgchatter_test_copy")

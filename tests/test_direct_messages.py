@@ -7,21 +7,17 @@ from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 
-from tests.conftest import run_cli
-
 RACERS = 64
 
 
-def test_concurrent_get_or_create_dm_makes_one_channel(scratch_db, connect, settings):
-    deployed = run_cli("deploy", "--db", scratch_db, "--fresh")
-    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
-    with connect(scratch_db) as conn:
+def test_concurrent_get_or_create_dm_makes_one_channel(deployed_db, connect, settings):
+    with connect(deployed_db) as conn:
         conn.execute("""
             INSERT INTO chatter.contacts (id, name) VALUES (1, 'Alice Martin'), (2, 'Bob Stone');
             INSERT INTO chatter.users (id, contact_id, username) VALUES (1, 1, 'alice'), (2, 2, 'bob');
         """)
 
-    connections = [connect(scratch_db) for _ in range(RACERS)]
+    connections = [connect(deployed_db) for _ in range(RACERS)]
     start = threading.Barrier(RACERS)
 
     def race(index: int) -> int:
@@ -44,7 +40,7 @@ def test_concurrent_get_or_create_dm_makes_one_channel(scratch_db, connect, sett
 
     assert len(ids) == RACERS
     assert len(set(ids)) == 1, f"callers got different channels: {set(ids)}"
-    with connect(scratch_db) as conn:
+    with connect(deployed_db) as conn:
         assert conn.execute("SELECT count(*) FROM chatter.channels WHERE kind = 'Direct'").fetchone() == (1,)
         members = conn.execute(
             "SELECT array_agg(user_id ORDER BY user_id) FROM chatter.channel_members WHERE channel_id = %s",
@@ -53,9 +49,8 @@ def test_concurrent_get_or_create_dm_makes_one_channel(scratch_db, connect, sett
         assert members == ([1, 2],)
 
 
-def test_same_user_twice_is_ch005(scratch_db, connect):
-    assert run_cli("deploy", "--db", scratch_db, "--fresh").returncode == 0
-    with connect(scratch_db) as conn:
+def test_same_user_twice_is_ch005(deployed_db, connect):
+    with connect(deployed_db) as conn:
         conn.execute("""
             INSERT INTO chatter.contacts (id, name) VALUES (1, 'Alice Martin');
             INSERT INTO chatter.users (id, contact_id, username) VALUES (1, 1, 'alice');

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import run_cli
-
 
 def _drain(listener) -> list[dict]:
     return [json.loads(n.payload) for n in listener.notifies(timeout=0.5) if n.channel == "chatter_realtime"]
 
 
-def test_activity_ping_and_channel_post_hint(scratch_db, connect):
-    assert run_cli("deploy", "--db", scratch_db, "--fresh").returncode == 0
-    with connect(scratch_db) as admin:
+def test_activity_ping_and_channel_post_hint(deployed_db, connect):
+    with connect(deployed_db) as admin:
         admin.execute("""
             INSERT INTO chatter.contacts (id, name) VALUES (1, 'Alice Martin'), (2, 'Bob Stone');
             INSERT INTO chatter.users (id, contact_id, username) VALUES (1, 1, 'alice'), (2, 2, 'bob');
@@ -23,7 +20,7 @@ def test_activity_ping_and_channel_post_hint(scratch_db, connect):
             GRANT SELECT ON public.leads TO chatter_app;   -- users work on records they may read (record_rls)
         """)
 
-    with connect(scratch_db) as listener, connect(scratch_db) as app:
+    with connect(deployed_db) as listener, connect(deployed_db) as app:
         listener.execute("LISTEN chatter_realtime")
 
         with app.transaction():

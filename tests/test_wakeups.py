@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from tests.conftest import run_cli
-
 POST = "SELECT chatter.create_message('Hi', model => 'leads', document => 1, send => true)"
 
 
-def _setup(scratch_db, connect) -> None:
-    assert run_cli("deploy", "--db", scratch_db, "--fresh").returncode == 0
-    with connect(scratch_db) as admin:
+def _setup(deployed_db, connect) -> None:
+    with connect(deployed_db) as admin:
         admin.execute("""
             INSERT INTO chatter.contacts (id, name, email) VALUES (1, 'Alice', 'alice@example.com');
             CREATE TABLE public.leads (id int PRIMARY KEY, contact_id bigint REFERENCES chatter.contacts);
@@ -22,9 +19,9 @@ def _wakeups(listener) -> int:
     return sum(1 for n in listener.notifies(timeout=0.5) if n.channel == "chatter_outbox")
 
 
-def test_concurrent_writers_share_one_wakeup(scratch_db, connect):
-    _setup(scratch_db, connect)
-    with connect(scratch_db) as listener, connect(scratch_db) as a, connect(scratch_db) as b:
+def test_concurrent_writers_share_one_wakeup(deployed_db, connect):
+    _setup(deployed_db, connect)
+    with connect(deployed_db) as listener, connect(deployed_db) as a, connect(deployed_db) as b:
         listener.execute("LISTEN chatter_outbox")
         with a.transaction(), b.transaction():
             a.execute(POST)   # holds the wake-up lock until it commits
@@ -38,9 +35,9 @@ def test_concurrent_writers_share_one_wakeup(scratch_db, connect):
         assert _wakeups(listener) == 1, "a lone transaction wakes the listener"
 
 
-def test_wakeups_can_be_switched_off(scratch_db, connect):
-    _setup(scratch_db, connect)
-    with connect(scratch_db) as listener, connect(scratch_db) as app:
+def test_wakeups_can_be_switched_off(deployed_db, connect):
+    _setup(deployed_db, connect)
+    with connect(deployed_db) as listener, connect(deployed_db) as app:
         listener.execute("LISTEN chatter_outbox")
         with app.transaction():
             app.execute("SET LOCAL chatter.wakeups = 'off'")
