@@ -242,6 +242,43 @@ def test_activities_followers_attachments(browser, bridge, demo_db):
     assert carol.errors == [] and bob.errors == []
 
 
+def test_new_private_channel(browser, bridge, demo_db):
+    from playwright.sync_api import expect
+
+    alice = login(browser, bridge, "alice")
+    alice.goto(f"{bridge.base}/#/discuss")
+    alice.wait_for_selector("#chat-list")
+    alice.click("#new-channel")
+    alice.fill("#new-channel-name", "launch-plan")
+    alice.select_option("#new-channel-kind", "Private")
+    alice.check("#new-channel-form input[data-username=bob]")
+    alice.click("#new-channel-form button[type=submit]")
+    expect(alice.locator("#channel-title")).to_have_text("# launch-plan")
+    with psycopg.connect(demo_db) as conn:
+        kind, members = conn.execute("""
+            SELECT c.kind::text, array_agg(u.username ORDER BY u.username) FROM chatter.channels AS c
+              JOIN chatter.channel_members AS m ON m.channel_id = c.id JOIN chatter.users AS u ON u.id = m.user_id
+             WHERE c.name = 'launch-plan' GROUP BY c.kind""").fetchone()
+    assert (kind, members) == ("Private", ["alice", "bob"])
+    new_id = channel_id(demo_db, "launch-plan")
+    expect(alice.locator(f".channel-item.active[data-channel-id='{new_id}']")).to_be_visible()
+    expect(alice.locator("#new-channel-form")).to_be_hidden()
+
+    # Bob was invited; Carol was not and does not even see it.
+    bob, carol = login(browser, bridge, "bob"), login(browser, bridge, "carol")
+    for page in (bob, carol):
+        page.goto(f"{bridge.base}/#/discuss")
+        page.wait_for_selector("#channels .channel-item")
+    expect(bob.locator(f".channel-item[data-channel-id='{new_id}']")).to_be_visible()
+    expect(carol.locator(f".channel-item[data-channel-id='{new_id}']")).to_have_count(0)
+
+    # A name is required: nothing is sent without one.
+    alice.click("#new-channel")
+    alice.click("#new-channel-form button[type=submit]")
+    expect(alice.locator("#new-channel-form")).to_be_visible()
+    assert alice.errors == [] and bob.errors == [] and carol.errors == []
+
+
 def test_login_and_mailbox_pages(browser, bridge):
     from playwright.sync_api import expect
 

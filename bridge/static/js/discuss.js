@@ -10,6 +10,7 @@ let channels = [];
 let openId = null;
 let sidebar = null;
 let list = null;
+let newChannel = null;    // the "new channel" button and form: kept across sidebar redraws
 
 export function channelName(c) {
   if (c.kind !== "Direct") return c.name;
@@ -41,6 +42,38 @@ function item(c) {
     h("span.channel-label", label), unread ? h("span.badge.unread", String(unread)) : null);
 }
 
+/** "+ New channel": a name, Public or Private, the members to invite. */
+function newChannelForm() {
+  const name = h("input.field-input#new-channel-name", { placeholder: "Channel name", maxLength: 255, required: true });
+  const kind = h("select.field-input#new-channel-kind",
+    h("option", { value: "Public" }, "Public: anyone can join"),
+    h("option", { value: "Private" }, "Private: members only"));
+  const choices = [...state.users.values()].filter((u) => u.id !== state.me.id).map((u) =>
+    h("label.member-choice", h("input", { type: "checkbox", value: u.id, dataset: { username: u.username } }), u.name));
+  const form = h("form.new-channel#new-channel-form", {
+    hidden: true,
+    onsubmit: async (event) => {
+      event.preventDefault();
+      const members = choices.map((c) => c.querySelector("input")).filter((i) => i.checked).map((i) => Number(i.value));
+      try {
+        const c = await api("/api/channels", { method: "POST",
+          json: { name: name.value.trim(), kind: kind.value, members } });
+        form.reset();
+        form.hidden = true;
+        await refreshChannels();
+        window.location.hash = `#/discuss/${c.id}`;
+      } catch (err) {
+        state.toast("The channel was not created", err.message, { kind: "error" });
+      }
+    },
+  }, name, kind, h("div.member-choices", choices),
+  h("div.form-actions", h("button.btn.btn-primary", { type: "submit" }, "Create"),
+    h("button.btn.btn-light", { type: "button", onclick: () => { form.reset(); form.hidden = true; } }, "Cancel")));
+  const open = h("button.btn.btn-link#new-channel", { type: "button",
+    onclick: () => { form.hidden = false; name.focus(); } }, "+ New channel");
+  return h("div.new-channel-box", open, form);
+}
+
 function drawSidebar() {
   const mine = channels.filter((c) => c.is_member && c.kind !== "Direct");
   const others = channels.filter((c) => !c.is_member && c.kind === "Public");
@@ -60,6 +93,7 @@ function drawSidebar() {
         await refreshChannels();
         window.location.hash = `#/discuss/${c.id}`;
       } }, "join"))),
+    newChannel,
     h("div.sidebar-title", "Direct messages"), dms.map(item), dmWith]);
   drawBadge();
 }
@@ -77,6 +111,7 @@ function chatMessage(m, previous) {
 
 export async function renderDiscuss(view, channelId) {
   sidebar = h("nav.discuss-sidebar#channels");
+  newChannel = newChannelForm();
   const main = h("section.discuss-main");
   clear(view).append(h("div.discuss", sidebar, main));
   channels = await api("/api/channels");
