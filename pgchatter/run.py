@@ -35,6 +35,21 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) 
     return False
 
 
+def _vapid_env() -> dict[str, str]:
+    """VAPID keys for Web Push (made once, in .data/vapid): the listener signs with the private one, the
+    page subscribes browsers with the public one. An explicitly configured key is left as it is."""
+    from listener import vapid as vapid_keys
+    from listener.config import DEFAULT_VAPID_KEY
+
+    if os.environ.get("CHATTER_VAPID_PRIVATE_KEY"):
+        key = vapid_keys.load(os.environ["CHATTER_VAPID_PRIVATE_KEY"])
+    elif DEFAULT_VAPID_KEY.exists():
+        key = vapid_keys.load(str(DEFAULT_VAPID_KEY))
+    else:
+        _, key = vapid_keys.generate(DEFAULT_VAPID_KEY.parent)
+    return {"CHATTER_VAPID_PUBLIC_KEY": vapid_keys.application_server_key(key)}
+
+
 def run(settings: Settings, *, host: str, port: int, smtp_port: int, fresh: bool,
         mailbox_dir: Path | None = None, external: bool = False) -> int:
     if settings.database_url is not None and not external:
@@ -55,6 +70,7 @@ def run(settings: Settings, *, host: str, port: int, smtp_port: int, fresh: bool
     procs: dict[str, subprocess.Popen[bytes]] = {}
     if importlib.util.find_spec("listener") is not None:
         env["CHATTER_DEMO_LISTENER"] = "1"
+        env.update(_vapid_env())
         procs["listener"] = subprocess.Popen([sys.executable, "-m", "listener"], cwd=PROJECT_ROOT, env=env)
     procs["bridge"] = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "bridge.app:app", "--host", host, "--port", str(port),

@@ -279,6 +279,42 @@ def test_new_private_channel(browser, bridge, demo_db):
     assert alice.errors == [] and bob.errors == [] and carol.errors == []
 
 
+def test_service_worker_shows_web_pushes(browser, bridge):
+    """The page registers /sw.js; a push (delivered through the DevTools protocol, as a push service would)
+    becomes a system notification with the payload's title and body, pointing at its record."""
+    import json
+    import time
+
+    from playwright.sync_api import expect
+
+    page = login(browser, bridge, "alice")
+    page.context.grant_permissions(["notifications"], origin=bridge.base)
+    assert page.evaluate("navigator.serviceWorker.ready.then((r) => r.scope)") == f"{bridge.base}/"
+    # This bridge has no VAPID key: enabling push says so instead of failing silently.
+    page.click("#push-button")
+    expect(page.locator(".toast").filter(has_text="no VAPID key")).to_be_visible()
+
+    cdp = page.context.new_cdp_session(page)
+    registrations: list[dict] = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+    cdp.send("ServiceWorker.enable")
+    deadline = time.monotonic() + 10
+    while not registrations and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    [registration] = [r for r in registrations if r["scopeURL"] == f"{bridge.base}/"]
+    payload = {"kind": "message", "model": "sale_orders", "document": 7, "message_id": 99,
+               "title": "Bob Stone", "body": "<b>Ready</b> to ship"}
+    cdp.send("ServiceWorker.deliverPushMessage", {"origin": bridge.base, "registrationId":
+                                                  registration["registrationId"], "data": json.dumps(payload)})
+    shown: list = []
+    while not shown and time.monotonic() < deadline + 10:
+        shown = page.evaluate("""navigator.serviceWorker.ready.then((r) => r.getNotifications())
+                                   .then((ns) => ns.map((n) => [n.title, n.body, n.data.url, n.tag]))""")
+        page.wait_for_timeout(50)
+    assert shown == [["Bob Stone", "<b>Ready</b> to ship", "/#/orders/7", "pgchatter-99"]]
+    assert page.errors == []
+
+
 def test_login_and_mailbox_pages(browser, bridge):
     from playwright.sync_api import expect
 

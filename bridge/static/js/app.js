@@ -7,6 +7,7 @@ import { state, bus } from "./state.js";
 import { renderOrders, renderOrder } from "./records.js";
 import { renderDiscuss, refreshChannels } from "./discuss.js";
 import { renderMailbox } from "./mailbox.js";
+import { enablePush, pushEnabled, pushSupported } from "./push.js";
 
 const root = document.getElementById("app");
 
@@ -130,6 +131,7 @@ function shell() {
           h("button.topbar-button#bell", { type: "button", title: "Notifications", onclick: toggleBell },
             icon("bell"), h("span.badge#bell-count", { hidden: true }, "0")),
           h("div.dropdown#bell-panel", { hidden: true })),
+        pushButton(),
         h("div.me", { id: "me", dataset: { username: me.username } }, avatar(me.name, me.id), h("span", me.name),
           h("button.link", { type: "button", id: "logout", onclick: () => {
             state.live.stop();
@@ -182,6 +184,23 @@ function onFrame(frame) {
     bus.dispatchEvent(new CustomEvent("record", { detail: { ...data, document: data.record } }));
     if (data.event === "created") toast("New activity", data.name || "", { onclick: () => openPayload({ model: data.model, document: data.record }) });
   }
+}
+
+/** "Push": Web Push for this browser (shown where the browser supports it). */
+function pushButton() {
+  if (!pushSupported()) return null;
+  const button = h("button.topbar-button#push-button", { type: "button", title: "Web Push notifications for this browser",
+    onclick: async () => {
+      try {
+        await enablePush();
+        button.classList.add("on");
+        toast("Push notifications on", "this browser is notified even when the page is closed");
+      } catch (err) {
+        toast("Push notifications not enabled", err.message, { kind: "error" });
+      }
+    } }, icon("bell"), h("small", "push"));
+  pushEnabled().then((on) => button.classList.toggle("on", on)).catch(() => {});
+  return button;
 }
 
 async function start() {
