@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import random
 from typing import Any
 
 import asyncpg
@@ -101,8 +102,11 @@ async def _recheck(ws: WebSocket, client: Client, hub: Hub, token: str) -> None:
     is checked when a socket opens and when it watches; this keeps a revocation from being ignored until
     the client reconnects."""
     pool: asyncpg.Pool = ws.app.state.pool
+    interval = ws.app.state.settings.ws_recheck
+    # The first check at a random point of the interval: sockets opened together (a restart, a bench)
+    # do not all query the database in the same instant.
+    await asyncio.sleep(random.uniform(0, interval))
     while True:
-        await asyncio.sleep(ws.app.state.settings.ws_recheck)
         try:
             async with pool.acquire() as conn, conn.transaction():
                 await _as_user(ws, conn, token)
@@ -118,7 +122,8 @@ async def _recheck(ws: WebSocket, client: Client, hub: Hub, token: str) -> None:
         except HTTPException:
             return
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
-            continue    # the database is away: try again next time, as the relay does
+            pass    # the database is away: try again next time, as the relay does
+        await asyncio.sleep(interval)
 
 
 async def _writer(ws: WebSocket, client: Client) -> None:
