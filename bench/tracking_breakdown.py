@@ -1,0 +1,115 @@
+"""Where a bulk tracked UPDATE spends its time, in backend CPU time (steadier than wall time on a shared
+machine): the untracked UPDATE, the transition tables, inserting ready-made messages with each of
+chatter.messages' indexes, and the whole tracked UPDATE. Not a target of SPEC section 10: the evidence
+behind the README's "why the targets are not met".
+
+Reads the backend's CPU time from /proc, so the server must run on this machine (the private cluster,
+or a local DATABASE_URL).
+
+    .venv/bin/python bench/tracking_breakdown.py      # BENCH_TRACKING_ROWS to resize (default 100,000)
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import fresh_database
+from bench.tracking import FLOOR_BODY, FLOOR_TRACKING, ROWS, setup
+from pgchatter import database
+
+DB_NAME = "pgchatter_bench_breakdown"
+ROUNDS = 3
+TICK = os.sysconf("SC_CLK_TCK")
+
+MESSAGE = (f"SELECT 'Tracking'::chatter.message_type, (SELECT id FROM chatter.subtypes WHERE identifier = 'tracking'), "
+           f"'items_untracked', g, {FLOOR_BODY}, {FLOOR_TRACKING}::jsonb FROM generate_series(1, {ROWS}) AS g")
+COLUMNS = "(message_type, subtype_id, model, document, body, tracking)"
+
+# Copies of chatter.messages' columns with ever more of its indexes; the last row is the table itself.
+COPIES = {
+    "copy_heap": "",
+    "copy_pkey": "ALTER TABLE public.copy_pkey ADD PRIMARY KEY (id);",
+    "copy_pkey_record": "ALTER TABLE public.copy_pkey_record ADD PRIMARY KEY (id); "
+                        "CREATE INDEX ON public.copy_pkey_record (model, document, id);",
+}
+
+STEPS = [
+    ("untracked UPDATE (the baseline)", "UPDATE public.items_untracked SET qty = qty + 1, price = price + 1", ""),
+    ("UPDATE with a do-nothing statement trigger over transition tables",
+     "UPDATE public.items_noop SET qty = qty + 1, price = price + 1", ""),
+    ("INSERT of ready-made messages: heap only", f"INSERT INTO public.copy_heap {COLUMNS} {MESSAGE}", ""),
+    ("  + primary key", f"INSERT INTO public.copy_pkey {COLUMNS} {MESSAGE}", ""),
+    ("  + record feed index (model, document, id)", f"INSERT INTO public.copy_pkey_record {COLUMNS} {MESSAGE}", ""),
+    ("  chatter.messages itself, no per-row FK checks (as the bulk path writes)",
+     f"INSERT INTO chatter.messages {COLUMNS} {MESSAGE}", "SET LOCAL session_replication_role = replica"),
+    ("  chatter.messages itself, with the per-row FK checks", f"INSERT INTO chatter.messages {COLUMNS} {MESSAGE}", ""),
+    ("tracked UPDATE (chatter.enable)", "UPDATE public.items_tracked SET qty = qty + 1, price = price + 1", ""),
+]
+
+
+def backend_cpu(pid: int) -> float:
+    """Seconds of CPU (user + system) the backend has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def measure(url: str, sql: str, prelude: str) -> float:
+    """CPU seconds of one statement, rolled back (then VACUUM) so every round starts alike."""
+    with psycopg.connect(url) as conn:
+        pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        if prelude:
+            conn.execute(prelude)
+        before = backend_cpu(pid)
+        conn.execute(sql)
+        used = backend_cpu(pid) - before
+        conn.rollback()
+        conn.autocommit = True
+        conn.execute("VACUUM")
+    return used
+
+
+def main() -> None:
+    url = fresh_database(DB_NAME)
+    with psycopg.connect(url) as probe:
+        pid = probe.execute("SELECT pg_backend_pid()").fetchone()[0]
+    if not Path(f"/proc/{pid}/stat").exists():
+        raise SystemExit("the server does not run on this machine: its backends' CPU time cannot be read")
+    print(f"building tables of {ROWS:,} rows ...", flush=True)
+    setup(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE public.items_noop (LIKE public.items_untracked INCLUDING ALL)")
+        conn.execute("INSERT INTO public.items_noop SELECT * FROM public.items_untracked")
+        conn.execute("""CREATE FUNCTION public.noop() RETURNS trigger LANGUAGE plpgsql AS $$
+                        BEGIN RETURN NULL; END $$""")
+        conn.execute("CREATE TRIGGER noop AFTER UPDATE ON public.items_noop REFERENCING OLD TABLE AS o "
+                     "NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION public.noop()")
+        for name, indexes in COPIES.items():
+            conn.execute(f"CREATE TABLE public.{name} (LIKE chatter.messages INCLUDING DEFAULTS INCLUDING IDENTITY); "
+                         + indexes)
+        conn.execute("VACUUM ANALYZE")
+
+    cpu: dict[str, list[float]] = {label: [] for label, _, _ in STEPS}
+    for round_ in range(ROUNDS):
+        for label, sql, prelude in STEPS:   # interleaved, so drift hits every step alike
+            cpu[label].append(measure(url, sql, prelude))
+        print(f"round {round_ + 1} done", flush=True)
+
+    base = statistics.median(cpu[STEPS[0][0]])
+    print()
+    print(f"| backend CPU, {ROWS:,} rows, median of {ROUNDS} | seconds | × the untracked UPDATE |")
+    print("| --- | ---: | ---: |")
+    for label, _, _ in STEPS:
+        value = statistics.median(cpu[label])
+        print(f"| {label} | {value:.2f} | {value / base:.2f} |")
+    database.drop_database(url)
+
+
+if __name__ == "__main__":
+    main()
