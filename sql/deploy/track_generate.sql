@@ -57,13 +57,12 @@ DECLARE
     m chatter.models;
     fn text := 'track_' || tbl::oid;
     key_label text;
-    raw_cols text[] := '{}';      -- level 1: old and new values and whether they differ
+    raw_cols text[] := '{}';      -- level 1 (and the row loop's row): old and new values, whether they differ
     changed text[] := '{}';
     displays text[] := '{}';      -- level 2: display texts, computed once (a FK display is a lookup)
     items text[] := '{}';         -- level 3: the HTML list items and the JSON entries
     json_items text[] := '{}';
-    row_cols text[] := '{}';      -- the row loop of small statements: old and new values,
-    row_checks text[] := '{}';    -- and one IF per column
+    row_checks text[] := '{}';    -- the row loop of small statements: one IF per column
     item_tpl text;                -- a changed value's list item and JSON entry (templates)
     json_tpl text;
     i integer := 0;
@@ -121,9 +120,8 @@ BEGIN
                                  format(item_tpl, 'e.o' || i, 'e.n' || i, 'e.od' || i, 'e.nd' || i));
         json_items := json_items || format('CASE WHEN e.ch%s THEN %s END', i,
                                            format(json_tpl, 'e.o' || i, 'e.n' || i, 'e.od' || i, 'e.nd' || i));
-        row_cols := row_cols || format('o.%1$I AS o%2$s, n.%1$I AS n%2$s', c."column", i);
         row_checks := row_checks || format(
-            'IF _chatter_r.o%1$s IS DISTINCT FROM _chatter_r.n%1$s THEN _chatter_od := %2$s; _chatter_nd := %3$s; '
+            'IF _chatter_r.ch%1$s THEN _chatter_od := %2$s; _chatter_nd := %3$s; '
             '_chatter_items := _chatter_items || %4$s; _chatter_json := concat_ws('','', _chatter_json, %5$s); END IF;',
             i, chatter._track_display_sql('_chatter_r', 'o' || i, c.type, c.ref_table, c.ref_key, c.ref_display),
             chatter._track_display_sql('_chatter_r', 'n' || i, c.type, c.ref_table, c.ref_key, c.ref_display),
@@ -161,7 +159,7 @@ BEGIN
             'VALUES (''Tracking'', %4$s, %5$L, _chatter_r.doc, ''<ul>'' || _chatter_items || ''</ul>'', _chatter_author, '
             '(''['' || _chatter_json || '']'')::jsonb); '
             '_chatter_written := _chatter_written + 1; END IF; END LOOP;',
-            m.key_column, array_to_string(row_cols, ', '), array_to_string(row_checks, ' '), subtype, m.model);
+            m.key_column, array_to_string(raw_cols, ', '), array_to_string(row_checks, ' '), subtype, m.model);
     END IF;
 
     -- A row whose key changed cannot be joined to its old row. When one key changed in the statement the
