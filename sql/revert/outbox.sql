@@ -1,5 +1,5 @@
 -- Revert pgchatter:outbox from pg
--- Restores the v0.2.0 bodies of outbox_claim and outbox_fail.
+-- Restores the v0.2.0 bodies of outbox_claim and outbox_fail; outbox_fail_batch goes.
 
 BEGIN;
 
@@ -53,5 +53,7 @@ BEGIN
     RETURN failed.status;
 END
 $$;
+
+DROP FUNCTION chatter.outbox_fail_batch(text, bigint[], text[], boolean[], double precision[], integer);
 
 COMMIT;

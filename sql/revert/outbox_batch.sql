@@ -2,7 +2,6 @@
 
 BEGIN;
 
-DROP FUNCTION chatter.outbox_fail_batch(text, bigint[], text[], boolean[], double precision[], integer);
 DROP FUNCTION chatter.outbox_release(text, bigint[], text, interval);
 DROP FUNCTION chatter.outbox_done(text, bigint[]);
 

@@ -3,7 +3,6 @@
 BEGIN;
 
 SELECT 'chatter.outbox_done(text, bigint[])'::regprocedure,
-       'chatter.outbox_release(text, bigint[], text, interval)'::regprocedure,
-       'chatter.outbox_fail_batch(text, bigint[], text[], boolean[], double precision[], integer)'::regprocedure;
+       'chatter.outbox_release(text, bigint[], text, interval)'::regprocedure;
 
 ROLLBACK;
