@@ -43,10 +43,17 @@ SELECT m.id, m.message_type::text AS message_type, m.model, m.document, m.channe
 CATCH_UP_NOTIFICATIONS = """
 SELECT notification_id, payload FROM chatter.inbox WHERE notification_id > $1 ORDER BY notification_id LIMIT 1000
 """
+# Raises CH003 unless the acting user may read the record: on watch and in every re-check.
+CHECK_READABLE = "SELECT chatter.check_record_readable($1, $2)"
 
 
 async def _as_user(ws: WebSocket, conn: asyncpg.Connection, token: str) -> int:
     return await authenticate(conn, token, ws.app.state.settings.role)
+
+
+def _unwatch(client: Client, hub: Hub, record: tuple[str, int]) -> None:
+    hub.unwatch(client, record)
+    client.watching.discard(record)
 
 
 async def _handle(ws: WebSocket, client: Client, hub: Hub, token: str, frame: dict[str, Any]) -> None:
@@ -60,13 +67,12 @@ async def _handle(ws: WebSocket, client: Client, hub: Hub, token: str, frame: di
             client.send({"type": "error", "code": "CH005", "detail": "watch needs a model and a document id"})
             return
         if kind == "unwatch":
-            hub.unwatch(client, (model, document))
-            client.watching.discard((model, document))
+            _unwatch(client, hub, (model, document))
             return
         try:
             async with pool.acquire() as conn, conn.transaction():
                 await _as_user(ws, conn, token)
-                await conn.execute("SELECT chatter.check_record_readable($1, $2)", model, document)
+                await conn.execute(CHECK_READABLE, model, document)
         except asyncpg.PostgresError as exc:
             client.send({"type": "error", "code": exc.sqlstate, "detail": str(exc), "model": model,
                          "document": document})
@@ -113,10 +119,9 @@ async def _recheck(ws: WebSocket, client: Client, hub: Hub, token: str) -> None:
                 for model, document in sorted(client.watching):
                     try:
                         async with conn.transaction():     # a savepoint per record
-                            await conn.execute("SELECT chatter.check_record_readable($1, $2)", model, document)
+                            await conn.execute(CHECK_READABLE, model, document)
                     except asyncpg.PostgresError as exc:
-                        hub.unwatch(client, (model, document))
-                        client.watching.discard((model, document))
+                        _unwatch(client, hub, (model, document))
                         client.send({"type": "unwatched", "model": model, "document": document,
                                      "code": exc.sqlstate})
         except HTTPException:
