@@ -1,7 +1,9 @@
-"""Where a bulk tracked UPDATE spends its time, in backend CPU time (steadier than wall time on a shared
-machine): the untracked UPDATE, the transition tables, inserting ready-made messages with each of
-chatter.messages' indexes, and the whole tracked UPDATE. Not a target of SPEC section 10: the evidence
-behind the README's "why the targets are not met".
+"""Where a tracked UPDATE spends its time, in backend CPU time (steadier than wall time on a shared
+machine). Bulk: the untracked UPDATE, the transition tables, inserting ready-made messages with each of
+chatter.messages' indexes, and the whole tracked UPDATE. Single-row: CPU per transaction of one-row
+UPDATEs, each committed, alone, with a ready-made message into a bare table, into one with the primary
+key and the record index, into chatter.messages itself, and tracked. Not a target of SPEC section 10: the
+evidence behind the README's "why the targets are not met".
 
 Reads the backend's CPU time from /proc, so the server must run on this machine (the private cluster,
 or a local DATABASE_URL).
@@ -21,7 +23,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import fresh_database
-from bench.tracking import FLOOR_BODY, FLOOR_TRACKING, ROWS, setup
+from bench.tracking import FLOOR_BODY, FLOOR_TRACKING, ROWS, floor_sql, setup
 from pgchatter import database
 
 DB_NAME = "pgchatter_bench_breakdown"
@@ -54,6 +56,22 @@ STEPS = [
 ]
 
 
+# Single-row: one-row UPDATEs (and the floors' INSERTs) in a procedure that commits each, so that each is a
+# transaction with its plan cached, as an application's prepared statement. Keys spread like pgbench's.
+SINGLE_TX = int(os.environ.get("BENCH_BREAKDOWN_TRANSACTIONS", "5000"))
+ONE_ROW = f"WHERE id = 1 + (i * 7919) % {ROWS}"
+SINGLE_STEPS = [
+    ("untracked UPDATE (the baseline)", f"UPDATE public.items_untracked SET qty = qty + 1 {ONE_ROW}"),
+    ("UPDATE + INSERT of a ready-made message into a bare table (no index, key, check or trigger)",
+     floor_sql("qty = qty + 1", ONE_ROW, into="public.copy_heap")),
+    ("  into a table with the primary key and the record feed index",
+     floor_sql("qty = qty + 1", ONE_ROW, into="public.copy_pkey_record")),
+    ("  into chatter.messages itself (+ author index, foreign keys, checks, wake-up trigger)",
+     floor_sql("qty = qty + 1", ONE_ROW)),
+    ("tracked UPDATE (chatter.enable)", f"UPDATE public.items_tracked SET qty = qty + 1 {ONE_ROW}"),
+]
+
+
 def backend_cpu(pid: int) -> float:
     """Seconds of CPU (user + system) the backend has used so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -75,12 +93,23 @@ def measure(url: str, sql: str, prelude: str) -> float:
     return used
 
 
+def measure_single(url: str, step: int) -> float:
+    """CPU microseconds per transaction of single-row step number step (a procedure made by main)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        conn.execute("SET synchronous_commit = off")   # CPU, not the disk: the same per commit in every step
+        conn.execute(f"CALL public.single_{step}(100)")  # warm the caches
+        before = backend_cpu(pid)
+        conn.execute(f"CALL public.single_{step}({SINGLE_TX})")
+        return (backend_cpu(pid) - before) / SINGLE_TX * 1e6
+
+
 def main() -> None:
     url = fresh_database(DB_NAME)
-    with psycopg.connect(url) as probe:
+    with psycopg.connect(url) as probe:     # checked while connected: the backend exits with the session
         pid = probe.execute("SELECT pg_backend_pid()").fetchone()[0]
-    if not Path(f"/proc/{pid}/stat").exists():
-        raise SystemExit("the server does not run on this machine: its backends' CPU time cannot be read")
+        if not Path(f"/proc/{pid}/stat").exists():
+            raise SystemExit("the server does not run on this machine: its backends' CPU time cannot be read")
     print(f"building tables of {ROWS:,} rows ...", flush=True)
     setup(url)
     with psycopg.connect(url, autocommit=True) as conn:
@@ -93,6 +122,9 @@ def main() -> None:
         for name, indexes in COPIES.items():
             conn.execute(f"CREATE TABLE public.{name} (LIKE chatter.messages INCLUDING DEFAULTS INCLUDING IDENTITY); "
                          + indexes)
+        for n, (_, sql) in enumerate(SINGLE_STEPS):
+            conn.execute(f"CREATE PROCEDURE public.single_{n}(count integer) LANGUAGE plpgsql AS $$ "
+                         f"BEGIN FOR i IN 1 .. count LOOP {sql}; COMMIT; END LOOP; END $$")
         conn.execute("VACUUM ANALYZE")
 
     cpu: dict[str, list[float]] = {label: [] for label, _, _ in STEPS}
@@ -108,6 +140,19 @@ def main() -> None:
     for label, _, _ in STEPS:
         value = statistics.median(cpu[label])
         print(f"| {label} | {value:.2f} | {value / base:.2f} |")
+
+    per_tx: list[list[float]] = [[] for _ in SINGLE_STEPS]
+    for _ in range(ROUNDS):
+        for n, runs in enumerate(per_tx):
+            runs.append(measure_single(url, n))
+    base = statistics.median(per_tx[0])
+    print()
+    print(f"| backend CPU per single-row transaction, {SINGLE_TX:,} each, median of {ROUNDS} | µs "
+          "| throughput vs untracked, if CPU-bound |")
+    print("| --- | ---: | ---: |")
+    for (label, _), runs in zip(SINGLE_STEPS, per_tx):
+        value = statistics.median(runs)
+        print(f"| {label} | {value:.0f} | {100 * base / value:.0f}% |")
     database.drop_database(url)
 
 
