@@ -4,18 +4,6 @@
 
 BEGIN;
 
--- Whether role may read the table of model (chatter.readable_models() for another role than current_user).
-CREATE FUNCTION chatter._model_readable_by(model text, role name) RETURNS boolean
-LANGUAGE sql STABLE
-SET search_path = ''
-AS $$
-    SELECT EXISTS (SELECT FROM chatter.models AS r
-                    WHERE r.model = _model_readable_by.model
-                      AND pg_catalog.has_table_privilege(role, r."table", 'SELECT'))
-$$;
-COMMENT ON FUNCTION chatter._model_readable_by(text, name) IS 'Whether role may SELECT the table of model';
-REVOKE EXECUTE ON FUNCTION chatter._model_readable_by(text, name) FROM PUBLIC;
-
 -- One may attach only files one can see: create_message runs as its owner, past row-level security, and
 -- a message hands its attachments to all its readers. For a caller under the policies of chatter_app this
 -- applies the attachments_visible rule (record_rls) on the caller's behalf: the files of records whose table
@@ -32,6 +20,7 @@ DECLARE
     restricted boolean;
     acting bigint := chatter.current_user_id();
     mine bigint := chatter.current_contact_id();
+    readable text[] := ARRAY(SELECT chatter._models_readable_by(invoker));
     refused bigint;
 BEGIN
     SELECT NOT (r.rolsuper OR r.rolbypassrls) AND pg_catalog.pg_has_role(invoker, 'chatter_app', 'MEMBER')
@@ -43,14 +32,14 @@ BEGIN
          WHERE a.id = x
            AND (NOT restricted
                 OR a.created_by = mine
-                OR chatter._model_readable_by(a.model, invoker)
+                OR a.model = ANY (readable)
                 OR EXISTS (
                     SELECT FROM chatter.message_attachments AS ma JOIN chatter.messages AS m ON m.id = ma.message_id
                      WHERE ma.attachment_id = a.id
                        AND CASE WHEN m.channel_id IS NOT NULL THEN
                                 EXISTS (SELECT FROM chatter.channels AS c WHERE c.id = m.channel_id
                                            AND (c.kind = 'Public' OR c.id IN (SELECT chatter._my_channel_ids())))
-                           ELSE m.author_id = mine OR chatter._model_readable_by(m.model, invoker)
+                           ELSE m.author_id = mine OR m.model = ANY (readable)
                                 OR EXISTS (SELECT FROM chatter.notifications AS n
                                             WHERE n.message_id = m.id AND n.user_id = acting)
                            END)))

@@ -88,6 +88,5 @@ COMMENT ON FUNCTION chatter.create_message(text, text, bigint, chatter.message_t
     'Post a message or note (seed Message.create_message): audience notified in-app, emailed with send => true';
 
 DROP FUNCTION chatter._check_attachable(bigint[]);
-DROP FUNCTION chatter._model_readable_by(text, name);
 
 COMMIT;

@@ -1,7 +1,7 @@
 -- Row-level security of record feeds: chatter_app reads the feeds, followers, attachments and activities
 -- of models whose table it may SELECT, plus its own messages and those it was notified of.
 BEGIN;
-SELECT plan(32);
+SELECT plan(33);
 
 INSERT INTO chatter.contacts (id, name, email) VALUES
     (9701, 'Alice Rls', 'alice@rls.invalid'), (9702, 'Bob Rls', 'bob@rls.invalid'), (9703, 'Carol Rls', NULL);
@@ -40,6 +40,10 @@ SELECT is_empty($$SELECT c.relname FROM pg_class c
                      AND c.relname NOT IN ('contacts', 'users', 'models', 'subtypes', 'activity_types',
                                            'error_codes', 'track_overrides')$$,
     'every chatter table chatter_app reads has row-level security, but the shared directories');
+
+SELECT is((SELECT string_agg(m, ',' ORDER BY m) FROM chatter._models_readable_by('chatter_app') AS m
+            WHERE m IN ('deals', 'payroll')), 'deals',
+    '_models_readable_by answers for the role it is given, not for current_user');
 
 SET LOCAL ROLE chatter_app;
 SET LOCAL chatter.user_id = '773';

@@ -6,7 +6,6 @@ SELECT 'chatter.create_message(text, text, bigint, chatter.message_type, text, b
        'chatter.log_message(text, bigint, text, bigint)'::regprocedure,
        'chatter.notify(text, bigint, text, bigint[], text, bigint)'::regprocedure,
        'chatter._notify_audience(bigint, boolean, boolean)'::regprocedure,
-       'chatter._check_attachable(bigint[])'::regprocedure,
-       'chatter._model_readable_by(text, name)'::regprocedure;
+       'chatter._check_attachable(bigint[])'::regprocedure;
 
 ROLLBACK;

@@ -2,6 +2,7 @@
 
 BEGIN;
 
-SELECT 'chatter.readable_models()'::regprocedure, 'chatter.check_record_readable(text, bigint)'::regprocedure;
+SELECT 'chatter.readable_models()'::regprocedure, 'chatter._models_readable_by(name)'::regprocedure,
+       'chatter.check_record_readable(text, bigint)'::regprocedure;
 
 ROLLBACK;
