@@ -28,14 +28,17 @@ def fresh_database(name: str) -> str:
     return url
 
 
-def pgbench_tps(url: str, script: str, *, clients: int = 1, seconds: int = 10, options: str = "") -> float:
-    """Transactions per second of `script` run by pgbench for `seconds` (PGOPTIONS = options)."""
+def pgbench_tps(url: str, script: str, *, clients: int = 1, seconds: int = 10, options: str = "",
+                protocol: str = "simple") -> float:
+    """Transactions per second of `script` run by pgbench for `seconds` (PGOPTIONS = options; protocol
+    "prepared" parses and plans each statement once per connection instead of in every transaction)."""
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
         f.write(script)
     env = {**os.environ, **database.libpq_env(url), "PGOPTIONS": options}
     try:
         out = subprocess.run(
-            ["pgbench", "-n", "-c", str(clients), "-j", str(min(clients, 2)), "-T", str(seconds), "-f", f.name],
+            ["pgbench", "-n", "-M", protocol, "-c", str(clients), "-j", str(min(clients, 2)), "-T", str(seconds),
+             "-f", f.name],
             capture_output=True, text=True, env=env, check=True).stdout
     finally:
         os.unlink(f.name)

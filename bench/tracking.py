@@ -2,11 +2,13 @@
 
 - UPDATE of 100k rows of a 10-column table changing 2 tracked columns: untracked vs chatter.enable()
   (set-based statement triggers) vs a generic row-level trigger writing the same messages.
-- Single-row UPDATE throughput with pgbench (1 client): untracked vs tracked.
+- Single-row UPDATE throughput with pgbench (1 client): untracked vs tracked, in pgbench's default
+  protocol and again with prepared statements.
 - Both against the floor SPEC section 10 names: the UPDATE and one INSERT per row of a ready-made
   message in the same statement, with no diff computed at all; in bulk also without the per-row
   foreign-key checks, which is how the bulk tracking path writes, and into a bare copy of the message
-  table (no index, key, check or trigger): the "about 2x" of SPEC section 10.
+  table (no index, key, check or trigger): the "about 2x" of SPEC section 10. And the trigger floor: a
+  statement trigger like chatter's that inserts the same ready-made message per row and computes nothing.
 
 Runs in a fresh database of the private cluster (or DATABASE_URL's server).
 
@@ -32,7 +34,7 @@ ROWS = int(os.environ.get("BENCH_TRACKING_ROWS", "100000"))
 SECONDS = int(os.environ.get("BENCH_TRACKING_SECONDS", "5"))
 ROUNDS = 3
 DB_NAME = "pgchatter_bench_tracking"
-TABLES = ("items_untracked", "items_tracked", "items_rowlevel")
+TABLES = ("items_untracked", "items_tracked", "items_rowlevel", "items_trigger_floor")
 
 TABLE_DDL = """
 CREATE TABLE public.{t} (
@@ -92,6 +94,10 @@ def setup(url: str) -> None:
                                 WHERE tracked""").fetchone()[0]
         conn.execute(f"CREATE TRIGGER track_row AFTER UPDATE ON public.items_rowlevel "
                      f"FOR EACH ROW EXECUTE FUNCTION public.track_row({args})")
+        conn.execute(TRIGGER_FLOOR)
+        conn.execute("CREATE TRIGGER track_floor AFTER UPDATE ON public.items_trigger_floor "
+                     "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+                     "FOR EACH STATEMENT EXECUTE FUNCTION public.track_floor()")
         conn.execute("VACUUM ANALYZE")
 
 
@@ -107,6 +113,26 @@ def floor_sql(set_clause: str, where: str = "", into: str = "chatter.messages") 
             f"SELECT 'Tracking', (SELECT id FROM chatter.subtypes WHERE identifier = 'tracking'), "
             f"'items_untracked', u.id, {FLOOR_BODY}, {FLOOR_TRACKING} FROM u")
 
+
+# The trigger floor: what any statement-level tracking trigger costs before it compares or renders
+# anything. Like chatter's trigger it captures both transition tables, counts the rows, and skips the
+# per-row FK checks of bulk statements (chatter._track_bulk_begin); it inserts the floor's message.
+TRIGGER_FLOOR = f"""
+CREATE FUNCTION public.track_floor() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    restore text;
+BEGIN
+    IF (SELECT count(*) FROM new_rows) > 64 THEN
+        restore := chatter._track_bulk_begin(NULL);
+    END IF;
+    INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, tracking)
+    SELECT 'Tracking', (SELECT s.id FROM chatter.subtypes AS s WHERE s.identifier = 'tracking'),
+           'items_trigger_floor', n.id, {FLOOR_BODY}, {FLOOR_TRACKING} FROM new_rows AS n;
+    IF restore IS NOT NULL THEN
+        PERFORM set_config('session_replication_role', restore, true);
+    END IF;
+    RETURN NULL;
+END $$"""
 
 BULK_SET = "qty = qty + 1, price = price + 1"
 # floor_nofk: the same without the per-row foreign-key checks, as the bulk tracking path writes (it locks
@@ -136,9 +162,21 @@ SINGLE_FLOORS = {"floor": floor_sql("qty = qty + 1", "WHERE id = :id"),
                  "floor_bare": floor_sql("qty = qty + 1", "WHERE id = :id", into="public.bare_messages")}
 
 
-def update_tps(url: str, table: str) -> float:
+def update_tps(url: str, table: str, protocol: str = "simple") -> float:
     statement = SINGLE_FLOORS.get(table, f"UPDATE public.{table} SET qty = qty + 1 WHERE id = :id")
-    return pgbench_tps(url, f"\\set id random(1, {ROWS})\n{statement};\n", seconds=SECONDS)
+    return pgbench_tps(url, f"\\set id random(1, {ROWS})\n{statement};\n", seconds=SECONDS, protocol=protocol)
+
+
+SINGLE_ROW = ("items_untracked", "items_tracked", "items_trigger_floor", "floor", "floor_bare")
+
+
+def single_row_tps(url: str, protocol: str) -> list[float]:
+    """Median tps of untracked, tracked and the three floors, interleaved, in pgbench's protocol."""
+    tps: dict[str, list[float]] = {t: [] for t in SINGLE_ROW}
+    for _ in range(ROUNDS):
+        for t, runs in tps.items():
+            runs.append(update_tps(url, t, protocol))
+    return [statistics.median(v) for v in tps.values()]
 
 
 def main() -> None:
@@ -151,13 +189,13 @@ def main() -> None:
         for t in BULK:  # interleaved, so drift on a shared machine hits all variants alike
             times[t].append(bulk_update(url, t))
         print(f"round {round_ + 1}: " + ", ".join(f"{t} {times[t][-1]:.3f}s" for t in BULK), flush=True)
-    plain, tracked, rowlevel, floor, floor_nofk, floor_bare = (statistics.median(times[t]) for t in BULK)
+    plain, tracked, rowlevel, trigger_floor, floor, floor_nofk, floor_bare = (
+        statistics.median(times[t]) for t in BULK)
 
-    tps: dict[str, list[float]] = {t: [] for t in ("items_untracked", "items_tracked", "floor", "floor_bare")}
-    for _ in range(ROUNDS):
-        for t, runs in tps.items():
-            runs.append(update_tps(url, t))
-    tps_plain, tps_tracked, tps_floor, tps_bare = (statistics.median(v) for v in tps.values())
+    # pgbench's default (simple) protocol parses and plans the floors' statement in every transaction while
+    # the trigger's plans stay cached; the prepared protocol caches both, which shows the floors' own cost.
+    tps_plain, tps_tracked, tps_trigger, tps_floor, tps_bare = single_row_tps(url, "simple")
+    prep_plain, prep_tracked, prep_trigger, prep_floor, prep_bare = single_row_tps(url, "prepared")
 
     print()
     print(f"| what ({ROWS:,}-row UPDATE, 2 tracked columns changed; median of {ROUNDS}) | result | target |")
@@ -165,6 +203,8 @@ def main() -> None:
     print(f"| untracked | {plain * 1000:.0f} ms | |")
     print(f"| tracked (set-based, chatter.enable) | {tracked * 1000:.0f} ms = {tracked / plain:.2f}× untracked | ≤ 2.5× |")
     print(f"| row-level trigger, same messages | {rowlevel * 1000:.0f} ms: set-based is {rowlevel / tracked:.1f}× faster | ≥ 8× |")
+    print(f"| trigger floor: a statement trigger inserting a ready-made message per row | "
+          f"{trigger_floor * 1000:.0f} ms = {trigger_floor / plain:.2f}× untracked | |")
     print(f"| floor: UPDATE + INSERT of a ready-made message per row, one statement | {floor * 1000:.0f} ms "
           f"= {floor / plain:.2f}× untracked | |")
     print(f"| same floor without per-row foreign-key checks (as the bulk path writes) | {floor_nofk * 1000:.0f} ms "
@@ -173,10 +213,15 @@ def main() -> None:
           f"{floor_bare * 1000:.0f} ms = {floor_bare / plain:.2f}× untracked | |")
     print(f"| single-row UPDATE, pgbench 1 client, median of {ROUNDS} × {SECONDS} s | untracked {tps_plain:.0f} tps, "
           f"tracked {tps_tracked:.0f} tps = {100 * tps_tracked / tps_plain:.0f}% | ≥ 60% |")
+    print(f"| single-row trigger floor | {tps_trigger:.0f} tps = {100 * tps_trigger / tps_plain:.0f}% of untracked | |")
     print(f"| single-row floor (UPDATE + INSERT, one statement) | {tps_floor:.0f} tps "
           f"= {100 * tps_floor / tps_plain:.0f}% of untracked | |")
     print(f"| same single-row floor into the bare copy | {tps_bare:.0f} tps = {100 * tps_bare / tps_plain:.0f}% "
           "of untracked | |")
+    print(f"| the same five with prepared statements (pgbench -M prepared) | untracked {prep_plain:.0f} tps, "
+          f"tracked {prep_tracked:.0f} = {100 * prep_tracked / prep_plain:.0f}%, trigger floor {prep_trigger:.0f} "
+          f"= {100 * prep_trigger / prep_plain:.0f}%, floor {prep_floor:.0f} "
+          f"= {100 * prep_floor / prep_plain:.0f}%, bare floor {prep_bare:.0f} = {100 * prep_bare / prep_plain:.0f}% | |")
     record("tracking", [
         {"what": f"{ROWS:,}-row tracked UPDATE vs untracked", "value": tracked / plain, "unit": "×",
          "target": 2.5, "better": "lower"},
@@ -184,16 +229,28 @@ def main() -> None:
          "target": 8, "better": "higher"},
         {"what": "single-row tracked UPDATE, share of untracked tps", "value": 100 * tps_tracked / tps_plain,
          "unit": "%", "target": 60, "better": "higher"},
+        {"what": "trigger floor: statement trigger, ready-made INSERT per row", "value": trigger_floor / plain,
+         "unit": "×", "target": None, "better": "lower"},
         {"what": "floor: UPDATE + ready-made INSERT per row vs untracked", "value": floor / plain, "unit": "×",
          "target": None, "better": "lower"},
         {"what": "same floor without per-row FK checks (as the bulk path)", "value": floor_nofk / plain, "unit": "×",
          "target": None, "better": "lower"},
         {"what": "same floor into a bare heap (no index, key, check, trigger)", "value": floor_bare / plain,
          "unit": "×", "target": None, "better": "lower"},
+        {"what": "single-row trigger floor, share of untracked tps", "value": 100 * tps_trigger / tps_plain,
+         "unit": "%", "target": None, "better": "higher"},
         {"what": "single-row floor (UPDATE + INSERT), share of untracked tps", "value": 100 * tps_floor / tps_plain,
          "unit": "%", "target": None, "better": "higher"},
         {"what": "same into a bare heap, share of untracked tps", "value": 100 * tps_bare / tps_plain,
          "unit": "%", "target": None, "better": "higher"},
+        {"what": "prepared statements: single-row tracked, share of untracked tps",
+         "value": 100 * prep_tracked / prep_plain, "unit": "%", "target": None, "better": "higher"},
+        {"what": "prepared statements: single-row trigger floor, share of untracked tps",
+         "value": 100 * prep_trigger / prep_plain, "unit": "%", "target": None, "better": "higher"},
+        {"what": "prepared statements: single-row floor, share of untracked tps", "value": 100 * prep_floor / prep_plain,
+         "unit": "%", "target": None, "better": "higher"},
+        {"what": "prepared statements: same into a bare heap, share of untracked tps",
+         "value": 100 * prep_bare / prep_plain, "unit": "%", "target": None, "better": "higher"},
     ])
     database.drop_database(url)
 
