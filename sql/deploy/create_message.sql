@@ -20,7 +20,6 @@ DECLARE
     restricted boolean;
     acting bigint := chatter.current_user_id();
     mine bigint := chatter.current_contact_id();
-    readable text[] := ARRAY(SELECT chatter._models_readable_by(invoker));
     refused bigint;
 BEGIN
     SELECT NOT (r.rolsuper OR r.rolbypassrls) AND pg_catalog.pg_has_role(invoker, 'chatter_app', 'MEMBER')
@@ -32,14 +31,14 @@ BEGIN
          WHERE a.id = x
            AND (NOT restricted
                 OR a.created_by = mine
-                OR a.model = ANY (readable)
+                OR a.model IN (SELECT chatter._models_readable_by(invoker))
                 OR EXISTS (
                     SELECT FROM chatter.message_attachments AS ma JOIN chatter.messages AS m ON m.id = ma.message_id
                      WHERE ma.attachment_id = a.id
                        AND CASE WHEN m.channel_id IS NOT NULL THEN
                                 EXISTS (SELECT FROM chatter.channels AS c WHERE c.id = m.channel_id
                                            AND (c.kind = 'Public' OR c.id IN (SELECT chatter._my_channel_ids())))
-                           ELSE m.author_id = mine OR m.model = ANY (readable)
+                           ELSE m.author_id = mine OR m.model IN (SELECT chatter._models_readable_by(invoker))
                                 OR EXISTS (SELECT FROM chatter.notifications AS n
                                             WHERE n.message_id = m.id AND n.user_id = acting)
                            END)))
