@@ -1,24 +1,28 @@
 -- Deploy pgchatter:activity_counts to pg
--- requires: activities, current_user_id
+-- requires: activity_counts@v0.3.0
+-- requires: acting_as
 
 BEGIN;
 
--- The Activities badge: one index range over activities_assigned_open_idx.
-CREATE FUNCTION chatter.activity_counts("user" bigint DEFAULT NULL)
+-- An application user asks for its own badge only (CH004 for another user's). Runs as the caller, so
+-- activities on records it may not read are not counted (row-level security).
+CREATE OR REPLACE FUNCTION chatter.activity_counts("user" bigint DEFAULT NULL)
 RETURNS TABLE(overdue bigint, today bigint, planned bigint)
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = ''
+SET jit = off
 AS $$
+DECLARE
+    who bigint := coalesce("user", chatter.current_user_id());
+BEGIN
+    PERFORM chatter._acting_as(who);
+    RETURN QUERY
     SELECT count(*) FILTER (WHERE a.deadline < current_date),
            count(*) FILTER (WHERE a.deadline = current_date),
            count(*) FILTER (WHERE a.deadline > current_date)
       FROM chatter.activities AS a
-     WHERE a.assigned_to = coalesce("user", chatter.current_user_id()) AND NOT a.done
+     WHERE a.assigned_to = who AND NOT a.done;
+END
 $$;
-COMMENT ON FUNCTION chatter.activity_counts(bigint) IS
-    'Open activities of a user (default: the acting user) by state, for the Activities badge';
-
-REVOKE EXECUTE ON FUNCTION chatter.activity_counts(bigint) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION chatter.activity_counts(bigint) TO chatter_app;
 
 COMMIT;

@@ -44,8 +44,8 @@ SELECT is((SELECT count(*) FROM chatter.channel_members WHERE channel_id = :boar
 SELECT results_eq(format('SELECT id FROM chatter.channel_history(%s)', :dm), format('VALUES (%s::bigint)', :direct),
     'a member reads the DM history');
 RESET chatter.user_id;
-SELECT set_eq('SELECT id FROM chatter.channels', ARRAY[:general]::bigint[],
-    'without an acting user chatter_app sees Public channels only');
+SELECT throws_ok('SELECT id FROM chatter.channels', 'CH004', NULL,
+    'without an acting user chatter_app reads no channel at all: it fails closed');
 RESET ROLE;
 
 -- Should an application ever be granted INSERT on messages, chat rows still need membership.

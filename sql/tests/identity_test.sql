@@ -1,12 +1,12 @@
 -- Contacts, users and the acting user of a transaction.
 BEGIN;
-SELECT plan(22);
+SELECT plan(25);
 
 SELECT has_table('chatter', 'contacts', 'contacts table');
 SELECT columns_are('chatter', 'contacts', ARRAY['id', 'name', 'email', 'is_company', 'company_id', 'created_at'],
     'contacts columns');
 SELECT has_table('chatter', 'users', 'users table');
-SELECT columns_are('chatter', 'users', ARRAY['id', 'contact_id', 'username', 'notification', 'active', 'created_at'],
+SELECT columns_are('chatter', 'users', ARRAY['id', 'contact_id', 'username', 'notification', 'active', 'created_at', 'share'],
     'users columns');
 SELECT col_is_unique('chatter', 'users', 'contact_id', 'a contact is at most one user');
 SELECT col_default_is('chatter', 'users', 'notification', 'email', 'users are emailed by default');
@@ -34,9 +34,12 @@ SELECT is(chatter.current_user_id(), NULL, 'no chatter.user_id: the system acts'
 SET LOCAL chatter.user_id = '501';
 SELECT is(chatter.current_user_id(), 501::bigint, 'SET LOCAL chatter.user_id names the acting user');
 SELECT is(chatter.current_contact_id(), 9001::bigint, 'current_contact_id is the acting user''s contact');
-SET LOCAL chatter.user_id = ' 7 ';
-SELECT is(chatter.current_user_id(), 7::bigint, 'surrounding blanks are tolerated');
-SELECT is(chatter.current_contact_id(), NULL, 'an unknown user has no contact');
+SET LOCAL chatter.user_id = ' 501 ';
+SELECT is(chatter.current_user_id(), 501::bigint, 'surrounding blanks are tolerated');
+SET LOCAL chatter.user_id = '7';
+SELECT throws_ok('SELECT chatter.current_user_id()', 'CH004', 'chatter.user_id 7 is not an active user',
+    'an unknown user id is refused, not taken for someone');
+SELECT throws_ok('SELECT chatter.current_contact_id()', 'CH004', NULL, 'and has no contact');
 SET LOCAL chatter.user_id = '';
 SELECT is(chatter.current_user_id(), NULL, 'an empty setting (after SET LOCAL ends) means the system');
 SET LOCAL chatter.user_id = 'alice';
@@ -46,7 +49,15 @@ SELECT throws_ok('SELECT chatter.current_user_id()', 'CH005', NULL, 'an out-of-r
 RESET chatter.user_id;
 
 SET LOCAL ROLE chatter_app;
-SELECT lives_ok('SELECT chatter.current_user_id()', 'chatter_app may ask who acts');
+SELECT throws_ok('SELECT chatter.current_user_id()', 'CH004', 'no acting user: set chatter.user_id',
+    'chatter_app without an acting user is nobody, not the system');
+SET LOCAL chatter.user_id = '501';
+SELECT is(chatter.current_user_id(), 501::bigint, 'chatter_app may ask who acts');
+RESET ROLE;
+UPDATE chatter.users SET active = false WHERE id = 501;
+SET LOCAL ROLE chatter_app;
+SELECT throws_ok('SELECT chatter.current_user_id()', 'CH004', 'chatter.user_id 501 is not an active user',
+    'a deactivated user acts as nobody');
 RESET ROLE;
 
 SELECT * FROM finish();

@@ -1,5 +1,6 @@
--- Row-level security of record feeds: chatter_app reads the feeds, followers, attachments and activities
--- of models whose table it may SELECT, plus its own messages and those it was notified of.
+-- Row-level security of record feeds, table privileges: chatter_app reads the feeds, followers, attachments
+-- and activities of records it may read, and nothing else of them: not its own messages there, not those it
+-- was notified of (SPEC 2a; row-level security of the application's table: rights_test.sql).
 BEGIN;
 SELECT plan(33);
 
@@ -33,7 +34,8 @@ SELECT chatter.schedule_activity('deals', 1, 'activity_call', 772, 'Call about t
 
 SELECT policies_are('chatter', 'followers', ARRAY['followers_visible'], 'followers have one policy');
 SELECT policies_are('chatter', 'attachments', ARRAY['attachments_visible'], 'attachments have one policy');
-SELECT policies_are('chatter', 'activities', ARRAY['activities_visible'], 'activities have one policy');
+SELECT policies_are('chatter', 'activities', ARRAY['activities_read', 'activities_insert', 'activities_update', 'activities_delete'],
+    'activities have a policy per command');
 SELECT is_empty($$SELECT c.relname FROM pg_class c
                    WHERE c.relnamespace = 'chatter'::regnamespace AND c.relkind = 'r'
                      AND has_table_privilege('chatter_app', c.oid, 'SELECT') AND NOT c.relrowsecurity
@@ -60,11 +62,11 @@ SELECT throws_ok($$SELECT chatter.check_record_readable('deals', 99)$$, 'CH003',
 SELECT lives_ok($$SELECT chatter.check_record_readable('deals', 1)$$, 'a readable record passes the check');
 SELECT is((SELECT string_agg(model || ':' || coalesce(contact_id, 0), ',' ORDER BY model)
              FROM chatter.followers WHERE document = 1 AND model IN ('deals', 'payroll')),
-    'deals:9703,payroll:9703', 'followers: of readable records, and one''s own subscriptions');
+    'deals:9703', 'followers: of readable records only, one''s own subscriptions elsewhere included');
 SELECT is((SELECT string_agg(name, ',' ORDER BY id) FROM chatter.attachments WHERE id IN (:deal_file, :pay_file)),
     'deal.txt', 'attachments of unreadable records are hidden');
 SELECT is((SELECT string_agg(name, ',' ORDER BY id) FROM chatter.activities WHERE id IN (:pay_act, :pay_act_bob, :deal_act)),
-    'Check payroll,Call about the deal', 'activities: one''s own and those on readable records');
+    'Call about the deal', 'activities: those on readable records, even one''s own elsewhere hidden');
 SELECT throws_ok($$SELECT chatter.schedule_activity('payroll', 1, 'activity_call', 773)$$, '42501', NULL,
     'no new activity on an unreadable record');
 SELECT lives_ok($$SELECT chatter.schedule_activity('deals', 1, 'activity_call', 773)$$,
@@ -74,23 +76,24 @@ SELECT is((SELECT count(*) FROM chatter.message_recipients WHERE message_id = :p
     'recipients of a message one cannot read are hidden');
 
 SET LOCAL chatter.user_id = '772';
-SELECT is((SELECT string_agg(body, ',' ORDER BY id) FROM chatter.messages WHERE model = 'payroll'), 'for bob only',
-    'a recipient reads the message he was notified of, not the rest of the feed');
-SELECT is((SELECT count(*) FROM chatter.inbox WHERE message_id = :pay_bob), 1::bigint, 'and finds it in his inbox');
-SELECT is((SELECT string_agg(contact_id::text, ',') FROM chatter.message_recipients WHERE message_id = :pay_bob), '9702',
-    'and sees its recipients');
-SELECT is((SELECT count(*) FROM chatter.message_attachments WHERE message_id = :pay_bob), 1::bigint,
-    'and the attachments it carries');
+SELECT is((SELECT string_agg(body, ',' ORDER BY id) FROM chatter.messages WHERE model = 'payroll'), NULL,
+    'a recipient of a message on a record he cannot read does not read it');
+SELECT is((SELECT count(*) FROM chatter.inbox WHERE message_id = :pay_bob), 0::bigint,
+    'nor finds it in his inbox');
+SELECT is((SELECT string_agg(contact_id::text, ',') FROM chatter.message_recipients WHERE message_id = :pay_bob), NULL,
+    'nor its recipients');
+SELECT is((SELECT count(*) FROM chatter.message_attachments WHERE message_id = :pay_bob), 0::bigint,
+    'nor the attachments it carries');
 SELECT is((SELECT string_agg(m.body, ',') FROM chatter.inbox AS i JOIN chatter.messages AS m ON m.id = i.message_id
             WHERE i.message_id = :pay_msg), NULL, 'nobody else''s notification reaches him');
 
 SET LOCAL chatter.user_id = '771';
-SELECT is((SELECT string_agg(body, ',' ORDER BY id) FROM chatter.messages WHERE model = 'payroll'), 'alice wrote this',
-    'an author reads her own message on a record she cannot otherwise read');
+SELECT is((SELECT string_agg(body, ',' ORDER BY id) FROM chatter.messages WHERE model = 'payroll'), NULL,
+    'an author does not read her own message on a record she can no longer read');
 
 RESET chatter.user_id;
-SELECT is((SELECT count(*) FROM chatter.messages WHERE model = 'payroll'), 0::bigint,
-    'without an acting user nothing of an unreadable feed shows');
+SELECT throws_ok($$SELECT count(*) FROM chatter.messages WHERE model = 'payroll'$$, 'CH004', NULL,
+    'without an acting user chatter_app reads nothing: it fails closed');
 RESET ROLE;
 
 -- create_message runs past row-level security: it applies the attachment rule on the caller's behalf.
@@ -113,9 +116,10 @@ SET LOCAL chatter.user_id = '772';
 SELECT throws_ok(format('SELECT chatter.create_message(%L, model => %L, document => 1, attachments => ARRAY[%s]::bigint[])',
                         'leak', 'deals', :carol_draft),
     'CH003', NULL, 'nor someone else''s loose upload');
-SELECT lives_ok(format('SELECT chatter.create_message(%L, model => %L, document => 1, attachments => ARRAY[%s]::bigint[])',
+SELECT throws_ok(format('SELECT chatter.create_message(%L, model => %L, document => 1, attachments => ARRAY[%s]::bigint[])',
                        'forward', 'deals', :bob_file),
-    'a file of a message one was notified of can be passed on');
+    'CH003', NULL,
+    'a file of another record cannot be passed on, even of a message one was notified of');
 RESET ROLE;
 SELECT lives_ok(format('SELECT chatter.create_message(%L, model => %L, document => 1, attachments => ARRAY[%s]::bigint[])',
                        'system', 'deals', :pay_file),

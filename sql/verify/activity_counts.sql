@@ -2,6 +2,7 @@
 
 BEGIN;
 
-SELECT 'chatter.activity_counts(bigint)'::regprocedure;
+SELECT 1 / (p.prosrc LIKE '%_acting_as%')::integer FROM pg_catalog.pg_proc AS p
+ WHERE p.oid = 'chatter.activity_counts(bigint)'::regprocedure;
 
 ROLLBACK;

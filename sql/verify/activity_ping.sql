@@ -2,8 +2,9 @@
 
 BEGIN;
 
-SELECT 'chatter._activity_ping(bigint, bigint, text)'::regprocedure, 'chatter._activities_ping()'::regprocedure;
-SELECT 1 / count(*) FROM pg_catalog.pg_trigger
- WHERE tgrelid = 'chatter.activities'::regclass AND tgname = 'activities_ping';
+SELECT 1 / (p.prosrc LIKE '%realtime_events%')::integer FROM pg_catalog.pg_proc AS p
+ WHERE p.oid = 'chatter._activity_ping(bigint, bigint, text)'::regprocedure;
+SELECT 1 / (NOT pg_catalog.has_function_privilege('chatter_app', 'chatter._activity_ping(bigint, bigint, text)',
+                                                  'EXECUTE'))::integer;
 
 ROLLBACK;

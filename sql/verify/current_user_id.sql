@@ -2,9 +2,9 @@
 
 BEGIN;
 
-SELECT pg_catalog.has_function_privilege('chatter.current_user_id()', 'execute');
-SELECT 1 / (l.lanname = 'plpgsql')::integer
-  FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_language AS l ON l.oid = p.prolang
- WHERE p.oid = 'chatter.current_contact_id()'::regprocedure;
+SELECT 'chatter._caller_is_system()'::regprocedure, 'chatter._user_id_setting()'::regprocedure,
+       'chatter._active_contact(bigint)'::regprocedure, 'chatter._acting_internal()'::regprocedure;
+SELECT 1 / (p.prosrc LIKE '%_caller_is_system%')::integer
+  FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter.current_user_id()'::regprocedure;
 
 ROLLBACK;

@@ -2,7 +2,9 @@
 
 BEGIN;
 
-SELECT notification_id, message_id, is_read, read_at, created_at, payload FROM chatter.inbox WHERE false;
-SELECT 'chatter.inbox_count(bigint)'::regprocedure, 'chatter.mark_notifications_read(bigint[], bigint)'::regprocedure;
+SELECT 1 / (NOT p.prosecdef)::integer FROM pg_catalog.pg_proc AS p
+ WHERE p.oid = 'chatter.inbox_count(bigint)'::regprocedure;
+SELECT 1 / ('security_invoker=true' = ANY (c.reloptions))::integer FROM pg_catalog.pg_class AS c
+ WHERE c.oid = 'chatter.inbox'::regclass;
 
 ROLLBACK;

@@ -2,7 +2,7 @@
 
 BEGIN;
 
-SELECT 'chatter.message_audience(bigint)'::regprocedure, 'chatter.notification_payload(bigint)'::regprocedure,
-       'chatter._record_contacts(text, bigint, boolean)'::regprocedure;
+SELECT 1 / (p.prosrc LIKE '%u.share%')::integer
+  FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter.message_audience(bigint)'::regprocedure;
 
 ROLLBACK;

@@ -2,7 +2,9 @@
 
 BEGIN;
 
-SELECT 'chatter.readable_models()'::regprocedure, 'chatter._models_readable_by(name)'::regprocedure,
+SELECT 'chatter.record_readable(text, bigint)'::regprocedure,
        'chatter.check_record_readable(text, bigint)'::regprocedure;
+SELECT 1 / (NOT p.prosecdef)::integer FROM pg_catalog.pg_proc AS p
+ WHERE p.oid = 'chatter.record_readable(text, bigint)'::regprocedure;
 
 ROLLBACK;

@@ -1,0 +1,24 @@
+-- Deploy pgchatter:activity_counts to pg
+-- requires: activities, current_user_id
+
+BEGIN;
+
+-- The Activities badge: one index range over activities_assigned_open_idx.
+CREATE FUNCTION chatter.activity_counts("user" bigint DEFAULT NULL)
+RETURNS TABLE(overdue bigint, today bigint, planned bigint)
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+    SELECT count(*) FILTER (WHERE a.deadline < current_date),
+           count(*) FILTER (WHERE a.deadline = current_date),
+           count(*) FILTER (WHERE a.deadline > current_date)
+      FROM chatter.activities AS a
+     WHERE a.assigned_to = coalesce("user", chatter.current_user_id()) AND NOT a.done
+$$;
+COMMENT ON FUNCTION chatter.activity_counts(bigint) IS
+    'Open activities of a user (default: the acting user) by state, for the Activities badge';
+
+REVOKE EXECUTE ON FUNCTION chatter.activity_counts(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chatter.activity_counts(bigint) TO chatter_app;
+
+COMMIT;

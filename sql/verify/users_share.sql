@@ -1,0 +1,7 @@
+-- Verify pgchatter:users_share on pg
+
+BEGIN;
+
+SELECT share FROM chatter.users WHERE false;
+
+ROLLBACK;
