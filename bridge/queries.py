@@ -56,23 +56,30 @@ SELECT notification_id, message_id, is_read, read_at, created_at, payload
  LIMIT $2
 """
 
-ACTIVITIES = """
-SELECT activity, name, activity_type, activity_type_name, icon, action_type, model, record, assignee, deadline,
-       state, days_left, description, created_by, created_at
-  FROM chatter.activity_overview
- WHERE ($1::text IS NULL OR (model = $1 AND record = $2)) AND ($3::bigint IS NULL OR assignee = $3)
+ACTIVITY_COLUMNS = """activity, name, activity_type, activity_type_name, icon, action_type, model, record, assignee,
+       deadline, state, days_left, description, created_by, created_at"""
+# chatter.record_activities answers CH003 for a record the user may not read.
+RECORD_ACTIVITIES = f"""
+SELECT {ACTIVITY_COLUMNS}
+  FROM chatter.record_activities($1, $2, 1000)
+ WHERE ($3::bigint IS NULL OR assignee = $3)
  ORDER BY deadline, activity
  LIMIT $4
 """
+ACTIVITIES = f"""
+SELECT {ACTIVITY_COLUMNS}
+  FROM chatter.activity_overview
+ WHERE ($1::bigint IS NULL OR assignee = $1)
+ ORDER BY deadline, activity
+ LIMIT $2
+"""
 
-ACTIVITY = """
-SELECT activity, name, activity_type, activity_type_name, icon, action_type, model, record, assignee, deadline,
-       state, days_left, description, created_by, created_at
+ACTIVITY = f"""
+SELECT {ACTIVITY_COLUMNS}
   FROM chatter.activity_overview
  WHERE activity = $1
 """
 
 ATTACHMENTS = """
-SELECT id, name, mimetype, size, model, document, created_at
-  FROM chatter.attachments WHERE model = $1 AND document = $2 ORDER BY id DESC LIMIT $3
+SELECT id, name, mimetype, size, model, document, created_at FROM chatter.record_attachments($1, $2, $3)
 """

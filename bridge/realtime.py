@@ -10,7 +10,9 @@ notifications by id, as the bridge's login role, and routes each to the sockets 
 - a Tracking message      -> also, once per record and poll, {"type": "activity_update", "data":
                              {"kind": "record_changed", "model", "documents": [id]}} so open pages reload
                              the record's fields (the tracking triggers send no NOTIFY of their own).
-- activity hints are relayed as they come (to the assignee).
+- an activity ping       -> its assignee:          {"type": "activity_update", "data": {"kind": "activity", ...}}
+                             read from chatter.realtime_events, which only chatter's own writers fill: a NOTIFY
+                             payload is never forwarded (any role may pg_notify anything).
 
 Ids come from identity columns, so a row committed late leaves a gap below the cursor; gaps are
 re-read for a while (GAP_TTL) so nothing committed out of order is lost. Every socket has a bounded
@@ -58,9 +60,17 @@ SELECT n.id, n.user_id, chatter.notification_payload(n.message_id) AS payload
  ORDER BY n.id
  LIMIT $3
 """
+NEW_EVENTS = """
+SELECT e.id, e.user_id, e.data
+  FROM chatter.realtime_events AS e
+ WHERE e.id > $1 OR e.id = ANY ($2::bigint[])
+ ORDER BY e.id
+ LIMIT $3
+"""
 HIGH_WATER = """
 SELECT (SELECT coalesce(max(id), 0) FROM chatter.messages) AS messages,
-       (SELECT coalesce(max(id), 0) FROM chatter.notifications) AS notifications
+       (SELECT coalesce(max(id), 0) FROM chatter.notifications) AS notifications,
+       (SELECT coalesce(max(id), 0) FROM chatter.realtime_events) AS events
 """
 
 
@@ -152,6 +162,7 @@ class Hub:
         self._conn: asyncpg.Connection | None = None
         self.messages: Cursor | None = None
         self.notifications: Cursor | None = None
+        self.events: Cursor | None = None
 
     # -- sockets --------------------------------------------------------------------------------------
     def add(self, client: Client) -> None:
@@ -193,16 +204,8 @@ class Hub:
             with contextlib.suppress(Exception):
                 await self._conn.close(timeout=2)
 
-    def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
-        try:
-            event = json.loads(payload) if payload else {}
-        except ValueError:
-            event = {}
-        kind = (event.get("data") or {}).get("kind")
-        if kind == "activity" and event.get("user_id") is not None:
-            frame = {"type": "activity_update", "data": event["data"]}
-            for client in list(self.by_user.get(int(event["user_id"]), ())):
-                client.send(frame)
+    def _on_notify(self, _conn: object, _pid: int, _channel: str, _payload: str) -> None:
+        # A wake-up only: whatever the payload says, the relay re-reads the tables.
         self._wake.set()
 
     async def _connect(self) -> asyncpg.Connection:
@@ -210,9 +213,10 @@ class Hub:
         await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
         await conn.add_listener("chatter_realtime", self._on_notify)
         await conn.add_listener("chatter_bridge", self._on_notify)
-        if self.messages is None or self.notifications is None:
+        if self.messages is None or self.notifications is None or self.events is None:
             row = await conn.fetchrow(HIGH_WATER)
             self.messages, self.notifications = Cursor(row["messages"]), Cursor(row["notifications"])
+            self.events = Cursor(row["events"])
         self.listening = True
         return conn
 
@@ -248,7 +252,7 @@ class Hub:
 
     async def poll(self, conn: asyncpg.Connection) -> int:
         """Read what is new since the cursors and route it; returns how many rows were delivered."""
-        assert self.messages is not None and self.notifications is not None
+        assert self.messages is not None and self.notifications is not None and self.events is not None
         delivered = 0
         changed: dict[tuple[str, int], None] = {}    # records with new Tracking messages, in order
         while True:
@@ -278,6 +282,16 @@ class Hub:
                     delivered += 1
                     for client in list(self.by_user.get(row["user_id"], ())):
                         client.send(notification_frame(row["id"], row["payload"]))
+            if len(rows) < BATCH:
+                break
+        while True:
+            rows = await conn.fetch(NEW_EVENTS, self.events.high, self.events.gap_list(), BATCH)
+            fresh = set(self.events.seen([r["id"] for r in rows]))
+            for row in rows:
+                if row["id"] in fresh:
+                    delivered += 1
+                    for client in list(self.by_user.get(row["user_id"], ())):
+                        client.send({"type": "activity_update", "data": row["data"]})
             if len(rows) < BATCH:
                 break
         return delivered

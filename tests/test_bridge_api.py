@@ -232,3 +232,45 @@ def test_token_cli(bridge_db):
     assert "revoked" in run_cli("token", "list", "carol", "--db", bridge_db.name).stdout
     missing = run_cli("token", "create", "nobody", "--db", bridge_db.name)
     assert missing.returncode == 1 and "no user" in missing.stderr
+
+
+def test_the_application_row_level_security_reaches_every_route(as_, bridge_db):
+    """SPEC 2a through HTTP: a deal the application's own policy hides from Bob answers 404 everywhere, as a
+    missing one; the bridge asks SQL and adds no rule of its own."""
+    with bridge_db.connect() as conn:
+        conn.execute("""
+            CREATE TABLE public.deals (id bigint PRIMARY KEY, name text, amount numeric, owner_id bigint);
+            ALTER TABLE public.deals ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY deals_owner ON public.deals TO chatter_app
+                USING (owner_id = current_setting('chatter.user_id')::bigint);
+            GRANT SELECT ON public.deals TO chatter_app;
+            INSERT INTO public.deals VALUES (1, 'Bob''s deal', 10, 2), (2, 'Alice''s deal', 9999, 1);
+            SELECT chatter.enable('deals');
+            UPDATE public.deals SET amount = 12345.67 WHERE id = 2;""")
+    alice, bob = as_("alice"), as_("bob")
+    upload = alice.post("/api/attachments", files={"file": ("terms.pdf", b"%PDF secret", "application/pdf")},
+                        data={"model": "deals", "document": "2"})
+    assert upload.status_code == 201, upload.text
+    file_id = upload.json()["id"]
+    msg = alice.post("/api/send_message", json={"body": "Price agreed", "model": "deals", "document": 2,
+                                                "attachments": [file_id]}).json()
+    act = alice.post("/api/activities", json={"model": "deals", "record": 2, "activity_type": "activity_call",
+                                              "assigned_to": 1}).json()
+    assert alice.get(f"/api/messages/{msg['id']}").status_code == 200
+
+    hidden = [bob.get(f"/api/messages/{msg['id']}"), bob.get(f"/api/messages/{msg['id']}/audience"),
+              bob.get(f"/api/messages/{msg['id']}/payload"), bob.get(f"/api/attachments/{file_id}"),
+              bob.get("/api/records/deals/2/messages"), bob.get("/api/records/deals/2/followers"),
+              bob.get("/api/records/deals/2/attachments"),
+              bob.get("/api/activities", params={"model": "deals", "record": 2}),
+              bob.post(f"/api/activities/{act['activity']}/done", json={"feedback": "x"}),
+              bob.delete(f"/api/activities/{act['activity']}"),
+              bob.post("/api/send_message", json={"body": "me too", "model": "deals", "document": 2}),
+              bob.post("/api/records/deals/2/followers", json={}),
+              bob.post("/api/send_message", json={"body": "fwd", "model": "deals", "document": 1,
+                                                  "attachments": [file_id], "send": True})]
+    assert [r.status_code for r in hidden] == [404] * len(hidden), [r.text for r in hidden]
+    missing = bob.get("/api/records/deals/99/messages")
+    assert (missing.status_code, missing.json()["code"]) == (404, hidden[4].json()["code"])
+    assert "12345.67" not in str([r.text for r in hidden])
+    assert bob.get("/api/records/deals/1/messages").status_code == 200

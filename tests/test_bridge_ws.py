@@ -114,6 +114,24 @@ def test_notifications_watch_and_record_changed(bridges, bridge_db):
         assert ping["data"]["event"] == "created"
 
 
+def test_a_forged_notify_reaches_no_socket(bridges, bridge_db):
+    """pg_notify is open to every role: a payload shaped like an activity ping is never forwarded."""
+    a, _ = bridges
+    with a.ws(bridge_db.tokens["carol"]) as carol_ws:
+        hello(carol_ws)
+        with bridge_db.connect() as conn:
+            conn.execute("SET ROLE chatter_app")
+            conn.execute("SELECT set_config('chatter.user_id', '1', false)")
+            forged = {"user_id": 3, "type": "activity_update",
+                      "data": {"kind": "activity", "event": "created", "activity_id": -1, "name": "Click here"}}
+            conn.execute("SELECT pg_notify('chatter_realtime', %s)", (json.dumps(forged),))
+            conn.execute("SELECT pg_notify('chatter_bridge', %s)", (json.dumps(forged),))
+        with bridge_db.connect() as conn:
+            real = conn.execute("SELECT chatter.schedule_activity('orders', 1, 'activity_todo', 3, 'Real')").fetchone()[0]
+        ping = frames_until(carol_ws, lambda f: f.get("data", {}).get("kind") == "activity")
+        assert ping["data"]["activity_id"] == real, "the first activity frame is the real one, not the forgery"
+
+
 def test_revoked_access_and_tokens_are_noticed_on_open_sockets(bridges, bridge_db):
     a, _ = bridges
     with bridge_db.connect() as conn:

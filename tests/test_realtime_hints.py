@@ -1,4 +1,5 @@
-"""The realtime hints on the chatter_realtime channel, as the bridge receives them after commit."""
+"""The realtime hints as the bridge receives them after commit: activity pings as chatter.realtime_events rows
+with a bare wake-up, channel posts as a chatter_realtime hint."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ def test_activity_ping_and_channel_post_hint(deployed_db, connect):
 
     with connect(deployed_db) as listener, connect(deployed_db) as app:
         listener.execute("LISTEN chatter_realtime")
+        listener.execute("LISTEN chatter_bridge")
 
         with app.transaction():
             app.execute("SET LOCAL ROLE chatter_app")
@@ -29,14 +31,16 @@ def test_activity_ping_and_channel_post_hint(deployed_db, connect):
             activity = app.execute(
                 "SELECT chatter.schedule_activity('leads', 7, 'activity_call', 2, 'Call back')").fetchone()[0]
             app.execute("SELECT chatter.schedule_activity('leads', 7, 'activity_todo', 1)")  # self: no ping
-        events = _drain(listener)
+        # The ping is a row the relay reads by id; the NOTIFY only wakes it and carries nothing.
+        wakeups = [n for n in listener.notifies(timeout=0.5) if n.channel == "chatter_bridge"]
+        assert wakeups and all(n.payload == "" for n in wakeups)
+        with connect(deployed_db) as admin:
+            events = admin.execute("SELECT user_id, data FROM chatter.realtime_events ORDER BY id").fetchall()
         assert len(events) == 1
-        event = events[0]
-        assert event["user_id"] == 2 and event["type"] == "activity_update"
-        assert event["data"]["kind"] == "activity"
-        assert event["data"]["activity_id"] == activity
-        assert event["data"]["event"] == "created"
-        assert (event["data"]["model"], event["data"]["record"], event["data"]["name"]) == ("leads", 7, "Call back")
+        user_id, data = events[0]
+        assert user_id == 2 and data["kind"] == "activity"
+        assert data["activity_id"] == activity and data["event"] == "created"
+        assert (data["model"], data["record"], data["name"]) == ("leads", 7, "Call back")
 
         with app.transaction():
             app.execute("SET LOCAL ROLE chatter_app")

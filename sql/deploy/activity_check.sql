@@ -1,18 +1,20 @@
 -- Deploy pgchatter:activity_check to pg
--- requires: activities, record_lookup
+-- requires: activity_check@v0.3.0
+-- requires: readable_models
 
 BEGIN;
 
--- Plain INSERT/UPDATE get the same rules as schedule_activity: the record must exist (CH003), the
--- title defaults to the type's name, and marking done stamps done_date.
--- SECURITY DEFINER: checking the record reads the application's table, which chatter_app may not read.
-CREATE FUNCTION chatter._activity_check() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER
+-- SECURITY INVOKER now: the record check runs as the writer, so a plain INSERT or UPDATE by chatter_app
+-- on a record it may not read is CH003, exactly as for a missing record (as SECURITY DEFINER it checked
+-- existence only, and the row-level policy then refused a hidden record with a different error: an
+-- existence oracle). For the system, readable means the record exists.
+CREATE OR REPLACE FUNCTION chatter._activity_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY INVOKER
 SET search_path = ''
 AS $$
 BEGIN
     IF TG_OP = 'INSERT' OR NEW.model IS DISTINCT FROM OLD.model OR NEW.record IS DISTINCT FROM OLD.record THEN
-        PERFORM chatter._check_record(NEW.model, NEW.record);
+        PERFORM chatter.check_record_readable(NEW.model, NEW.record);
     END IF;
     IF NEW.name IS NULL THEN
         NEW.name := (SELECT t.name FROM chatter.activity_types AS t WHERE t.id = NEW.activity_type_id);
@@ -26,10 +28,6 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION chatter._activity_check() IS
-    'Trigger: CH003 unless the activity''s record exists; default title; done_date follows done';
-REVOKE EXECUTE ON FUNCTION chatter._activity_check() FROM PUBLIC;
-
-CREATE TRIGGER activities_check BEFORE INSERT OR UPDATE ON chatter.activities
-    FOR EACH ROW EXECUTE FUNCTION chatter._activity_check();
+    'Trigger: CH003 unless the writer may read the activity''s record; default title; done_date follows done';
 
 COMMIT;

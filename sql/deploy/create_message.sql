@@ -54,7 +54,8 @@ BEGIN
     IF NOT EXISTS (
         SELECT FROM chatter.messages AS p
          WHERE p.id = parent AND p.channel_id IS NULL
-           AND CASE WHEN model IS NOT NULL THEN p.model = _check_parent.model AND p.document = _check_parent.document
+           AND CASE WHEN _check_parent.model IS NOT NULL
+                    THEN p.model = _check_parent.model AND p.document = _check_parent.document
                     ELSE p.model IS NULL AND (p.author_id = chatter.current_contact_id()
                                               OR EXISTS (SELECT FROM chatter.notifications AS n
                                                           WHERE n.message_id = p.id

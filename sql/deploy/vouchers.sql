@@ -33,6 +33,7 @@ BEGIN
     IF chatter._caller_is_system() THEN
         RETURN;
     END IF;
+    PERFORM chatter.current_user_id();   -- CH004 first for a connection without a valid acting user
     PERFORM chatter.check_record_readable(model, document);
     INSERT INTO chatter.record_vouchers (model, document) VALUES (model, document);
 END

@@ -67,8 +67,8 @@ SELECT is((SELECT string_agg(name, ',' ORDER BY id) FROM chatter.attachments WHE
     'deal.txt', 'attachments of unreadable records are hidden');
 SELECT is((SELECT string_agg(name, ',' ORDER BY id) FROM chatter.activities WHERE id IN (:pay_act, :pay_act_bob, :deal_act)),
     'Call about the deal', 'activities: those on readable records, even one''s own elsewhere hidden');
-SELECT throws_ok($$SELECT chatter.schedule_activity('payroll', 1, 'activity_call', 773)$$, '42501', NULL,
-    'no new activity on an unreadable record');
+SELECT throws_ok($$SELECT chatter.schedule_activity('payroll', 1, 'activity_call', 773)$$, 'CH003',
+    'payroll #1 not found', 'no new activity on an unreadable record: not found, as a missing one');
 SELECT lives_ok($$SELECT chatter.schedule_activity('deals', 1, 'activity_call', 773)$$,
     'a new activity on a readable record');
 SELECT throws_ok('SELECT * FROM chatter.api_tokens', '42501', NULL, 'chatter_app cannot read the token table');

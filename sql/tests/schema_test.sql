@@ -31,9 +31,7 @@ SELECT set_eq(
         'chatter.unread_count(bigint,bigint)',
         'chatter.unread_counts(bigint)',
         'chatter.get_or_create_dm(bigint,bigint)',
-        -- activities: checking the record reads the application's table; done writes a feed message; the
-        -- ping writes realtime_events
-        'chatter._activity_check()',
+        -- activities: done writes a feed message; the ping writes realtime_events
         'chatter._activity_done(bigint,text)',
         'chatter._activities_ping()',
         -- tracking: DDL by any table owner regenerates the generated code owned by the schema owner

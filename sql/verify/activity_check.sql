@@ -2,8 +2,7 @@
 
 BEGIN;
 
-SELECT 'chatter._activity_check()'::regprocedure;
-SELECT 1 / count(*) FROM pg_catalog.pg_trigger
- WHERE tgrelid = 'chatter.activities'::regclass AND tgname = 'activities_check';
+SELECT 1 / (NOT p.prosecdef AND p.prosrc LIKE '%check_record_readable%')::integer FROM pg_catalog.pg_proc AS p
+ WHERE p.oid = 'chatter._activity_check()'::regprocedure;
 
 ROLLBACK;
