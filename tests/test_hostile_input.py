@@ -109,7 +109,9 @@ def test_channel_post_is_all_or_nothing(db, body, channel_offset, user):
                       acting_user=user)
     if channel_offset == 0 and user in (1, 2) and body.strip(" "):
         assert state is None and row[0] > 0
-    if not body.strip(" "):
+    if user == 3:
+        assert state == "CH004", "an unknown acting user is nobody (SPEC 2a)"
+    elif not body.strip(" ") and user in (1, 2):
         assert state == "CH005", "a blank chat message is refused"
 
 

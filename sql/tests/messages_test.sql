@@ -1,6 +1,6 @@
 -- Messages, followers, mentions, audiences, notifications and attachments (SPEC section 5).
 BEGIN;
-SELECT plan(58);
+SELECT plan(59);
 
 INSERT INTO chatter.contacts (id, name, email) VALUES
     (9001, 'Alice Martin', 'alice@example.com'), (9002, 'Bob Stone', 'bob@example.com'),
@@ -151,6 +151,9 @@ SELECT is(chatter.notification_payload(:m1)->>'title', 'x@y.test', 'no author: f
 UPDATE chatter.messages SET from_email = NULL WHERE id = :m1;
 SELECT is(chatter.notification_payload(:m1)->>'title', 'Someone', 'neither: Someone');
 SELECT throws_ok('SELECT chatter.notification_payload(-1)', 'CH003', NULL, 'payload of a missing message: CH003');
+UPDATE chatter.messages SET subject = NULL, body = '<p>if a &lt;b&gt; &amp;amp; c</p>' WHERE id = :m1;
+SELECT is(chatter.notification_payload(:m1)->>'body', 'if a ‹b› &amp; c',
+    'the preview is text and never markup: escaped angle brackets become angle quotation marks');
 
 -- Attachments
 SELECT chatter.add_attachment('quote.pdf', '\x255044462d'::bytea, 'application/pdf', 'leads', 1) AS a1 \gset
