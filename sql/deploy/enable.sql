@@ -1,8 +1,11 @@
 -- Deploy pgchatter:enable to pg
--- requires: enable@v0.1.0, track_generate
+-- requires: enable@v0.3.0
+-- requires: owner_role, track_generate
 
 BEGIN;
 
+-- As in v0.3.0, and the table is granted to chatter_owner (SELECT), which owns chatter's definer functions.
+-- Run it as the table's owner (a member of chatter_owner) or a superuser (docs/security.md).
 CREATE OR REPLACE FUNCTION chatter.enable(
     tbl regclass,
     collaborate boolean DEFAULT true,
@@ -56,6 +59,8 @@ BEGIN
            contact_columns = EXCLUDED.contact_columns,
            label = EXCLUDED.label;
 
+    -- chatter_owner, which runs chatter's definer functions, reads the table (contact columns, display names).
+    PERFORM chatter._grant_to_owner(tbl, 'SELECT');
     IF enable.track THEN
         PERFORM chatter._track_install(tbl);
     ELSE
@@ -65,19 +70,5 @@ END
 $$;
 COMMENT ON FUNCTION chatter.enable(regclass, boolean, boolean, text[], text, text) IS
     'Opt a table into chatter (collaborate) and change tracking (track: installs the tracking triggers); calling again updates the settings';
-
-CREATE OR REPLACE FUNCTION chatter.disable(tbl regclass) RETURNS void
-LANGUAGE plpgsql
-SET search_path = ''
-AS $$
-BEGIN
-    PERFORM chatter._track_uninstall(tbl);
-    DELETE FROM chatter.models AS m WHERE m."table" = tbl;
-    IF NOT FOUND THEN
-        RAISE NOTICE '% was not enabled', tbl;
-    END IF;
-END
-$$;
-COMMENT ON FUNCTION chatter.disable(regclass) IS 'Opt a table out: its tracking triggers go, its messages stay';
 
 COMMIT;

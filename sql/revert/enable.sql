@@ -1,9 +1,7 @@
 -- Revert pgchatter:enable from pg
--- Restores the v0.1.0 bodies, which do not touch triggers.
+-- Restores the v0.3.0 enable, which grants nothing to chatter_owner.
 
 BEGIN;
-
-SELECT chatter._track_uninstall(m."table") FROM chatter.models AS m;
 
 CREATE OR REPLACE FUNCTION chatter.enable(
     tbl regclass,
@@ -57,22 +55,29 @@ BEGIN
            track = EXCLUDED.track,
            contact_columns = EXCLUDED.contact_columns,
            label = EXCLUDED.label;
+
+    IF enable.track THEN
+        PERFORM chatter._track_install(tbl);
+    ELSE
+        PERFORM chatter._track_uninstall(tbl);
+    END IF;
 END
 $$;
 COMMENT ON FUNCTION chatter.enable(regclass, boolean, boolean, text[], text, text) IS
-    'Opt a table into chatter (collaborate) and change tracking (track); calling again updates the settings';
+    'Opt a table into chatter (collaborate) and change tracking (track: installs the tracking triggers); calling again updates the settings';
 
 CREATE OR REPLACE FUNCTION chatter.disable(tbl regclass) RETURNS void
 LANGUAGE plpgsql
 SET search_path = ''
 AS $$
 BEGIN
+    PERFORM chatter._track_uninstall(tbl);
     DELETE FROM chatter.models AS m WHERE m."table" = tbl;
     IF NOT FOUND THEN
         RAISE NOTICE '% was not enabled', tbl;
     END IF;
 END
 $$;
-COMMENT ON FUNCTION chatter.disable(regclass) IS 'Opt a table out; its messages stay';
+COMMENT ON FUNCTION chatter.disable(regclass) IS 'Opt a table out: its tracking triggers go, its messages stay';
 
 COMMIT;

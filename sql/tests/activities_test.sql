@@ -30,7 +30,7 @@ SELECT lives_ok($$DELETE FROM chatter.activity_types WHERE identifier = 'review'
 
 -- Ping spy: replaces the realtime ping for this transaction only.
 CREATE TEMP TABLE pings (activity bigint, assignee bigint, event text);
-GRANT INSERT, SELECT ON pings TO chatter_app;
+GRANT INSERT, SELECT ON pings TO chatter_app, chatter_owner;   -- the ping trigger runs as chatter_owner
 CREATE OR REPLACE FUNCTION chatter._activity_ping(activity bigint, assignee bigint, event text) RETURNS void
 LANGUAGE sql SET search_path = '' AS $$ INSERT INTO pg_temp.pings VALUES (activity, assignee, event) $$;
 

@@ -1,6 +1,6 @@
 -- The schema as a whole: roles, error codes and the security rules every function follows.
 BEGIN;
-SELECT plan(9);
+SELECT plan(12);
 
 SELECT has_schema('chatter', 'schema chatter exists');
 SELECT has_role('chatter_app', 'role chatter_app exists');
@@ -55,6 +55,18 @@ SELECT set_eq(
     ]::text[],
     'SECURITY DEFINER functions are exactly the reviewed ones'
 );
+
+-- SPEC 2a: a flaw in a definer function cannot become superuser.
+SELECT ok(NOT (SELECT rolsuper OR rolcanlogin FROM pg_roles WHERE rolname = 'chatter_owner'),
+    'chatter_owner is neither a superuser nor a login');
+SELECT is_empty(
+    $$SELECT p.oid::regprocedure::text FROM pg_proc p
+       WHERE p.pronamespace = 'chatter'::regnamespace AND p.prosecdef AND p.proowner <> 'chatter_owner'::regrole$$,
+    'every SECURITY DEFINER function, the generated tracking ones included, is owned by chatter_owner');
+SELECT is_empty(
+    $$SELECT c.oid::regclass::text FROM pg_class c
+       WHERE c.relnamespace = 'chatter'::regnamespace AND c.relowner <> 'chatter_owner'::regrole$$,
+    'so is every table, view, index and sequence of chatter');
 
 SELECT is_empty(
     $$SELECT p.oid::regprocedure::text FROM pg_proc p

@@ -2,8 +2,7 @@
 
 BEGIN;
 
-SELECT 1 / (pg_get_functiondef('chatter.enable(regclass, boolean, boolean, text[], text, text)'::regprocedure)
-            LIKE '%_track_install%')::int;
-SELECT 1 / (pg_get_functiondef('chatter.disable(regclass)'::regprocedure) LIKE '%_track_uninstall%')::int;
+SELECT 1 / (p.prosrc LIKE '%_grant_to_owner%')::integer FROM pg_catalog.pg_proc AS p
+ WHERE p.oid = 'chatter.enable(regclass, boolean, boolean, text[], text, text)'::regprocedure;
 
 ROLLBACK;

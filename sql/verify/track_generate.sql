@@ -2,9 +2,7 @@
 
 BEGIN;
 
-SELECT 'chatter._track_install(regclass)'::regprocedure, 'chatter._track_uninstall(regclass)'::regprocedure,
-       'chatter._track_display_sql(text, name, regtype, regclass, name, name)'::regprocedure,
-       'chatter._html_escape_sql(text)'::regprocedure,
-       'chatter._track_bulk_begin(bigint)'::regprocedure;
+SELECT 1 / (p.prosrc LIKE '%OWNER TO chatter_owner%')::integer FROM pg_catalog.pg_proc AS p
+ WHERE p.oid = 'chatter._track_install(regclass)'::regprocedure;
 
 ROLLBACK;
