@@ -158,8 +158,11 @@ def own_cluster(settings: Settings, deployed_template: str) -> Iterator[tuple[Pr
         url = own.url()
         database.create_database(url)
         with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("CREATE ROLE chatter_app NOLOGIN")   # roles are the cluster's, not in the dump
-        dump = subprocess.run(["pg_dump", "--no-owner", database.database_url(settings, deployed_template)],
+            # Roles are the cluster's, not in the dump: as sql/deploy/roles.sql and owner_role.sql make them.
+            conn.execute("CREATE ROLE chatter_app NOLOGIN")
+            conn.execute("CREATE ROLE chatter_owner NOLOGIN BYPASSRLS")
+            conn.execute("GRANT SET ON PARAMETER session_replication_role TO chatter_owner")
+        dump = subprocess.run(["pg_dump", database.database_url(settings, deployed_template)],
                               capture_output=True, check=True).stdout
         subprocess.run(["psql", "-qX", "-v", "ON_ERROR_STOP=1", url], input=dump, capture_output=True, check=True)
         yield own, url

@@ -3,6 +3,32 @@
 
 BEGIN;
 
+-- A record feed is readable when the role may SELECT the model's table: applications grant chatter_app
+-- (or a role that is a member of it) SELECT on the tables whose chatter users may read. The role is an
+-- argument for SECURITY DEFINER code that decides on its caller's behalf (chatter._check_attachable).
+CREATE FUNCTION chatter._models_readable_by(role name) RETURNS SETOF text
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = ''
+AS $$
+    SELECT m.model FROM chatter.models AS m WHERE pg_catalog.has_table_privilege(role, m."table", 'SELECT')
+$$;
+COMMENT ON FUNCTION chatter._models_readable_by(name) IS 'Models whose table role may SELECT';
+
+-- SECURITY INVOKER on purpose: inside a row-level policy current_user is the querying role.
+CREATE FUNCTION chatter.readable_models() RETURNS SETOF text
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = ''
+AS $$
+    SELECT chatter._models_readable_by(current_user)
+$$;
+COMMENT ON FUNCTION chatter.readable_models() IS
+    'Models whose table the current role may SELECT: their record feeds, followers and attachments are readable';
+
+REVOKE EXECUTE ON FUNCTION chatter._models_readable_by(name) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION chatter.readable_models() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chatter._models_readable_by(name) TO chatter_app;
+GRANT EXECUTE ON FUNCTION chatter.readable_models() TO chatter_app;
+
 DROP POLICY users_update_own ON chatter.users;
 DROP POLICY users_read ON chatter.users;
 ALTER TABLE chatter.users DISABLE ROW LEVEL SECURITY;
