@@ -82,6 +82,9 @@ def run(settings: Settings, *, host: str, port: int, smtp_port: int, fresh: bool
         stopping = True
 
     signal.signal(signal.SIGTERM, stop)
+    # A process started in the background by a non-interactive shell inherits SIGINT ignored, and Python
+    # then leaves it ignored: Ctrl-C (or the SIGINT a supervisor sends) must stop the stack all the same.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         if not _wait_healthy(f"http://{host}:{port}/healthz", procs["bridge"]):
             print("pgchatter: the bridge did not come up", file=sys.stderr)

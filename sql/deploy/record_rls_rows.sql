@@ -78,6 +78,11 @@ GRANT INSERT (name, description, deadline, activity_type_id, model, record, assi
 GRANT UPDATE (name, description, deadline, activity_type_id, model, record, assigned_to) ON chatter.activities
     TO chatter_app;
 
+-- Channels: Public ones are for internal users (SPEC 2a); everyone sees the channels they are in.
+DROP POLICY channels_visible ON chatter.channels;
+CREATE POLICY channels_visible ON chatter.channels FOR SELECT TO chatter_app
+    USING (kind = 'Public' AND (SELECT chatter._acting_internal()) OR id IN (SELECT chatter._my_channel_ids()));
+
 -- Contacts: everyone with a user reads the directory. One edits one's own contact; internal users also
 -- edit contacts that are no user's (customers), never another user's (their email would be redirected,
 -- their @"Name" mention hijacked). Share users create no contacts.

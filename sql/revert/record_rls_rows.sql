@@ -29,6 +29,10 @@ REVOKE EXECUTE ON FUNCTION chatter.readable_models() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION chatter._models_readable_by(name) TO chatter_app;
 GRANT EXECUTE ON FUNCTION chatter.readable_models() TO chatter_app;
 
+DROP POLICY channels_visible ON chatter.channels;
+CREATE POLICY channels_visible ON chatter.channels FOR SELECT TO chatter_app
+    USING (kind = 'Public' OR id IN (SELECT chatter._my_channel_ids()));
+
 DROP POLICY users_update_own ON chatter.users;
 DROP POLICY users_read ON chatter.users;
 ALTER TABLE chatter.users DISABLE ROW LEVEL SECURITY;

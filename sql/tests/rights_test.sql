@@ -113,7 +113,7 @@ INSERT INTO rights_matrix VALUES
     ('chatter.unread_counts(bigint)', '881', 'SELECT * FROM chatter.unread_counts(882)', 'CH004'),
     ('chatter.unsubscribe(text,bigint,bigint[])', '881', $$SELECT chatter.unsubscribe('orders', 2, '{9802}')$$, 'CH003');
 
-SELECT plan(63 + (SELECT count(*)::integer FROM rights_matrix));
+SELECT plan(65 + (SELECT count(*)::integer FROM rights_matrix));
 
 -- How many rows a write changed, run as the current role: row-level security filters an UPDATE silently.
 CREATE FUNCTION pg_temp.changed(statement text) RETURNS bigint LANGUAGE plpgsql AS $$
@@ -254,6 +254,10 @@ SELECT is((SELECT count(*) FROM chatter.messages WHERE id IN (:internal_msg, :no
 SELECT is((SELECT count(*) FROM chatter.activities WHERE model = 'orders' AND record = 1), 0::bigint,
     'finding 3: nor the activities');
 SELECT is(pg_temp.changed('UPDATE chatter.contacts SET email = ''x@y.invalid'' WHERE id = 9803'), 0::bigint, 'a portal user edits no customer contact');
+SELECT is((SELECT count(*) FROM chatter.channels WHERE id = :lobby), 0::bigint,
+    'a portal user sees no Public channel');
+SELECT throws_ok(format('SELECT chatter.channel_join(%s, 884)', :lobby), 'CH003', NULL,
+    'and joins none by herself');
 
 -- 5. Fail closed: no acting user, or one that does not exist, is nobody.
 RESET chatter.user_id;
