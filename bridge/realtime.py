@@ -28,6 +28,7 @@ import json
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -253,19 +254,14 @@ class Hub:
     async def poll(self, conn: asyncpg.Connection) -> int:
         """Read what is new since the cursors and route it; returns how many rows were delivered."""
         assert self.messages is not None and self.notifications is not None and self.events is not None
-        delivered = 0
         changed: dict[tuple[str, int], None] = {}    # records with new Tracking messages, in order
-        while True:
-            rows = await conn.fetch(NEW_MESSAGES, self.messages.high, self.messages.gap_list(), BATCH)
-            fresh = set(self.messages.seen([r["id"] for r in rows]))
-            for row in rows:
-                if row["id"] in fresh:
-                    delivered += 1
-                    self._route_message(dict(row))
-                    if row["message_type"] == "Tracking" and row["model"] is not None:
-                        changed[(row["model"], row["document"])] = None
-            if len(rows) < BATCH:
-                break
+
+        def on_message(row: asyncpg.Record) -> None:
+            self._route_message(dict(row))
+            if row["message_type"] == "Tracking" and row["model"] is not None:
+                changed[(row["model"], row["document"])] = None
+
+        delivered = await self._drain(conn, NEW_MESSAGES, self.messages, on_message)
         for model, document in changed:
             watchers = self.by_record.get((model, document))
             if watchers:
@@ -273,28 +269,30 @@ class Hub:
                     "kind": "record_changed", "model": model, "documents": [document]}})
                 for client in list(watchers):
                     client.send(frame)
-        while True:
-            rows = await conn.fetch(NEW_NOTIFICATIONS, self.notifications.high, self.notifications.gap_list(),
-                                    BATCH)
-            fresh = set(self.notifications.seen([r["id"] for r in rows]))
-            for row in rows:
-                if row["id"] in fresh:
-                    delivered += 1
-                    for client in list(self.by_user.get(row["user_id"], ())):
-                        client.send(notification_frame(row["id"], row["payload"]))
-            if len(rows) < BATCH:
-                break
-        while True:
-            rows = await conn.fetch(NEW_EVENTS, self.events.high, self.events.gap_list(), BATCH)
-            fresh = set(self.events.seen([r["id"] for r in rows]))
-            for row in rows:
-                if row["id"] in fresh:
-                    delivered += 1
-                    for client in list(self.by_user.get(row["user_id"], ())):
-                        client.send({"type": "activity_update", "data": row["data"]})
-            if len(rows) < BATCH:
-                break
+        delivered += await self._drain(conn, NEW_NOTIFICATIONS, self.notifications, lambda row: self._to_user(
+            row["user_id"], notification_frame(row["id"], row["payload"])))
+        delivered += await self._drain(conn, NEW_EVENTS, self.events, lambda row: self._to_user(
+            row["user_id"], {"type": "activity_update", "data": row["data"]}))
         return delivered
+
+    @staticmethod
+    async def _drain(conn: asyncpg.Connection, query: str, cursor: Cursor,
+                     handle: Callable[[asyncpg.Record], None]) -> int:
+        """Read one id stream past its cursor (and its gaps) in batches; hand each new row over once."""
+        delivered = 0
+        while True:
+            rows = await conn.fetch(query, cursor.high, cursor.gap_list(), BATCH)
+            fresh = set(cursor.seen([r["id"] for r in rows]))
+            for row in rows:
+                if row["id"] in fresh:
+                    delivered += 1
+                    handle(row)
+            if len(rows) < BATCH:
+                return delivered
+
+    def _to_user(self, user_id: int, frame: dict[str, Any]) -> None:
+        for client in list(self.by_user.get(user_id, ())):
+            client.send(frame)
 
     def _route_message(self, row: dict[str, Any]) -> None:
         if row["channel_id"] is not None:

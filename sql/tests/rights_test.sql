@@ -53,6 +53,7 @@ INSERT INTO rights_matrix VALUES
     ('chatter._add_attachment(text,bytea,text,text,bigint)', '881',
      $$SELECT chatter._add_attachment('x', '\x00', NULL, 'orders', 2)$$, 'CH003'),
     ('chatter._caller_is_system()', '881', 'SELECT 1 WHERE chatter._caller_is_system()', 'nothing'),
+    ('chatter._check_limit(integer)', '881', 'SELECT chatter._check_limit(0)', 'CH005'),
     ('chatter._create_message(text,text,bigint,chatter.message_type,text,bigint,bigint[],bigint[],boolean,boolean,text,bigint,text,text)',
      '881', $$SELECT chatter._create_message('x', NULL, NULL, 'Message', 'orders', 2, '{}', '{}', false, false,
                                              NULL, NULL, NULL, NULL)$$, 'CH003'),
