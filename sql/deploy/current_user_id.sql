@@ -47,12 +47,11 @@ END
 $$;
 COMMENT ON FUNCTION chatter._user_id_setting() IS 'chatter.user_id as bigint, NULL when unset (CH005 when malformed)';
 
--- The contact of an active user, or CH004: an unknown or deactivated user acts as nobody.
--- SECURITY DEFINER: the row-level policy on chatter.users calls current_user_id(), which calls this; read
--- as the caller, the lookup would apply that policy again (endless recursion). It reveals nothing but
--- whether the id given is an active user, which chatter.users shows every user anyway.
+-- The contact of an active user, or CH004: an unknown or deactivated user acts as nobody. (The row-level
+-- policy on chatter.users asks only whether a user id is set, so this lookup, run as the caller, does
+-- not recurse; SECURITY INVOKER keeps it cheap: it runs in every statement that asks who acts.)
 CREATE FUNCTION chatter._active_contact(acting bigint) RETURNS bigint
-LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
+LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = ''
 AS $$
 DECLARE
@@ -109,9 +108,8 @@ COMMENT ON FUNCTION chatter.current_contact_id() IS
     'The contact of the acting user, the author of what they write; NULL when no user is set';
 
 -- Internal users see internal content (Notes, internal subtypes, activities); the system does too.
--- SECURITY DEFINER for the same reason as _active_contact; it answers for the acting user only.
 CREATE FUNCTION chatter._acting_internal() RETURNS boolean
-LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
+LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = ''
 AS $$
 DECLARE

@@ -1,11 +1,12 @@
 -- Deploy pgchatter:enable to pg
 -- requires: enable@v0.3.0
--- requires: owner_role, track_generate
+-- requires: owner_role, track_generate, readable_generate
 
 BEGIN;
 
--- As in v0.3.0, and the table is granted to chatter_owner (SELECT), which owns chatter's definer functions.
--- Run it as the table's owner (a member of chatter_owner) or a superuser (docs/security.md).
+-- As in v0.3.0, and: the table is granted to chatter_owner (SELECT), which owns chatter's definer
+-- functions; chatter.record_readable is regenerated for the registry as it now is (enable and disable).
+-- Run them as the table's owner (a member of chatter_owner) or a superuser (docs/security.md).
 CREATE OR REPLACE FUNCTION chatter.enable(
     tbl regclass,
     collaborate boolean DEFAULT true,
@@ -66,9 +67,24 @@ BEGIN
     ELSE
         PERFORM chatter._track_uninstall(tbl);
     END IF;
+    PERFORM chatter._readable_install();
 END
 $$;
 COMMENT ON FUNCTION chatter.enable(regclass, boolean, boolean, text[], text, text) IS
     'Opt a table into chatter (collaborate) and change tracking (track: installs the tracking triggers); calling again updates the settings';
+
+CREATE OR REPLACE FUNCTION chatter.disable(tbl regclass) RETURNS void
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+BEGIN
+    PERFORM chatter._track_uninstall(tbl);
+    DELETE FROM chatter.models AS m WHERE m."table" = tbl;
+    IF NOT FOUND THEN
+        RAISE NOTICE '% was not enabled', tbl;
+    END IF;
+    PERFORM chatter._readable_install();
+END
+$$;
 
 COMMIT;

@@ -1,5 +1,6 @@
 -- Deploy pgchatter:ownership to pg
--- requires: owner_role, track_generate, enable, record_reads, activity_check, record_rls_rows
+-- requires: owner_role, track_generate, readable_generate, enable, track_ddl, record_reads, activity_check,
+--           channel_membership, record_rls_rows
 
 BEGIN;
 

@@ -96,10 +96,11 @@ CREATE POLICY contacts_update ON chatter.contacts FOR UPDATE TO chatter_app
            OR (SELECT chatter._acting_internal())
               AND NOT EXISTS (SELECT FROM chatter.users AS u WHERE u.contact_id = contacts.id));
 
--- Users: readable by users; one changes one's own preference only (the column grant of users).
+-- Users: readable once a user is named (not current_user_id(), which reads this table to check the user:
+-- the policy would recurse); one changes one's own preference only (the column grant of users).
 ALTER TABLE chatter.users ENABLE ROW LEVEL SECURITY;
 CREATE POLICY users_read ON chatter.users FOR SELECT TO chatter_app
-    USING ((SELECT chatter.current_user_id()) IS NOT NULL);
+    USING ((SELECT chatter._user_id_setting()) IS NOT NULL);
 CREATE POLICY users_update_own ON chatter.users FOR UPDATE TO chatter_app
     USING (id = (SELECT chatter.current_user_id()));
 

@@ -1,19 +1,23 @@
 -- Deploy pgchatter:track_ddl to pg
--- requires: enable, track_generate
+-- requires: track_ddl@v0.3.0
+-- requires: readable_generate
 
 BEGIN;
 
+-- As in v0.3.0, and chatter.record_readable is regenerated when a registered table is altered (renamed,
+-- its key changed) or dropped.
 -- After ALTER TABLE or COMMENT on a registered table (or on a table one of them references, whose
 -- display column may have moved), refresh its key column and regenerate its tracking function.
 -- SECURITY DEFINER: whoever alters their table, the generated code in schema chatter is rewritten by
 -- the schema owner.
-CREATE FUNCTION chatter._track_on_ddl() RETURNS event_trigger
+CREATE OR REPLACE FUNCTION chatter._track_on_ddl() RETURNS event_trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
     m chatter.models;
+    touched boolean := false;
 BEGIN
     FOR m IN
         SELECT DISTINCT r.*
@@ -28,20 +32,25 @@ BEGIN
         IF m.track THEN
             PERFORM chatter._track_install(m."table");
         END IF;
+        touched := true;
     END LOOP;
+    IF touched THEN
+        PERFORM chatter._readable_install();   -- a renamed table or key column
+    END IF;
 END
 $$;
 COMMENT ON FUNCTION chatter._track_on_ddl() IS
     'Event trigger: ALTER TABLE / COMMENT on a tracked table regenerates its tracking without enable()';
 
 -- A dropped table leaves the registry, a dropped column its override.
-CREATE FUNCTION chatter._track_on_drop() RETURNS event_trigger
+CREATE OR REPLACE FUNCTION chatter._track_on_drop() RETURNS event_trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
     dropped oid;
+    forgotten boolean := false;
 BEGIN
     FOR dropped IN
         DELETE FROM chatter.models AS r
@@ -50,21 +59,16 @@ BEGIN
         RETURNING r."table"::oid
     LOOP
         EXECUTE format('DROP FUNCTION IF EXISTS chatter.%I()', 'track_' || dropped);
+        forgotten := true;
     END LOOP;
+    IF forgotten THEN
+        PERFORM chatter._readable_install();
+    END IF;
     DELETE FROM chatter.tracked_column_overrides AS o
      USING pg_catalog.pg_event_trigger_dropped_objects() AS d
      WHERE d.objid = o.tbl AND (d.object_type = 'table' OR (d.object_type = 'table column' AND d.objsubid = o.attnum));
 END
 $$;
 COMMENT ON FUNCTION chatter._track_on_drop() IS 'Event trigger: forget dropped tables and columns';
-
-REVOKE EXECUTE ON FUNCTION chatter._track_on_ddl() FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION chatter._track_on_drop() FROM PUBLIC;
-
-CREATE EVENT TRIGGER chatter_track_ddl ON ddl_command_end
-    WHEN TAG IN ('ALTER TABLE', 'COMMENT')
-    EXECUTE FUNCTION chatter._track_on_ddl();
-CREATE EVENT TRIGGER chatter_track_drop ON sql_drop
-    EXECUTE FUNCTION chatter._track_on_drop();
 
 COMMIT;

@@ -114,7 +114,7 @@ INSERT INTO rights_matrix VALUES
     ('chatter.unread_counts(bigint)', '881', 'SELECT * FROM chatter.unread_counts(882)', 'CH004'),
     ('chatter.unsubscribe(text,bigint,bigint[])', '881', $$SELECT chatter.unsubscribe('orders', 2, '{9802}')$$, 'CH003');
 
-SELECT plan(65 + (SELECT count(*)::integer FROM rights_matrix));
+SELECT plan(67 + (SELECT count(*)::integer FROM rights_matrix));
 
 -- How many rows a write changed, run as the current role: row-level security filters an UPDATE silently.
 CREATE FUNCTION pg_temp.changed(statement text) RETURNS bigint LANGUAGE plpgsql AS $$
@@ -298,6 +298,13 @@ SELECT is((SELECT subtype_ids FROM chatter.followers WHERE model = 'orders' AND 
     (SELECT array_agg(id ORDER BY id) FROM chatter.subtypes WHERE identifier IN ('comment', 'note')),
     'finding 4: subscribing someone again kept the subtypes they chose');
 SELECT is((SELECT notification FROM chatter.users WHERE id = 882), 'email', 'Bob''s preference is his own');
+
+-- record_readable is generated from the registry: it follows DDL and enable/disable.
+ALTER TABLE public.vault RENAME TO strongroom;
+ALTER TABLE public.strongroom RENAME COLUMN id TO vault_id;
+SELECT ok(chatter.record_readable('vault', 1), 'a renamed table and key are followed (regenerated on DDL)');
+SELECT chatter.disable('strongroom');
+SELECT ok(NOT chatter.record_readable('vault', 1), 'a model disabled has nothing readable');
 
 SELECT * FROM finish();
 ROLLBACK;

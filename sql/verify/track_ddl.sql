@@ -2,7 +2,7 @@
 
 BEGIN;
 
-SELECT 1 / count(*) FROM pg_catalog.pg_event_trigger WHERE evtname = 'chatter_track_ddl' AND evtenabled <> 'D';
-SELECT 1 / count(*) FROM pg_catalog.pg_event_trigger WHERE evtname = 'chatter_track_drop' AND evtenabled <> 'D';
+SELECT 1 / (p.prosrc LIKE '%_readable_install%')::integer FROM pg_catalog.pg_proc AS p
+ WHERE p.oid = 'chatter._track_on_ddl()'::regprocedure;
 
 ROLLBACK;
