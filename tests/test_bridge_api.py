@@ -246,6 +246,7 @@ def test_the_application_row_level_security_reaches_every_route(as_, bridge_db):
             GRANT SELECT ON public.deals TO chatter_app;
             INSERT INTO public.deals VALUES (1, 'Bob''s deal', 10, 2), (2, 'Alice''s deal', 9999, 1);
             SELECT chatter.enable('deals');
+            SELECT chatter.subscribe('deals', 2, '{2}');   -- Bob followed it before it became Alice's
             UPDATE public.deals SET amount = 12345.67 WHERE id = 2;""")
     alice, bob = as_("alice"), as_("bob")
     upload = alice.post("/api/attachments", files={"file": ("terms.pdf", b"%PDF secret", "application/pdf")},
@@ -274,3 +275,6 @@ def test_the_application_row_level_security_reaches_every_route(as_, bridge_db):
     assert (missing.status_code, missing.json()["code"]) == (404, hidden[4].json()["code"])
     assert "12345.67" not in str([r.text for r in hidden])
     assert bob.get("/api/records/deals/1/messages").status_code == 200
+    left = bob.delete("/api/records/deals/2/followers/2")     # one always leaves, readable or not
+    assert (left.status_code, left.json()) == (200, [])
+    assert [c["id"] for c in alice.get("/api/records/deals/2/followers").json()] == [1]

@@ -31,7 +31,7 @@ UPDATE public.orders SET amount = 12345.67 WHERE id = 2;
 SELECT chatter.add_attachment('bob.pdf', '\x01', model => 'orders', document => 2) AS bob_file \gset
 SELECT chatter.create_message('price for bob', model => 'orders', document => 2,
                               attachments => ARRAY[:bob_file]::bigint[]) AS bob_msg \gset
-SELECT chatter.subscribe('orders', 2, '{9802}');
+SELECT chatter.subscribe('orders', 2, '{9802,9801}');   -- Alice followed order 2 before it became Bob's
 SELECT chatter.subscribe('orders', 1, '{9802}', '{comment,note}');
 SELECT chatter.schedule_activity('orders', 2, 'activity_call', 882, 'Call about order 2') AS bob_act \gset
 SELECT chatter.schedule_activity('orders', 1, 'activity_todo', 881, 'Alice''s to-do') AS alice_act \gset
@@ -114,7 +114,7 @@ INSERT INTO rights_matrix VALUES
     ('chatter.unread_counts(bigint)', '881', 'SELECT * FROM chatter.unread_counts(882)', 'CH004'),
     ('chatter.unsubscribe(text,bigint,bigint[])', '881', $$SELECT chatter.unsubscribe('orders', 2, '{9802}')$$, 'CH003');
 
-SELECT plan(67 + (SELECT count(*)::integer FROM rights_matrix));
+SELECT plan(69 + (SELECT count(*)::integer FROM rights_matrix));
 
 -- How many rows a write changed, run as the current role: row-level security filters an UPDATE silently.
 CREATE FUNCTION pg_temp.changed(statement text) RETURNS bigint LANGUAGE plpgsql AS $$
@@ -199,6 +199,8 @@ SELECT throws_ok($$SELECT chatter._create_message('again', NULL, NULL, 'Message'
                                                   false, NULL, NULL, NULL, NULL)$$, 'CH003', NULL,
     'and a voucher is spent once');
 SELECT lives_ok($$SELECT chatter.subscribe('orders', 1, '{9801}')$$, 'subscribing to one''s own order works');
+SELECT lives_ok($$SELECT chatter.unsubscribe('orders', 2, '{9801}')$$,
+    'one always leaves a record, even one no longer readable (or one is notified forever)');
 
 -- 3. Internal content never reaches an external contact.
 SELECT chatter.create_message('internal pricing', model => 'orders', document => 1, subtype => 'note',
@@ -294,6 +296,8 @@ SELECT is((SELECT string_agg(contact_id::text, ',' ORDER BY contact_id) FROM cha
 SELECT is((SELECT count(*) FROM chatter.notifications WHERE message_id = :public_msg AND contact_id = 9803), 1::bigint,
     'a public message with send => true still emails the customer');
 SELECT is((SELECT email FROM chatter.contacts WHERE id = 9802), 'bob@rights.invalid', 'Bob''s email is his own');
+SELECT is((SELECT string_agg(contact_id::text, ',') FROM chatter.followers WHERE model = 'orders' AND document = 2),
+    '9802', 'Alice left order 2; Bob still follows it');
 SELECT is((SELECT subtype_ids FROM chatter.followers WHERE model = 'orders' AND document = 1 AND contact_id = 9802),
     (SELECT array_agg(id ORDER BY id) FROM chatter.subtypes WHERE identifier IN ('comment', 'note')),
     'finding 4: subscribing someone again kept the subtypes they chose');
