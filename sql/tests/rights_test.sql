@@ -95,7 +95,7 @@ INSERT INTO rights_matrix VALUES
     ('chatter.log_message(text,bigint,text,bigint)', '881', $$SELECT chatter.log_message('orders', 2, 'x')$$, 'CH003'),
     ('chatter.mark_notifications_read(bigint[],bigint)', '881', 'SELECT chatter.mark_notifications_read(NULL, 882)', 'CH004'),
     ('chatter.mark_read(bigint,bigint,bigint)', '881', format('SELECT chatter.mark_read(%s, 882)', :board), 'CH004'),
-    ('chatter.message_audience(bigint)', '881', format('SELECT * FROM chatter.message_audience(%s)', :bob_msg), 'nothing'),
+    ('chatter.message_audience(bigint)', '881', format('SELECT * FROM chatter.message_audience(%s)', :bob_msg), 'CH003'),
     ('chatter.notification_payload(bigint)', '881', format('SELECT chatter.notification_payload(%s)', :bob_msg), 'CH003'),
     ('chatter.notify(text,bigint,text,bigint[],text,bigint)', '881',
      $$SELECT chatter.notify('orders', 2, 'x', '{9803}')$$, 'CH003'),
@@ -165,7 +165,8 @@ SELECT is((SELECT count(*) FROM chatter.message_attachments WHERE message_id = :
 SELECT is((SELECT count(*) FROM chatter.activities WHERE id = :bob_act), 0::bigint, 'finding 1: nor its activities');
 SELECT is((SELECT count(*) FROM chatter.followers WHERE model = 'orders' AND document = 2), 0::bigint,
     'finding 1: nor its followers');
-SELECT is((SELECT count(*) FROM chatter.message_audience(:bob_msg)), 0::bigint, 'finding 1: nor the audience');
+SELECT throws_ok(format('SELECT * FROM chatter.message_audience(%s)', :bob_msg), 'CH003', NULL,
+    'finding 1: nor the audience');
 SELECT throws_ok(format('SELECT chatter.notification_payload(%s)', :bob_msg), 'CH003', NULL,
     'finding 1: nor the payload');
 
