@@ -107,6 +107,8 @@ INSERT INTO rights_matrix VALUES
     ('chatter.record_readable(text,bigint)', '881', $$SELECT 1 WHERE chatter.record_readable('orders', 2)$$, 'nothing'),
     ('chatter.schedule_activity(text,bigint,text,bigint,text,date,text)', '881',
      $$SELECT chatter.schedule_activity('orders', 2, 'activity_call', 881)$$, 'CH003'),
+    ('chatter.store_body_html(bigint[],text[],text[])', '881',
+     format($$SELECT chatter.store_body_html('{%s}', ARRAY[md5('hello customer')], '{<b>forged</b>}')$$, :order1_msg), 'CH004'),
     ('chatter.subscribe(text,bigint,bigint[],text[])', '881', $$SELECT chatter.subscribe('orders', 2, '{9801}')$$, 'CH003'),
     ('chatter.subscribe_channel(text,bigint,bigint,text[])', '881',
      format($$SELECT chatter.subscribe_channel('orders', 1, %s)$$, :lobby), 'CH004'),

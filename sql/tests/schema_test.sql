@@ -49,7 +49,13 @@ SELECT set_eq(
         'chatter.mark_notifications_read(bigint[],bigint)',
         -- read past the policy on notifications, which asks whether the message is readable (recursion
         -- otherwise); it answers for the acting user only
-        'chatter._notified(bigint)'
+        'chatter._notified(bigint)',
+        -- limits (issue 18): triggers that read chatter.limits whoever writes; the sanitized-body store
+        -- refuses anyone but the system
+        'chatter._message_limits()',
+        'chatter._recipient_limits()',
+        'chatter._attachment_limits()',
+        'chatter.store_body_html(bigint[],text[],text[])'
     ]::text[],
     'SECURITY DEFINER functions are exactly the reviewed ones'
 );

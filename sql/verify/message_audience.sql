@@ -2,7 +2,7 @@
 
 BEGIN;
 
-SELECT 1 / (p.prosrc LIKE '%u.share%')::integer
-  FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter.message_audience(bigint)'::regprocedure;
+SELECT 1 / (p.prosrc LIKE '%left(m.body, 2000)%')::integer
+  FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter.notification_payload(bigint)'::regprocedure;
 
 ROLLBACK;
