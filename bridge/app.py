@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from bridge import demo, errors, routes, ws
 from bridge import schemas as s
+from bridge.bodies import Bodies
 from bridge.config import BridgeSettings
 from bridge.db import create_pool
 from bridge.realtime import Hub
@@ -28,12 +29,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: BridgeSettings = getattr(app.state, "settings", None) or BridgeSettings.from_env()
     app.state.settings = settings
     app.state.pool = await create_pool(settings.database_url, settings.pool_size)
-    app.state.hub = Hub(settings.database_url, settings.poll_interval)
+    app.state.bodies = Bodies(app.state.pool)
+    app.state.hub = Hub(settings.database_url, app.state.bodies, settings.poll_interval)
     await app.state.hub.start()
     try:
         yield
     finally:
         await app.state.hub.stop()
+        await app.state.bodies.close()
         await app.state.pool.close()
 
 

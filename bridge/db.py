@@ -11,6 +11,8 @@ import asyncpg
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from bridge.bodies import Bodies
+
 # Resolve the token as the bridge's login role, then act as the user on the row-level-security role for
 # the rest of the transaction. MATERIALIZED keeps token_user() ahead of the role switch.
 AUTH_SQL = """
@@ -40,6 +42,8 @@ async def create_pool(url: str, size: int) -> asyncpg.Pool:
 class Session:
     conn: asyncpg.Connection
     user_id: int
+    bodies: Bodies
+    """Serves message bodies sanitized once (bridge.bodies)."""
 
 
 bearer = HTTPBearer(auto_error=False, description="A token from `pgchatter token create USER`")
@@ -68,7 +72,7 @@ async def session(
     pool: asyncpg.Pool = request.app.state.pool
     async with pool.acquire() as conn, conn.transaction():
         user_id = await authenticate(conn, token, request.app.state.settings.role)
-        yield Session(conn, user_id)
+        yield Session(conn, user_id, request.app.state.bodies)
 
 
 # scope="function": the transaction commits (or rolls back) before the response is sent.

@@ -5,7 +5,7 @@ from __future__ import annotations
 # {source} is one of the set-returning sources below (constants, never user input).
 MESSAGES = """
 SELECT m.id, m.message_type::text AS message_type, s.identifier AS subtype, m.model, m.document, m.channel_id,
-       m.subject, m.body, m.author_id, c.name AS author_name, m.from_email, m.parent_id, m.tracking, m.created_at,
+       m.subject, m.body, m.body_html, m.author_id, c.name AS author_name, m.from_email, m.parent_id, m.tracking, m.created_at,
        coalesce((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
                          'id', a.id, 'name', a.name, 'mimetype', a.mimetype, 'size', a.size) ORDER BY a.id)
                    FROM chatter.message_attachments AS ma JOIN chatter.attachments AS a ON a.id = ma.attachment_id

@@ -34,7 +34,8 @@ from typing import Any
 
 import asyncpg
 
-from pgchatter.html import sanitize
+from bridge.bodies import Bodies, Fresh, fresh, sanitized
+from pgchatter.html import INLINE_CHARS, sanitize
 
 log = logging.getLogger("bridge.realtime")
 
@@ -45,7 +46,7 @@ BATCH = 500
 
 NEW_MESSAGES = """
 SELECT m.id, m.message_type::text AS message_type, m.model, m.document, m.channel_id, m.in_feed, m.subject,
-       m.body, m.author_id, c.name AS author_name, m.parent_id, m.created_at,
+       m.body, m.body_html, m.author_id, c.name AS author_name, m.parent_id, m.created_at,
        CASE WHEN m.channel_id IS NOT NULL THEN
             (SELECT pg_catalog.array_agg(cm.user_id) FROM chatter.channel_members AS cm
               WHERE cm.channel_id = m.channel_id) END AS members
@@ -54,12 +55,19 @@ SELECT m.id, m.message_type::text AS message_type, m.model, m.document, m.channe
  ORDER BY m.id
  LIMIT $3
 """
+# The payload once per message, not once per recipient: a message to 1,000 followers is 1,000 rows.
 NEW_NOTIFICATIONS = """
-SELECT n.id, n.user_id, chatter.notification_payload(n.message_id) AS payload
-  FROM chatter.notifications AS n
- WHERE (n.id > $1 OR n.id = ANY ($2::bigint[])) AND n.user_id IS NOT NULL
- ORDER BY n.id
- LIMIT $3
+WITH n AS (
+    SELECT n.id, n.user_id, n.message_id
+      FROM chatter.notifications AS n
+     WHERE (n.id > $1 OR n.id = ANY ($2::bigint[])) AND n.user_id IS NOT NULL
+     ORDER BY n.id
+     LIMIT $3
+), p AS MATERIALIZED (
+    SELECT d.message_id, chatter.notification_payload(d.message_id) AS payload
+      FROM (SELECT DISTINCT n.message_id FROM n) AS d
+)
+SELECT n.id, n.user_id, p.payload FROM n JOIN p USING (message_id) ORDER BY n.id
 """
 NEW_EVENTS = """
 SELECT e.id, e.user_id, e.data
@@ -76,10 +84,11 @@ SELECT (SELECT coalesce(max(id), 0) FROM chatter.messages) AS messages,
 
 
 def message_frame(row: dict[str, Any]) -> dict[str, Any]:
-    """The frame of a new message: realtime_data for chat, activity_update/record_message for records."""
+    """The frame of a new message: realtime_data for chat, activity_update/record_message for records.
+    `body` is the sanitized body (bridge.bodies)."""
     message = {
         "id": row["id"], "message_type": row["message_type"], "subject": row["subject"],
-        "body": sanitize(row["body"]),
+        "body": row["body"],
         "author": {"id": row["author_id"], "name": row["author_name"]} if row["author_id"] is not None else None,
         "parent_id": row["parent_id"], "created_at": row["created_at"].isoformat(),
     }
@@ -152,8 +161,9 @@ class Cursor:
 class Hub:
     """The process's sockets, indexed by user, record and channel, and the relay feeding them."""
 
-    def __init__(self, url: str, poll_interval: float = 0.25) -> None:
+    def __init__(self, url: str, bodies: Bodies, poll_interval: float = 0.25) -> None:
         self.url = url
+        self.bodies = bodies
         self.poll_interval = poll_interval
         self.by_user: dict[int, set[Client]] = defaultdict(set)
         self.by_record: dict[tuple[str, int], set[Client]] = defaultdict(set)
@@ -164,6 +174,7 @@ class Hub:
         self.messages: Cursor | None = None
         self.notifications: Cursor | None = None
         self.events: Cursor | None = None
+        self._late: set[asyncio.Task[None]] = set()
 
     # -- sockets --------------------------------------------------------------------------------------
     def add(self, client: Client) -> None:
@@ -197,6 +208,8 @@ class Hub:
             await asyncio.sleep(0.01)
 
     async def stop(self) -> None:
+        for task in list(self._late):
+            task.cancel()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -255,13 +268,34 @@ class Hub:
         """Read what is new since the cursors and route it; returns how many rows were delivered."""
         assert self.messages is not None and self.notifications is not None and self.events is not None
         changed: dict[tuple[str, int], None] = {}    # records with new Tracking messages, in order
+        made: list[Fresh] = []                        # bodies sanitized here, to store
+        late: list[dict[str, Any]] = []               # long bodies: sanitized off the loop, routed after
 
-        def on_message(row: asyncpg.Record) -> None:
-            self._route_message(dict(row))
+        def on_message(record: asyncpg.Record) -> None:
+            row = dict(record)
             if row["message_type"] == "Tracking" and row["model"] is not None:
                 changed[(row["model"], row["document"])] = None
+            html = row.pop("body_html")
+            if html is None:
+                # Sanitized at write time, i.e. now, and stored; Tracking (rendered by the database, in
+                # bulk) only when someone is watching.
+                if row["message_type"] == "Tracking" and not self._audience(row):
+                    return
+                if len(row["body"]) > INLINE_CHARS:
+                    late.append(row)
+                    return
+                html = sanitize(row["body"])
+                made.append(fresh(row["id"], row["body"], html))
+            row["body"] = html
+            self._route_message(row)
 
         delivered = await self._drain(conn, NEW_MESSAGES, self.messages, on_message)
+        self.bodies.store(made)
+        if late:
+            # A long body must not hold up everyone else's frames: it follows when it is ready.
+            task = asyncio.create_task(self._route_late(late))
+            self._late.add(task)
+            task.add_done_callback(self._late.discard)
         for model, document in changed:
             watchers = self.by_record.get((model, document))
             if watchers:
@@ -294,18 +328,30 @@ class Hub:
         for client in list(self.by_user.get(user_id, ())):
             client.send(frame)
 
-    def _route_message(self, row: dict[str, Any]) -> None:
+    async def _route_late(self, rows: list[dict[str, Any]]) -> None:
+        made: list[Fresh] = []
+        for row in rows:
+            try:
+                html = await sanitized(row["body"])
+            except Exception as exc:   # noqa: BLE001 - one bad body must not cost the others their frames
+                log.error("message %s not relayed: %r", row["id"], exc)
+                continue
+            made.append(fresh(row["id"], row["body"], html))
+            row["body"] = html
+            self._route_message(row)
+        self.bodies.store(made)
+
+    def _audience(self, row: dict[str, Any]) -> list[Client]:
+        """The sockets a new message goes to: the channel's members, or the record's open viewers."""
         if row["channel_id"] is not None:
-            members = row["members"] or []
-            if not any(m in self.by_user for m in members):
-                return
+            return [c for user in row["members"] or () for c in self.by_user.get(user, ())]
+        if row["model"] is not None and row["in_feed"]:
+            return list(self.by_record.get((row["model"], row["document"]), ()))
+        return []
+
+    def _route_message(self, row: dict[str, Any]) -> None:
+        clients = self._audience(row)
+        if clients:
             text = json.dumps(message_frame(row), default=str)
-            for user in members:
-                for client in list(self.by_user.get(user, ())):
-                    client.send(text)
-        elif row["model"] is not None and row["in_feed"]:
-            watchers = self.by_record.get((row["model"], row["document"]))
-            if watchers:
-                text = json.dumps(message_frame(row), default=str)
-                for client in list(watchers):
-                    client.send(text)
+            for client in clients:
+                client.send(text)

@@ -14,7 +14,6 @@ from fastapi import APIRouter, File, Form, HTTPException, Path, Query, Request, 
 from bridge import queries as q
 from bridge import schemas as s
 from bridge.db import Db
-from pgchatter.html import sanitize
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": s.Error, "description": text}
@@ -30,16 +29,18 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
 Before = Annotated[int | None, Query(ge=1, le=s.BIGINT_MAX, description="Only ids below this (next page)")]
 
 
-def message_json(row: asyncpg.Record) -> dict[str, Any]:
-    m = dict(row)
-    m["body"] = sanitize(m["body"])
-    author_id, author_name = m.pop("author_id"), m.pop("author_name")
-    m["author"] = {"id": author_id, "name": author_name} if author_id is not None else None
-    return m
+async def messages_json(db: Db, rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
+    """Messages as the API sends them: the body sanitized (once: bridge.bodies), the author nested."""
+    items = [dict(r) for r in rows]
+    await db.bodies.serve(items)
+    for m in items:
+        author_id, author_name = m.pop("author_id"), m.pop("author_name")
+        m["author"] = {"id": author_id, "name": author_name} if author_id is not None else None
+    return items
 
 
 async def messages_by_id(db: Db, ids: list[int]) -> list[dict[str, Any]]:
-    return [message_json(r) for r in await db.conn.fetch(q.MESSAGES_BY_ID, ids)]
+    return await messages_json(db, await db.conn.fetch(q.MESSAGES_BY_ID, ids))
 
 
 async def one_message(db: Db, message_id: int) -> dict[str, Any]:
@@ -116,7 +117,7 @@ async def notify(db: Db, body: s.Notify) -> Any:
             summary="A record's feed, newest first; page with before_id")
 async def record_feed(db: Db, model: ModelPath, document: PathId, limit: Limit = 50,
                       before_id: Before = None) -> Any:
-    items = [message_json(r) for r in await db.conn.fetch(q.RECORD_FEED, model, document, limit, before_id)]
+    items = await messages_json(db, await db.conn.fetch(q.RECORD_FEED, model, document, limit, before_id))
     return {"messages": items, "next_before_id": page(items, limit)}
 
 
@@ -329,7 +330,7 @@ async def mute(db: Db, channel_id: PathId, body: s.Mute) -> Any:
 @router.get("/channels/{channel_id}/messages", response_model=s.MessagePage, tags=["chat"],
             summary="chatter.channel_history: newest first, page with before_id")
 async def history(db: Db, channel_id: PathId, limit: Limit = 50, before_id: Before = None) -> Any:
-    items = [message_json(r) for r in await db.conn.fetch(q.CHANNEL_HISTORY, channel_id, limit, before_id)]
+    items = await messages_json(db, await db.conn.fetch(q.CHANNEL_HISTORY, channel_id, limit, before_id))
     return {"messages": items, "next_before_id": page(items, limit)}
 
 

@@ -32,7 +32,7 @@ AUTH_TIMEOUT = 10.0
 
 CATCH_UP_MESSAGES = """
 SELECT m.id, m.message_type::text AS message_type, m.model, m.document, m.channel_id, m.in_feed, m.subject,
-       m.body, m.author_id, c.name AS author_name, m.parent_id, m.created_at
+       m.body, m.body_html, m.author_id, c.name AS author_name, m.parent_id, m.created_at
   FROM chatter.messages AS m LEFT JOIN chatter.contacts AS c ON c.id = m.author_id
  WHERE m.id > $1
    AND (m.channel_id IN (SELECT chatter._my_channel_ids())
@@ -90,8 +90,10 @@ async def _handle(ws: WebSocket, client: Client, hub: Hub, token: str, frame: di
             messages = await conn.fetch(CATCH_UP_MESSAGES, max(after_m, 0), [m for m, _ in watched],
                                         [d for _, d in watched])
             notifications = await conn.fetch(CATCH_UP_NOTIFICATIONS, max(after_n, 0))
-        for row in messages:
-            client.send(message_frame(dict(row)))
+        rows = [dict(row) for row in messages]
+        await ws.app.state.bodies.serve(rows)
+        for row in rows:
+            client.send(message_frame(row))
         for row in notifications:
             client.send(notification_frame(row["notification_id"], json.loads(row["payload"])
                                            if isinstance(row["payload"], str) else row["payload"]))

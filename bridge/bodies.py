@@ -1,0 +1,70 @@
+"""Message bodies as served: sanitized once, then read from chatter.messages.body_html.
+
+The relay sanitizes each new message as it arrives (write time) and the routes sanitize what has no copy
+yet (older messages, Tracking, a bridge that was down); either way the result is stored with
+chatter.store_body_html, which only the system may call, in the background on a pool connection outside
+the request's transaction. Long bodies are sanitized in a worker thread, never on the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import asyncpg
+
+from pgchatter.html import INLINE_CHARS, sanitize
+
+log = logging.getLogger("bridge.bodies")
+
+STORE = "SELECT chatter.store_body_html($1::bigint[], $2::text[], $3::text[])"
+
+Fresh = tuple[int, str, str]
+"""A body sanitized here: (message id, MD5 of the stored body, sanitized HTML)."""
+
+
+async def sanitized(body: str) -> str:
+    return sanitize(body) if len(body) <= INLINE_CHARS else await asyncio.to_thread(sanitize, body)
+
+
+def fresh(message_id: int, body: str, html: str) -> Fresh:
+    # The MD5 PostgreSQL computes of the same text (UTF-8): a body edited meanwhile keeps no stale copy.
+    return message_id, hashlib.md5(body.encode()).hexdigest(), html
+
+
+class Bodies:
+    """Fills message rows' `body` with the sanitized HTML; stores the ones it had to sanitize."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def serve(self, rows: Iterable[dict[str, Any]]) -> None:
+        made: list[Fresh] = []
+        for row in rows:
+            html = row.pop("body_html", None)
+            if html is None:
+                html = await sanitized(row["body"])
+                made.append(fresh(row["id"], row["body"], html))
+            row["body"] = html
+        self.store(made)
+
+    def store(self, made: list[Fresh]) -> None:
+        """Store in the background: a reader never waits for it, and a failure costs a later re-sanitize."""
+        if made:
+            task = asyncio.create_task(self._write(made))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _write(self, made: list[Fresh]) -> None:
+        try:
+            async with self.pool.acquire() as conn:
+                await conn.fetchval(STORE, [m[0] for m in made], [m[1] for m in made], [m[2] for m in made])
+        except Exception as exc:   # noqa: BLE001 - a cache write; the body is sanitized again next time
+            log.warning("sanitized bodies not stored (%s)", exc)
+
+    async def close(self) -> None:
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
