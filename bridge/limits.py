@@ -11,8 +11,8 @@ middleware counts the body as it arrives:
   that passes it is not handed on, so nothing past the cap is buffered or spooled.
 
 Every 413 carries `Connection: close`, and so does any answer sent before the request body was read in
-full (a 401 before an upload, say): uvicorn then closes the connection after the answer instead of
-reading and discarding whatever the client still sends.
+full (a 404, or a route that takes no body, say): uvicorn then closes the connection after the answer
+instead of reading and discarding whatever the client still sends.
 """
 
 from __future__ import annotations

@@ -211,6 +211,9 @@ def test_client_that_keeps_sending_after_the_413(edge):
     log = bridge_log(edge)
     assert "Traceback" not in log and "ERROR" not in log and " 500" not in log, log[-2000:]
     assert httpx.get(f"{edge.base}/healthz").status_code == 200
+    # Any answer given before the body was read (a route that takes none: a 401 without reading) closes too.
+    r = httpx.post(f"{edge.base}/api/channels/1/join", content=iter([b"x" * 65536] * 64))
+    assert r.status_code == 401 and r.headers["connection"] == "close"
 
 
 # --- the upload limit itself ----------------------------------------------------------------------------------
