@@ -10,14 +10,17 @@ from typing import Any
 
 import asyncpg
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from bridge import demo, errors, routes, ws
+from bridge import demo, docs, errors, routes, ws
 from bridge import schemas as s
 from bridge.bodies import Bodies
 from bridge.config import BridgeSettings
 from bridge.db import create_pool
+from bridge.headers import SecurityHeaders
+from bridge.limits import BodyLimit, BodyTooLarge, too_large
 from bridge.realtime import Hub
 
 log = logging.getLogger("bridge")
@@ -49,14 +52,19 @@ def create_app(settings: BridgeSettings | None = None) -> FastAPI:
                     "token, in one transaction, under row-level security. Errors are `{\"detail\", \"code\"}` "
                     "with the SQLSTATE as code (CH001-CH005 of chatter.error_codes).",
         lifespan=lifespan,
+        docs_url=None,       # bridge/docs.py: Swagger UI from the bridge itself, no CDN, no inline script
+        redoc_url=None,
     )
     if settings is not None:
         app.state.settings = settings
     app.include_router(routes.router)
     app.include_router(ws.router)
     app.include_router(demo.router)
+    app.include_router(docs.router)
     app.add_api_route("/healthz", healthz, methods=["GET"], response_model=s.Health, tags=["ops"],
                       responses={503: {"model": s.Health}})
+    app.add_exception_handler(RequestValidationError, errors.validation_error)
+    app.add_exception_handler(BodyTooLarge, too_large)
     app.add_exception_handler(asyncpg.PostgresError, errors.postgres_error)
     app.add_exception_handler(asyncpg.exceptions.DataError, errors.client_data_error)
     app.add_exception_handler(OverflowError, errors.client_data_error)
@@ -64,7 +72,41 @@ def create_app(settings: BridgeSettings | None = None) -> FastAPI:
     app.add_exception_handler(OSError, errors.database_unavailable)                  # connection refused
     # The web page: static files, no build step. Mounted last so every route above wins.
     app.mount("/", StaticFiles(directory=STATIC, html=True), name="static")
+    # The edge, outermost last: security headers on every answer (the 413s included), then the body caps,
+    # ahead of routing, authentication and every body parser.
+    app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)
+    document_edge(app)
     return app
+
+
+def document_edge(app: FastAPI) -> None:
+    """The OpenAPI document says what the edge answers: 413 on every operation that takes a body, and 422
+    as Error (with `errors`), never FastAPI's HTTPValidationError (which echoes the input)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        spec = generate()
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+        schemas.setdefault("Error", s.Error.model_json_schema(ref_template="#/components/schemas/{model}"))
+        schemas.setdefault("FieldError", s.FieldError.model_json_schema())
+        for operations in spec["paths"].values():
+            for op in operations.values():
+                responses = op.setdefault("responses", {})
+                if "requestBody" in op:
+                    responses.setdefault("413", {"description": "request body over CHATTER_MAX_BODY (default "
+                                                 "1 MiB), or a file over CHATTER_MAX_UPLOAD", "content": error})
+                if "HTTPValidationError" in str(responses.get("422", "")):
+                    responses["422"] = {"description": "request validation failed: the fields, never their "
+                                        "values", "content": error}
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 async def healthz(request: Request) -> Any:

@@ -25,7 +25,14 @@ class BridgeSettings:
     """Seconds between relay polls when no wake-up arrives (NOTIFY is only a hint)."""
     pool_size: int
     max_upload: int
-    """Largest attachment upload, in bytes."""
+    """CHATTER_MAX_UPLOAD: largest attachment upload, in bytes (the upload route's body may be 64 KiB more,
+    for the multipart framing: bridge/limits.py)."""
+    max_body: int = 1024 * 1024
+    """CHATTER_MAX_BODY: largest request body of every other route, in bytes; 413 past it, before the body
+    is read in full and before authentication."""
+    img_src: tuple[str, ...] = ()
+    """CHATTER_IMG_SRC: image sources the page may load besides its own origin, data: and blob: (space
+    separated CSP sources, e.g. `https://avatars.example.com`); none by default, so no remote image loads."""
     demo: bool = False
     """CHATTER_DEMO=1: serve the demo routes (/api/demo/*: log in as a demo user, sale orders, mailbox)."""
     demo_mailbox: str | None = None
@@ -46,7 +53,18 @@ class BridgeSettings:
             poll_interval=float(env.get("CHATTER_BRIDGE_POLL", "0.25")),
             pool_size=int(env.get("CHATTER_BRIDGE_POOL", "10")),
             max_upload=int(env.get("CHATTER_MAX_UPLOAD", str(10 * 1024 * 1024))),
+            max_body=int(env.get("CHATTER_MAX_BODY", str(1024 * 1024))),
+            img_src=tuple(_csp_sources(env.get("CHATTER_IMG_SRC", ""))),
             demo=env.get("CHATTER_DEMO", "") in ("1", "true", "yes"),
             demo_mailbox=env.get("CHATTER_DEMO_MAILBOX") or None,
             demo_listener=env.get("CHATTER_DEMO_LISTENER", "") in ("1", "true", "yes"),
         )
+
+
+def _csp_sources(value: str) -> list[str]:
+    """CSP source expressions from a setting; `;` and `,` would end the directive, so they are refused."""
+    sources = value.split()
+    for source in sources:
+        if any(c in source for c in ";,'\"") or not source.isprintable():
+            raise ValueError(f"CHATTER_IMG_SRC: not a CSP source expression: {source!r}")
+    return sources

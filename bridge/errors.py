@@ -1,13 +1,16 @@
 """SQLSTATE -> HTTP status: chatter's own codes (chatter.error_codes) and PostgreSQL's classes.
 
-Every error body is `{"detail": message, "code": sqlstate}`; bad input is a 4xx, never a 500."""
+Every error body is `{"detail": message, "code": sqlstate}`; bad input is a 4xx, never a 500. A request that
+fails validation is a 422 naming its fields, never echoing them (validation_error)."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import asyncpg
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 log = logging.getLogger("bridge")
@@ -60,3 +63,45 @@ async def database_unavailable(request: Request, exc: Exception) -> JSONResponse
     log.warning("database unavailable on %s %s: %r", request.method, request.url.path, exc)
     return JSONResponse({"detail": "database unavailable, retry shortly", "code": "08006"}, status_code=503,
                         headers={"Retry-After": "1"})
+
+
+# --- request validation (422) --------------------------------------------------------------------------
+# FastAPI's default 422 echoes every failing value back (`input`, and `ctx` values that may hold it): a
+# 300 MB field came back whole. These answers name the field and say what is wrong, in bounded size.
+
+MAX_ERRORS = 20
+MAX_FIELD = 120
+MAX_MESSAGE = 200
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _field(loc: tuple[object, ...] | list[object], kind: str) -> str:
+    if kind == "json_invalid":   # loc is ("body", offset): the offset is not a field
+        return "body"
+    # A part may be a key the client sent (an extra field, a dict key): clipped like the rest.
+    return _clip(".".join(_clip(str(part), 40) for part in loc), MAX_FIELD)
+
+
+def _message(error: dict[str, Any]) -> str:
+    if error.get("type") == "json_invalid":
+        reason = (error.get("ctx") or {}).get("error")
+        return _clip(f"invalid JSON ({reason})" if isinstance(reason, str) else "invalid JSON", MAX_MESSAGE)
+    # pydantic's msg is made from the schema (lengths, patterns, literals we wrote), not from the input.
+    return _clip(str(error.get("msg", "invalid value")), MAX_MESSAGE)
+
+
+def validation_body(errors: list[dict[str, Any]]) -> dict[str, Any]:
+    fields = [{"field": _field(e.get("loc", ()), str(e.get("type", ""))), "message": _message(e)}
+              for e in errors[:MAX_ERRORS]]
+    detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+    if len(errors) > MAX_ERRORS:
+        detail += f"; and {len(errors) - MAX_ERRORS} more"
+    return {"detail": detail or "invalid request", "code": "22023", "errors": fields}
+
+
+async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse(validation_body(list(exc.errors())), status_code=422)

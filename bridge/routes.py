@@ -14,6 +14,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Path, Query, Request, 
 from bridge import queries as q
 from bridge import schemas as s
 from bridge.db import Db
+from bridge.limits import BodyTooLarge, Cap
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": s.Error, "description": text}
@@ -181,9 +182,11 @@ async def upload(request: Request, db: Db, file: Annotated[UploadFile, File()],
                  model: Annotated[str | None, Form(pattern=r"^[A-Za-z_][A-Za-z0-9_.]*$", max_length=200)] = None,
                  document: Annotated[int | None, Form(ge=1, le=s.BIGINT_MAX)] = None) -> Any:
     limit = request.app.state.settings.max_upload
+    # The body was capped at the edge (bridge/limits.py: CHATTER_MAX_UPLOAD and the multipart framing), so
+    # the spooled file holds at most that; the exact limit is this file's, and no more than it is read.
     content = await file.read(limit + 1)
     if len(content) > limit:
-        raise HTTPException(413, f"file larger than {limit} bytes")
+        raise BodyTooLarge(Cap(limit, "CHATTER_MAX_UPLOAD", "file"))
     name = os.path.basename((file.filename or "").replace("\\", "/")).strip() or "file"
     mimetype = (file.content_type or "").split(";")[0].strip().lower()
     new_id = await db.conn.fetchval("SELECT chatter.add_attachment($1, $2, $3, $4, $5)", name[:255], content,

@@ -18,10 +18,17 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class FieldError(BaseModel):
+    field: str = Field(description="Where: `body.subject`, `query.limit`, `path.document` (clipped)")
+    message: str = Field(description="What is wrong, in words; never the value sent")
+
+
 class Error(BaseModel):
     detail: Any
     code: str | None = None
     hint: str | None = None
+    errors: list[FieldError] | None = Field(
+        None, description="A request that failed validation (422, code 22023): its fields, at most 20")
 
 
 class Created(BaseModel):

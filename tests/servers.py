@@ -255,13 +255,15 @@ class PushService:
 class Bridge:
     """A real bridge process (uvicorn bridge.app:app) on a free port, up when the constructor returns."""
 
-    def __init__(self, url: str, extra_env: dict[str, str] | None = None, extra_args: tuple[str, ...] = ()) -> None:
+    def __init__(self, url: str, extra_env: dict[str, str] | None = None, extra_args: tuple[str, ...] = (),
+                 log: Any = None) -> None:
+        """`log`: a file for the process's stdout and stderr (default: the test run's)."""
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "DATABASE_URL": url, **(extra_env or {})}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "bridge.app:app", "--port", str(self.port), "--log-level", "warning",
-             *extra_args], cwd=PROJECT_ROOT, env=env)
+             *extra_args], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
