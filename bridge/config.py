@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 
 from pgchatter import database
+from pgchatter.html import allowed_image_hosts
 from pgchatter.settings import Settings
 
 
@@ -31,8 +32,8 @@ class BridgeSettings:
     """CHATTER_MAX_BODY: largest request body of every other route, in bytes; 413 past it, before the body
     is read in full and before authentication."""
     img_src: tuple[str, ...] = ()
-    """CHATTER_IMG_SRC: image sources the page may load besides its own origin, data: and blob: (space
-    separated CSP sources, e.g. `https://avatars.example.com`); none by default, so no remote image loads."""
+    """CHATTER_REMOTE_IMAGES: hosts the page may load images from besides its own origin, data: and blob:
+    (the same hosts the sanitizer keeps <img src> of: pgchatter.html); none by default."""
     demo: bool = False
     """CHATTER_DEMO=1: serve the demo routes (/api/demo/*: log in as a demo user, sale orders, mailbox)."""
     demo_mailbox: str | None = None
@@ -54,17 +55,9 @@ class BridgeSettings:
             pool_size=int(env.get("CHATTER_BRIDGE_POOL", "10")),
             max_upload=int(env.get("CHATTER_MAX_UPLOAD", str(10 * 1024 * 1024))),
             max_body=int(env.get("CHATTER_MAX_BODY", str(1024 * 1024))),
-            img_src=tuple(_csp_sources(env.get("CHATTER_IMG_SRC", ""))),
+            img_src=tuple(sorted(allowed_image_hosts(env))),
             demo=env.get("CHATTER_DEMO", "") in ("1", "true", "yes"),
             demo_mailbox=env.get("CHATTER_DEMO_MAILBOX") or None,
             demo_listener=env.get("CHATTER_DEMO_LISTENER", "") in ("1", "true", "yes"),
         )
 
-
-def _csp_sources(value: str) -> list[str]:
-    """CSP source expressions from a setting; `;` and `,` would end the directive, so they are refused."""
-    sources = value.split()
-    for source in sources:
-        if any(c in source for c in ";,'\"") or not source.isprintable():
-            raise ValueError(f"CHATTER_IMG_SRC: not a CSP source expression: {source!r}")
-    return sources

@@ -3,7 +3,7 @@
 The page (`bridge/static`, ES modules, no build step) runs under a Content-Security-Policy with no
 inline script or style: everything it loads comes from the bridge itself. Images: the bridge, `data:`
 and `blob:` only, so a remote image (a tracking pixel in a message) is never fetched unless
-CHATTER_IMG_SRC names its source. `/docs` (Swagger UI, served by the bridge, see bridge/docs.py) gets its
+CHATTER_REMOTE_IMAGES names its host. `/docs` (Swagger UI, served by the bridge, see bridge/docs.py) gets its
 own policy, as strict (its styles are set through the CSSOM, which style-src does not govern). A header a
 route set itself is kept (the attachment download's `Content-Security-Policy: sandbox`).
 """
@@ -71,7 +71,7 @@ class SecurityHeaders:
             return DOCS_POLICY.encode()
         if path.startswith("/api/") or path in ("/openapi.json", "/healthz"):
             return API_POLICY.encode()
-        img_src = scope["app"].state.settings.img_src   # CHATTER_IMG_SRC, read at startup
+        img_src = scope["app"].state.settings.img_src   # CHATTER_REMOTE_IMAGES, read at startup
         if img_src != self._page[0]:
             self._page = (img_src, page_policy(img_src).encode())
         return self._page[1]

@@ -9,6 +9,7 @@ where bodies enter; the result is stored once (chatter.messages.body_html) and s
 from __future__ import annotations
 
 import os
+import re
 from functools import partial
 from urllib.parse import urlsplit
 
@@ -17,12 +18,18 @@ import nh3
 # Bodies up to this many characters are sanitized on the calling thread (well under a millisecond);
 # longer ones in a worker thread, off the event loop (nh3 releases the GIL).
 INLINE_CHARS = 16_384
+HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
 
 
 def allowed_image_hosts(environ: dict[str, str] | os._Environ[str] | None = None) -> frozenset[str]:
-    """CHATTER_REMOTE_IMAGES: comma-separated hosts whose images may load, or `*` for any; default none."""
+    """CHATTER_REMOTE_IMAGES: hosts whose images may load (comma or space separated), `*` for any; default
+    none. The sanitizer keeps their <img src>, and the page's Content-Security-Policy lets them load."""
     env = os.environ if environ is None else environ
-    return frozenset(h.strip().lower() for h in env.get("CHATTER_REMOTE_IMAGES", "").split(",") if h.strip())
+    hosts = frozenset(h.lower() for h in env.get("CHATTER_REMOTE_IMAGES", "").replace(",", " ").split())
+    for host in hosts:
+        if host != "*" and not HOST.fullmatch(host):
+            raise ValueError(f"CHATTER_REMOTE_IMAGES: not a host name: {host!r}")
+    return hosts
 
 
 def _keep_attribute(hosts: frozenset[str], element: str, attribute: str, value: str) -> str | None:

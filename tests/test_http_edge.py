@@ -320,12 +320,12 @@ def test_security_headers_everywhere(edge, bridge_db):
 
 
 def test_img_src_setting(bridge_db):
-    b = Bridge(bridge_db.url, {"CHATTER_IMG_SRC": "https://avatars.example.invalid"})
+    b = Bridge(bridge_db.url, {"CHATTER_REMOTE_IMAGES": "avatars.example.invalid"})
     try:
         policy = httpx.get(f"{b.base}/").headers["content-security-policy"]
     finally:
         b.stop()
-    assert "img-src 'self' data: blob: https://avatars.example.invalid;" in policy
+    assert "img-src 'self' data: blob: avatars.example.invalid;" in policy
 
 
 # --- in a real browser ------------------------------------------------------------------------------------------
