@@ -34,7 +34,7 @@ from typing import Any
 
 import asyncpg
 
-from bridge.bodies import Bodies, Fresh, fresh, sanitized
+from bridge.bodies import Bodies, Fresh, keep, sanitized
 from pgchatter.html import INLINE_CHARS, sanitize
 
 log = logging.getLogger("bridge.realtime")
@@ -67,7 +67,7 @@ WITH n AS (
     SELECT d.message_id, chatter.notification_payload(d.message_id) AS payload
       FROM (SELECT DISTINCT n.message_id FROM n) AS d
 )
-SELECT n.id, n.user_id, p.payload FROM n JOIN p USING (message_id) ORDER BY n.id
+SELECT n.id, n.user_id, p.payload::text AS payload FROM n JOIN p USING (message_id) ORDER BY n.id
 """
 NEW_EVENTS = """
 SELECT e.id, e.user_id, e.data
@@ -103,6 +103,12 @@ def message_frame(row: dict[str, Any]) -> dict[str, Any]:
 
 def notification_frame(notification_id: int, payload: dict[str, Any]) -> dict[str, Any]:
     return {"type": "activity_update", "data": {**payload, "kind": "message", "notification_id": notification_id}}
+
+
+def notification_text(notification_id: int, payload: str) -> str:
+    """notification_frame as JSON text, from the payload's JSON text (a message to 1,000 followers is 1,000
+    frames: no decoding and encoding of the same payload for each). The payload's kind is "message"."""
+    return f'{{"type": "activity_update", "data": {payload[:-1]}, "notification_id": {notification_id}}}}}'
 
 
 @dataclass(eq=False)
@@ -285,7 +291,7 @@ class Hub:
                     late.append(row)
                     return
                 html = sanitize(row["body"])
-                made.append(fresh(row["id"], row["body"], html))
+                keep(made, row["id"], row["body"], html)
             row["body"] = html
             self._route_message(row)
 
@@ -304,7 +310,7 @@ class Hub:
                 for client in list(watchers):
                     client.send(frame)
         delivered += await self._drain(conn, NEW_NOTIFICATIONS, self.notifications, lambda row: self._to_user(
-            row["user_id"], notification_frame(row["id"], row["payload"])))
+            row["user_id"], notification_text(row["id"], row["payload"])))
         delivered += await self._drain(conn, NEW_EVENTS, self.events, lambda row: self._to_user(
             row["user_id"], {"type": "activity_update", "data": row["data"]}))
         return delivered
@@ -324,7 +330,7 @@ class Hub:
             if len(rows) < BATCH:
                 return delivered
 
-    def _to_user(self, user_id: int, frame: dict[str, Any]) -> None:
+    def _to_user(self, user_id: int, frame: dict[str, Any] | str) -> None:
         for client in list(self.by_user.get(user_id, ())):
             client.send(frame)
 
@@ -336,7 +342,7 @@ class Hub:
             except Exception as exc:   # noqa: BLE001 - one bad body must not cost the others their frames
                 log.error("message %s not relayed: %r", row["id"], exc)
                 continue
-            made.append(fresh(row["id"], row["body"], html))
+            keep(made, row["id"], row["body"], html)
             row["body"] = html
             self._route_message(row)
         self.bodies.store(made)

@@ -99,31 +99,33 @@ def wait_for(predicate, timeout: float = 10.0):
 def test_bodies_are_sanitized_once_and_served_from_the_stored_copy(world):
     bridge, url, tokens = world
     auth = {"Authorization": f"Bearer {tokens['bob']}"}
-    posted = post(world, '<p>hi<script>x()</script><img src="https://tracker.example/p.gif" alt="pixel"></p>')
+    text = "<p>" + "words " * 400 + "</p>"     # over STORE_CHARS: short bodies are sanitized, not stored
+    posted = post(world, f'<p>hi<script>x()</script><img src="https://tracker.example/p.gif" alt="pixel"></p>{text}')
     assert posted.status_code == 201
     served = posted.json()["body"]
-    assert served == '<p>hi<img alt="pixel"></p>'
+    assert served == f'<p>hi<img alt="pixel"></p>{text}'
     # Stored at write time by the relay (or by the read that answered the POST), exactly as served.
     stored = wait_for(lambda: count(url, f"SELECT body_html FROM chatter.messages WHERE id = {posted.json()['id']}"))
     assert stored == served
 
     # Reads serve the stored copy, not a fresh sanitizing of the body: here one made different on purpose.
     with psycopg.connect(url, autocommit=True) as conn:
-        message = conn.execute("SELECT chatter.create_message('<b>plain</b>', model => 'orders', document => 2)").fetchone()[0]
+        message = conn.execute("SELECT chatter.create_message(%s, model => 'orders', document => 2)",
+                               (f"<b>plain</b>{text}",)).fetchone()[0]
     wait_for(lambda: count(url, f"SELECT body_html FROM chatter.messages WHERE id = {message}"))
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("UPDATE chatter.messages SET body_html = '<i>the stored copy</i>' WHERE id = %s", (message,))
     feed = httpx.get(f"{bridge.base}/api/records/orders/2/messages", headers=auth).json()["messages"]
     assert [m["body"] for m in feed if m["id"] == message] == ["<i>the stored copy</i>"]
 
-    # A message without a copy (written while no bridge ran, here: body_html cleared) is sanitized on
-    # its first read and stored for the next.
+    # A message without a copy (written while no bridge ran, here: its body changed) is sanitized on its
+    # first read and stored for the next.
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("UPDATE chatter.messages SET body = '<u>changed</u><script>y()</script>' WHERE id = %s", (message,))
+        conn.execute("UPDATE chatter.messages SET body = %s WHERE id = %s", (f"<u>changed</u><script>y()</script>{text}", message))
         assert conn.execute("SELECT body_html FROM chatter.messages WHERE id = %s", (message,)).fetchone()[0] is None
     feed = httpx.get(f"{bridge.base}/api/records/orders/2/messages", headers=auth).json()["messages"]
-    assert [m["body"] for m in feed if m["id"] == message] == ["<u>changed</u>"]
-    assert wait_for(lambda: count(url, f"SELECT body_html FROM chatter.messages WHERE id = {message}")) == "<u>changed</u>"
+    assert [m["body"] for m in feed if m["id"] == message] == [f"<u>changed</u>{text}"]
+    assert wait_for(lambda: count(url, f"SELECT body_html FROM chatter.messages WHERE id = {message}")) == f"<u>changed</u>{text}"
 
 
 def test_the_relay_computes_a_payload_once_per_message(world):

@@ -18,7 +18,7 @@ COMMENT ON TABLE chatter.limits IS
 INSERT INTO chatter.limits (name, value, description) VALUES
     ('body_chars', 500000, 'characters in a message body'),
     ('subject_chars', 1000, 'characters in a message subject'),
-    ('nesting_depth', 100, 'depth of nested HTML elements in a message body'),
+    ('nesting_depth', 100, 'levels of nested HTML elements in a message body'),
     ('mentions', 200, '@mentions in a message body'),
     ('recipients', 500, 'explicit recipients (contacts) of one message'),
     ('attachment_bytes', 10485760, 'bytes in one attachment');
