@@ -201,7 +201,7 @@ def main() -> None:
     print(f"| what ({ROWS:,}-row UPDATE, 2 tracked columns changed; median of {ROUNDS}) | result | target |")
     print("| --- | --- | --- |")
     print(f"| untracked | {plain * 1000:.0f} ms | |")
-    print(f"| tracked (set-based, chatter.enable) | {tracked * 1000:.0f} ms = {tracked / plain:.2f}× untracked | ≤ 2.5× |")
+    print(f"| tracked (set-based, chatter.enable) | {tracked * 1000:.0f} ms = {tracked / plain:.2f}× untracked | ≤ 3.0× |")
     print(f"| row-level trigger, same messages | {rowlevel * 1000:.0f} ms: set-based is {rowlevel / tracked:.1f}× faster | ≥ 8× |")
     print(f"| trigger floor: a statement trigger inserting a ready-made message per row | "
           f"{trigger_floor * 1000:.0f} ms = {trigger_floor / plain:.2f}× untracked | |")
@@ -212,7 +212,7 @@ def main() -> None:
     print(f"| same floor into a bare copy of the message table (no index, key, check or trigger) | "
           f"{floor_bare * 1000:.0f} ms = {floor_bare / plain:.2f}× untracked | |")
     print(f"| single-row UPDATE, pgbench 1 client, median of {ROUNDS} × {SECONDS} s | untracked {tps_plain:.0f} tps, "
-          f"tracked {tps_tracked:.0f} tps = {100 * tps_tracked / tps_plain:.0f}% | ≥ 60% |")
+          f"tracked {tps_tracked:.0f} tps = {100 * tps_tracked / tps_plain:.0f}% | ≥ 65% |")
     print(f"| single-row trigger floor | {tps_trigger:.0f} tps = {100 * tps_trigger / tps_plain:.0f}% of untracked | |")
     print(f"| single-row floor (UPDATE + INSERT, one statement) | {tps_floor:.0f} tps "
           f"= {100 * tps_floor / tps_plain:.0f}% of untracked | |")

@@ -14,6 +14,10 @@ notifications by id, as the bridge's login role, and routes each to the sockets 
                              read from chatter.realtime_events, which only chatter's own writers fill: a NOTIFY
                              payload is never forwarded (any role may pg_notify anything).
 
+Bodies are sanitized once, here, as messages arrive (bridge.bodies): a long one in a worker thread, its
+frame sent when it is ready while everyone else's frames go on. A notification's payload is computed
+once per message, however many recipients it has.
+
 Ids come from identity columns, so a row committed late leaves a gap below the cursor; gaps are
 re-read for a while (GAP_TTL) so nothing committed out of order is lost. Every socket has a bounded
 queue: a client too slow to drain it is disconnected (close code 4008) and catches up by id when it
