@@ -1,8 +1,9 @@
 """The WebSocket relay (SPEC section 8, realtime half).
 
 One dedicated LISTEN connection per bridge process (autocommit, outside the pool). NOTIFY on
-`chatter_bridge` (throttled, after messages are inserted) and `chatter_realtime` is a hint: on a wake-up (or on a timer) the relay reads the new messages and
-notifications by id, as the bridge's login role, and routes each to the sockets entitled to it:
+`chatter_bridge` (throttled: after messages are inserted, and after activity pings) is a hint: on a
+wake-up (or on a timer) the relay reads the new messages, notifications and events by id, as the bridge's
+login role, and routes each to the sockets entitled to it:
 
 - a notification        -> its user:               {"type": "activity_update", "data": {"kind": "message", ...payload}}
 - a record message      -> the record's watchers:  {"type": "activity_update", "data": {"kind": "record_message", ...}}
@@ -235,7 +236,6 @@ class Hub:
     async def _connect(self) -> asyncpg.Connection:
         conn = await asyncpg.connect(self.url)
         await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
-        await conn.add_listener("chatter_realtime", self._on_notify)
         await conn.add_listener("chatter_bridge", self._on_notify)
         if self.messages is None or self.notifications is None or self.events is None:
             row = await conn.fetchrow(HIGH_WATER)
@@ -248,7 +248,7 @@ class Hub:
         while True:
             try:
                 self._conn = await self._connect()
-                log.info("relay listening on chatter_bridge and chatter_realtime")
+                log.info("relay listening on chatter_bridge")
                 busy_until = 0.0
                 while True:
                     # Right after activity poll every few ms: a throttled wake-up stands for every

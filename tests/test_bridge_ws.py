@@ -124,7 +124,6 @@ def test_a_forged_notify_reaches_no_socket(bridges, bridge_db):
             conn.execute("SELECT set_config('chatter.user_id', '1', false)")
             forged = {"user_id": 3, "type": "activity_update",
                       "data": {"kind": "activity", "event": "created", "activity_id": -1, "name": "Click here"}}
-            conn.execute("SELECT pg_notify('chatter_realtime', %s)", (json.dumps(forged),))
             conn.execute("SELECT pg_notify('chatter_bridge', %s)", (json.dumps(forged),))
         with bridge_db.connect() as conn:
             real = conn.execute("SELECT chatter.schedule_activity('orders', 1, 'activity_todo', 3, 'Real')").fetchone()[0]

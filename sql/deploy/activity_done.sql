@@ -1,13 +1,11 @@
 -- Deploy pgchatter:activity_done to pg
--- requires: activity_done@v0.3.0
--- requires: vouchers
+-- requires: activity_done@v0.4.0
 
 BEGIN;
 
--- SPEC 2a: the wrapper finds the activity under row-level security (an activity the caller cannot see is
--- not found) and vouches for its record; the definer part redeems the voucher, then marks it done, logs
--- the feedback and chains the next activity (it writes chatter.messages, which chatter_app only reads).
-CREATE FUNCTION chatter._activity_done(activity bigint, feedback text) RETURNS void
+-- As in v0.4.0, with the one HTML escape of the schema (chatter._html_escape, the tracking renderer's)
+-- instead of a twin of its own.
+CREATE OR REPLACE FUNCTION chatter._activity_done(activity bigint, feedback text) RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -31,10 +29,10 @@ BEGIN
      WHERE a.id = act.id;
     -- Logged on the record's feed as a note of subtype "activities"; every value HTML-escaped.
     body := pg_catalog.format('<p><span class="activity-type">%s</span> done: <b>%s</b></p>',
-                              chatter._activity_escape(kind.name), chatter._activity_escape(act.name));
+                              chatter._html_escape(kind.name), chatter._html_escape(act.name));
     IF nullif(btrim(_activity_done.feedback), '') IS NOT NULL THEN
         body := body || pg_catalog.format('<div class="activity-feedback">%s</div>',
-                                          chatter._activity_escape(btrim(_activity_done.feedback)));
+                                          chatter._html_escape(btrim(_activity_done.feedback)));
     END IF;
     INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, author_id)
     VALUES ('Note', (SELECT s.id FROM chatter.subtypes AS s WHERE s.identifier = 'activities'),
@@ -48,26 +46,6 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION chatter._activity_done(bigint, text) IS
-    'Definer part of activity_done: CH003 unless the caller vouched for the activity''s record';
-
-CREATE OR REPLACE FUNCTION chatter.activity_done(activity bigint, feedback text DEFAULT NULL) RETURNS void
-LANGUAGE plpgsql VOLATILE SECURITY INVOKER
-SET search_path = ''
-AS $$
-DECLARE
-    act chatter.activities;
-BEGIN
-    SELECT a.* INTO act FROM chatter.activities AS a WHERE a.id = activity_done.activity;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'activity % not found', coalesce(activity_done.activity::text, 'NULL') USING ERRCODE = 'CH003';
-    END IF;
-    PERFORM chatter._vouch(act.model, act.record);
-    PERFORM chatter._activity_done(activity, feedback);
-END
-$$;
-
-REVOKE EXECUTE ON FUNCTION chatter._activity_done(bigint, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION chatter._activity_done(bigint, text) TO chatter_app;
+DROP FUNCTION chatter._activity_escape(text);
 
 COMMIT;

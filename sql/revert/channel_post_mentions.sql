@@ -1,5 +1,5 @@
 -- Revert pgchatter:channel_post_mentions from pg
--- Restores the hook without mention notifications.
+-- Restores the per-post NOTIFY chatter_realtime hint.
 
 BEGIN;
 
@@ -11,6 +11,8 @@ DECLARE
     msg record;
 BEGIN
     SELECT m.id, m.channel_id, m.author_id INTO msg FROM chatter.messages AS m WHERE m.id = _channel_post_notify.message;
+    -- Mentioned members get an in-app notification (muted ones too: a mention is personal).
+    PERFORM chatter._notify_audience(msg.id, false);
     BEGIN
         PERFORM pg_catalog.pg_notify('chatter_realtime', pg_catalog.jsonb_build_object(
             'user_id', NULL,
@@ -23,6 +25,6 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION chatter._channel_post_notify(bigint) IS
-    'After a channel post: realtime_data hint to the bridge (mention notifications to be wired here)';
+    'After a channel post: notify mentioned members, and a realtime_data hint to the bridge';
 
 COMMIT;

@@ -2,6 +2,7 @@
 
 BEGIN;
 
-SELECT 1 / (pg_get_functiondef('chatter._channel_post_notify(bigint)'::regprocedure) LIKE '%_notify_audience%')::int;
+SELECT 1 / (p.prosrc NOT LIKE '%pg_notify%')::integer
+  FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter._channel_post_notify(bigint)'::regprocedure;
 
 ROLLBACK;

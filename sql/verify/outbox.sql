@@ -2,9 +2,10 @@
 
 BEGIN;
 
-SELECT 'chatter.outbox_claim(text, integer, interval, integer, text[])'::regprocedure,
-       'chatter.outbox_fail(bigint, text, text, boolean, integer)'::regprocedure,
-       'chatter.outbox_fail_batch(text, bigint[], text[], boolean[], double precision[], integer)'::regprocedure;
-SELECT 1 / (NOT EXISTS (SELECT FROM pg_proc WHERE oid = to_regprocedure('chatter.outbox_claim(text, integer, interval)')))::int;
+SELECT 1 / (p.prosrc LIKE '%chatter.outbox_done(%')::integer
+  FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter.outbox_complete(bigint, text)'::regprocedure;
+
+SELECT 1 / (p.prosrc LIKE '%chatter._wake(%')::integer
+  FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter._wake_listener()'::regprocedure;
 
 ROLLBACK;

@@ -2,7 +2,7 @@
 
 BEGIN;
 
-SELECT 1 / count(*)::int FROM pg_catalog.pg_trigger
- WHERE tgrelid = 'chatter.messages'::regclass AND tgname = 'messages_wake_bridge' AND tgenabled = 'A';
+SELECT 1 / (p.prosrc LIKE '%chatter._wake(%')::integer
+  FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter._wake_bridge()'::regprocedure;
 
 ROLLBACK;
