@@ -1,8 +1,8 @@
 """One table and one plot of every benchmark's targets: the last step of `make bench`.
 
-Reads what each benchmark recorded (.data/bench/*.json, see bench.common.record) and writes
-docs/benchmarks.md and, between its bench:start/bench:end markers, the README (one markdown table), and
-docs/benchmarks.png (how far each figure is from its target: right of the line is met).
+Reads what each benchmark recorded (.data/bench/*.json, see bench.common.record) and writes one markdown
+table between the bench:start/bench:end markers of the README and of docs/benchmarks.md (the rest of both
+is prose, kept), and docs/benchmarks.png (how far each figure is from its target: right of the line is met).
 
     .venv/bin/python bench/report.py
 """
@@ -94,16 +94,16 @@ def main() -> int:
         print("no benchmark results yet: run make bench", file=sys.stderr)
         return 1
     text = table(runs)
-    (DOCS / "benchmarks.md").write_text("# Benchmarks\n\nWritten by `make bench` (`bench/report.py`); "
-                                        "![plot](benchmarks.png)\n\n" + text)
     plot(runs, DOCS / "benchmarks.png")
-    readme = ROOT / "README.md"
-    current = readme.read_text()
-    if README_START in current and README_END in current:   # the README shows the same table
-        head, rest = current.split(README_START, 1)
-        readme.write_text(head + README_START + "\n" + text + README_END + rest.split(README_END, 1)[1])
+    for page in (ROOT / "README.md", DOCS / "benchmarks.md"):
+        current = page.read_text()
+        if README_START in current and README_END in current:
+            head, rest = current.split(README_START, 1)
+            page.write_text(head + README_START + "\n" + text + README_END + rest.split(README_END, 1)[1])
+        else:
+            print(f"{page}: no {README_START} ... {README_END} markers, not updated", file=sys.stderr)
     print(text)
-    print(f"wrote {DOCS / 'benchmarks.md'}, {DOCS / 'benchmarks.png'} and the README's table")
+    print(f"wrote the table in README.md and {DOCS / 'benchmarks.md'}, and {DOCS / 'benchmarks.png'}")
     return 0
 
 
