@@ -49,13 +49,14 @@ FOLLOW_UP = 0.005       # poll interval while busy (seconds)
 BUSY_WINDOW = 0.1       # how long after a wake-up or a find the relay stays busy
 BATCH = 500
 
+# Routing columns, and the message in its one wire shape (chatter.message_wire: the same as the HTTP routes).
 NEW_MESSAGES = """
-SELECT m.id, m.message_type::text AS message_type, m.model, m.document, m.channel_id, m.in_feed, m.subject,
-       m.body, m.body_html, m.author_id, c.name AS author_name, m.parent_id, m.created_at,
+SELECT m.id, m.message_type::text AS message_type, m.model, m.document, m.channel_id, m.in_feed,
+       chatter.message_wire(m) AS message,
        CASE WHEN m.channel_id IS NOT NULL THEN
             (SELECT pg_catalog.array_agg(cm.user_id) FROM chatter.channel_members AS cm
               WHERE cm.channel_id = m.channel_id) END AS members
-  FROM chatter.messages AS m LEFT JOIN chatter.contacts AS c ON c.id = m.author_id
+  FROM chatter.messages AS m
  WHERE m.id > $1 OR m.id = ANY ($2::bigint[])
  ORDER BY m.id
  LIMIT $3
@@ -90,13 +91,8 @@ SELECT (SELECT coalesce(max(id), 0) FROM chatter.messages) AS messages,
 
 def message_frame(row: dict[str, Any]) -> dict[str, Any]:
     """The frame of a new message: realtime_data for chat, activity_update/record_message for records.
-    `body` is the sanitized body (bridge.bodies)."""
-    message = {
-        "id": row["id"], "message_type": row["message_type"], "subject": row["subject"],
-        "body": row["body"],
-        "author": {"id": row["author_id"], "name": row["author_name"]} if row["author_id"] is not None else None,
-        "parent_id": row["parent_id"], "created_at": row["created_at"].isoformat(),
-    }
+    `row["message"]` is the message as the HTTP routes send it, its body served (bridge.bodies)."""
+    message = row["message"]
     if row["channel_id"] is not None:
         return {"type": "realtime_data",
                 "data": {"kind": "channel_message", "channel_id": row["channel_id"], "message_id": row["id"],
@@ -285,18 +281,19 @@ class Hub:
             row = dict(record)
             if row["message_type"] == "Tracking" and row["model"] is not None:
                 changed[(row["model"], row["document"])] = None
-            html = row.pop("body_html")
+            message = row["message"]
+            html = message.pop("body_html")
             if html is None:
                 # Sanitized at write time, i.e. now, and stored; Tracking (rendered by the database, in
                 # bulk) only when someone is watching.
                 if row["message_type"] == "Tracking" and not self._audience(row):
                     return
-                if len(row["body"]) > INLINE_CHARS:
+                if len(message["body"]) > INLINE_CHARS:
                     late.append(row)
                     return
-                html = sanitize(row["body"])
-                keep(made, row["id"], row["body"], html)
-            row["body"] = html
+                html = sanitize(message["body"])
+                keep(made, row["id"], message["body"], html)
+            message["body"] = html
             self._route_message(row)
 
         delivered = await self._drain(conn, NEW_MESSAGES, self.messages, on_message)
@@ -341,13 +338,14 @@ class Hub:
     async def _route_late(self, rows: list[dict[str, Any]]) -> None:
         made: list[Fresh] = []
         for row in rows:
+            message = row["message"]
             try:
-                html = await sanitized(row["body"])
+                html = await sanitized(message["body"])
             except Exception as exc:   # noqa: BLE001 - one bad body must not cost the others their frames
                 log.error("message %s not relayed: %r", row["id"], exc)
                 continue
-            keep(made, row["id"], row["body"], html)
-            row["body"] = html
+            keep(made, row["id"], message["body"], html)
+            message["body"] = html
             self._route_message(row)
         self.bodies.store(made)
 

@@ -31,9 +31,8 @@ router = APIRouter()
 AUTH_TIMEOUT = 10.0
 
 CATCH_UP_MESSAGES = """
-SELECT m.id, m.message_type::text AS message_type, m.model, m.document, m.channel_id, m.in_feed, m.subject,
-       m.body, m.body_html, m.author_id, c.name AS author_name, m.parent_id, m.created_at
-  FROM chatter.messages AS m LEFT JOIN chatter.contacts AS c ON c.id = m.author_id
+SELECT m.id, m.model, m.document, m.channel_id, chatter.message_wire(m) AS message
+  FROM chatter.messages AS m
  WHERE m.id > $1
    AND (m.channel_id IN (SELECT chatter._my_channel_ids())
         OR (m.in_feed AND (m.model, m.document) IN (SELECT * FROM unnest($2::text[], $3::bigint[]))))
@@ -91,7 +90,7 @@ async def _handle(ws: WebSocket, client: Client, hub: Hub, token: str, frame: di
                                         [d for _, d in watched])
             notifications = await conn.fetch(CATCH_UP_NOTIFICATIONS, max(after_n, 0))
         rows = [dict(row) for row in messages]
-        await ws.app.state.bodies.serve(rows)
+        await ws.app.state.bodies.serve(row["message"] for row in rows)
         for row in rows:
             client.send(message_frame(row))
         for row in notifications:

@@ -106,6 +106,9 @@ def test_two_users_live(browser, bridge, demo_db):
     bob.wait_for_selector("#feed .message")
     expect(bob.locator("#field-state")).to_have_text("Quotation")
     bell_before = bell(bob)
+    # From here on Bob's page shows what the frames carry: it never fetches the feed again.
+    feed_fetches: list[str] = []
+    bob.on("request", lambda r: feed_fetches.append(r.url) if f"/records/sale_orders/{order}/messages" in r.url else None)
 
     # Alice opens it too, and posts a message mentioning Bob through the suggestions.
     alice.goto(f"{bridge.base}/#/orders/{order}")
@@ -139,6 +142,7 @@ def test_two_users_live(browser, bridge, demo_db):
         "Quotation → Sales Order (Status)")
     expect(bob.locator("#feed .message-tracking .message-author").first).to_have_text("Alice Martin")
     expect(bob.locator("#feed .message-note").first).to_contain_text("Margin is fine at 5%.")
+    assert feed_fetches == [], "a message, a note and a tracked change shown from the frames alone"
     shot(bob, "record", toasts=True)
     bob.click("#bell")
     expect(bob.locator("#bell-panel .notification").first).to_contain_text("Can you check the discount")

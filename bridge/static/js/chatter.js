@@ -65,13 +65,15 @@ export function chatterPanel(box, model, document) {
     attach: { model, document },
     onSend: async (html, attachments) => {
       const body = { body: html || "<p></p>", message_type: mode, model, document, attachments };
+      let posted;
       try {
-        await api("/api/send_message", { method: "POST", json: { ...body, send: mode === "Message" } });
+        posted = await api("/api/send_message", { method: "POST", json: { ...body, send: mode === "Message" } });
       } catch (error) {
         if (!(error instanceof ApiError && error.code === "CH001")) throw error;
-        await api("/api/send_message", { method: "POST", json: body });   // nobody to email: post in-app only
+        posted = await api("/api/send_message", { method: "POST", json: body });   // nobody to email: in-app only
       }
-      refresh();
+      addMessage(posted);   // the answer is the message, as the feed shows it
+      loadFollowers();
     },
   });
 
@@ -184,14 +186,17 @@ export function chatterPanel(box, model, document) {
   }
 
   // --- the feed --------------------------------------------------------------------------------------
-  async function loadFeed() {
-    const [{ messages }, files] = await Promise.all([
-      api(`/api/records/${model}/${document}/messages`, { query: { limit: 100 } }),
-      api(`/api/records/${model}/${document}/attachments`)]);
+  async function loadAttachments() {
+    const files = await api(`/api/records/${model}/${document}/attachments`);
     attachmentCount.textContent = files.length;
     append(clear(attachmentBox), [h("div.section-title", "Files"),
       files.length === 0 ? h("div.muted", "No files yet: attach one with the paperclip of the composer.") : null,
       h("div.attachment-chips", files.map(fileChip))]);
+  }
+
+  async function loadFeed() {
+    const [{ messages }] = await Promise.all([
+      api(`/api/records/${model}/${document}/messages`, { query: { limit: 100 } }), loadAttachments()]);
     clear(feed);
     let day = null;
     for (const m of messages) {
@@ -202,6 +207,19 @@ export function chatterPanel(box, model, document) {
       }
       feed.append(messageItem(m));
     }
+  }
+
+  // A message that arrived in a frame (the same shape as the feed's): on top, under its day, once.
+  function addMessage(m) {
+    if (feed.querySelector(`.message[data-id="${m.id}"]`)) return;
+    const first = feed.querySelector(".message");
+    if (first && Number(first.dataset.id) > m.id) { refresh(); return; }   // out of order: reload instead
+    const label = dayLabel(m.created_at);
+    const top = feed.firstElementChild;
+    const item = messageItem(m);
+    if (top && top.classList.contains("day-separator") && top.textContent === label) top.after(item);
+    else feed.prepend(h("div.day-separator", h("span", label)), item);
+    if (m.attachments && m.attachments.length) loadAttachments();
   }
 
   // Reloads are serialized and coalesced: a burst of frames (a note, a tracked UPDATE, the notification)
@@ -223,9 +241,14 @@ export function chatterPanel(box, model, document) {
       if (again) { again = false; refresh(); }
     }
   }
+  // Frames carry what changed: a new message is shown from the frame itself; only an activity reloads
+  // the activities, and the followers (an author follows what they post on).
   function onEvent(d) {
     if (d.kind === "activity") loadActivities();
-    else refresh();
+    else if (d.kind === "record_message" && d.message) {
+      addMessage(d.message);
+      loadFollowers();
+    }
   }
 
   state.live.watch(model, document);

@@ -102,7 +102,7 @@ function chatMessage(m, previous) {
   const grouped = previous && previous.author && m.author && previous.author.id === m.author.id
     && new Date(m.created_at) - new Date(previous.created_at) < 5 * 60 * 1000;
   const who = m.author ? m.author.name : "System";
-  return h(`div.chat-message${grouped ? ".grouped" : ""}`, { dataset: { id: m.message_id ?? m.id } },
+  return h(`div.chat-message${grouped ? ".grouped" : ""}`, { dataset: { id: m.id } },
     grouped ? h("span.avatar-space") : avatar(who, m.author ? m.author.id : 0),
     h("div.message-main",
       grouped ? null : h("div.message-head", h("b.message-author", who), h("span.muted.message-time", when(m.created_at))),
@@ -140,9 +140,8 @@ export async function renderDiscuss(view, channelId) {
 
   const seen = new Set();
   function addMessage(m) {
-    const id = m.message_id ?? m.id;
-    if (seen.has(id)) return;
-    seen.add(id);
+    if (seen.has(m.id)) return;
+    seen.add(m.id);
     const label = dayLabel(m.created_at);
     if (!last || dayLabel(last.created_at) !== label) list.append(h("div.day-separator", h("span", label)));
     list.append(chatMessage(m, last));
@@ -160,7 +159,7 @@ export async function renderDiscuss(view, channelId) {
     const d = event.detail;
     if (!document.body.contains(list)) { bus.removeEventListener("channel-message", onMessage); return; }
     if (d.channel_id === channelId) {
-      addMessage({ ...d.message, id: d.message_id });
+      addMessage(d.message);
       await api(`/api/channels/${channelId}/read`, { method: "POST", json: { message_id: d.message_id } });
     }
   };
