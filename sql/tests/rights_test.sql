@@ -97,6 +97,7 @@ INSERT INTO rights_matrix VALUES
     ('chatter.mark_read(bigint,bigint,bigint)', '881', format('SELECT chatter.mark_read(%s, 882)', :board), 'CH004'),
     ('chatter.message_audience(bigint)', '881', format('SELECT * FROM chatter.message_audience(%s)', :bob_msg), 'CH003'),
     ('chatter.notification_payload(bigint)', '881', format('SELECT chatter.notification_payload(%s)', :bob_msg), 'CH003'),
+    ('chatter._record_followers(text,bigint)', '881', $$SELECT * FROM chatter._record_followers('orders', 2)$$, 'nothing'),
     ('chatter.message_wire(chatter.messages)', '881',
      format($$SELECT 1 WHERE chatter.message_wire(jsonb_populate_record(NULL::chatter.messages,
                  jsonb_build_object('id', %s, 'body', 'x'))) ->> 'attachments' <> '[]'$$, :bob_msg), 'nothing'),

@@ -2,11 +2,7 @@
 
 BEGIN;
 
-SELECT 1 / (count(*) = 3)::integer FROM pg_catalog.pg_proc AS p
- WHERE p.pronamespace = 'chatter'::regnamespace
-   AND p.proname IN ('_subscribe', '_subscribe_channel', '_unsubscribe') AND p.prosecdef;
-SELECT 1 / (count(*) = 0)::integer FROM pg_catalog.pg_proc AS p
- WHERE p.pronamespace = 'chatter'::regnamespace
-   AND p.proname IN ('subscribe', 'subscribe_channel', 'unsubscribe') AND p.prosecdef;
+SELECT 1 / (p.prosrc LIKE '%chatter._record_followers(%')::integer
+  FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter.record_followers(text, bigint)'::regprocedure;
 
 ROLLBACK;
