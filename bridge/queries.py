@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
+# Messages in their one wire shape (chatter.message_wire, as the relay and the catch-up send them);
 # {source} is one of the set-returning sources below (constants, never user input).
 MESSAGES = """
-SELECT m.id, m.message_type::text AS message_type, s.identifier AS subtype, m.model, m.document, m.channel_id,
-       m.subject, m.body, m.body_html, m.author_id, c.name AS author_name, m.from_email, m.parent_id, m.tracking, m.created_at,
-       coalesce((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
-                         'id', a.id, 'name', a.name, 'mimetype', a.mimetype, 'size', a.size) ORDER BY a.id)
-                   FROM chatter.message_attachments AS ma JOIN chatter.attachments AS a ON a.id = ma.attachment_id
-                  WHERE ma.message_id = m.id), '[]'::jsonb) AS attachments
-  FROM {source} AS m
-  LEFT JOIN chatter.subtypes AS s ON s.id = m.subtype_id
-  LEFT JOIN chatter.contacts AS c ON c.id = m.author_id
- ORDER BY m.id DESC
+SELECT chatter.message_wire(m) AS message FROM {source} AS m ORDER BY m.id DESC
 """
 RECORD_FEED = MESSAGES.format(source="chatter.record_feed($1, $2, $3, $4)")
 CHANNEL_HISTORY = MESSAGES.format(source="chatter.channel_history($1, $2, $3)")

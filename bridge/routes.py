@@ -31,12 +31,9 @@ Before = Annotated[int | None, Query(ge=1, le=s.BIGINT_MAX, description="Only id
 
 
 async def messages_json(db: Db, rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
-    """Messages as the API sends them: the body sanitized (once: bridge.bodies), the author nested."""
-    items = [dict(r) for r in rows]
+    """Messages as the API sends them (chatter.message_wire), the body sanitized once (bridge.bodies)."""
+    items = [r["message"] for r in rows]
     await db.bodies.serve(items)
-    for m in items:
-        author_id, author_name = m.pop("author_id"), m.pop("author_name")
-        m["author"] = {"id": author_id, "name": author_name} if author_id is not None else None
     return items
 
 
