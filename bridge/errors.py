@@ -15,7 +15,9 @@ from fastapi.responses import JSONResponse
 
 log = logging.getLogger("bridge")
 
-# SPEC section 11, the same as chatter.error_codes.http_status.
+# SPEC section 11, the same as chatter.error_codes.http_status. Kept here so the bridge answers an error
+# without a query; tests/test_error_codes.py holds the two together (it fails unless this map and the
+# deployed table agree exactly, code for code and status for status).
 CHATTER_CODES = {"CH001": 422, "CH002": 409, "CH003": 404, "CH004": 403, "CH005": 422}
 EXACT = {
     "23505": 409,  # unique_violation

@@ -8,7 +8,7 @@ import re
 
 import psycopg
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from psycopg import sql
 
@@ -85,6 +85,11 @@ def call(url: str, statement, params, *, acting_user: int | None = 1, allowed: t
 @PROFILE
 @given(body=BODY, subject=st.one_of(st.none(), TEXT), model=st.one_of(st.just("orders"), IDENT),
        document=ID, message_type=st.sampled_from(["Message", "Note", "Tracking"]))
+# Always tried: what the former expectation (no `<...>` anywhere in the preview) got wrong: a subject that
+# reads like a tag, and escaped markup, which is the text `<script>` once SQL decodes &lt; to `<`.
+@example(body="x", subject="<b>bold</b> & <i>", model="orders", document=1, message_type="Message")
+@example(body="&lt;script&gt;", subject=None, model="orders", document=1, message_type="Message")
+@example(body="<b>x</b>", subject="   ", model="orders", document=2, message_type="Note")
 def test_create_message_is_all_or_nothing(db, body, subject, model, document, message_type):
     url, _ = db
     row, state = call(url, "SELECT chatter.create_message(%s, subject => %s, model => %s, document => %s, "
@@ -98,7 +103,19 @@ def test_create_message_is_all_or_nothing(db, body, subject, model, document, me
                                   (row[0],)).fetchone()
             assert stored == (body, model, document), "stored as given; output paths sanitize"
             payload = conn.execute("SELECT chatter.notification_payload(%s)", (row[0],)).fetchone()[0]
-        assert re.search(r"<[^>]*>", payload["body"]) is None, "the push/inbox preview is text, never markup"
+        preview = payload["body"]
+        shown = (subject or "").strip(" ")   # btrim(subject): spaces only
+        if shown:
+            # The subject is text the author typed, never parsed: `<b>` in it is the text "<b>" (clients show
+            # the preview with textContent), so it comes out whole.
+            assert preview == shown[:140], "a message with a subject is previewed by its subject"
+        else:
+            # The body is HTML and its preview is its text: no tag of the body survives. Text can hold an
+            # angle bracket, but only one the body escaped (&lt;): `&lt;script&gt;` is the text "<script>"
+            # (today's SQL writes the angle quotes ‹script›, which passes too).
+            prefix = body[:2000]
+            assert preview.count("<") <= prefix.count("&lt;"), "a tag of the body reached the preview"
+            assert len(preview) <= 140 and preview == preview.lstrip(" "), "140 characters of text, trimmed"
 
 
 @PROFILE
@@ -127,21 +144,90 @@ def test_identifiers_never_reach_sql_unquoted(db, table, column, on):
         assert state is not None, "only the opted-in table has columns to track"
 
 
+KINDS = {"activity_email": "Email", "activity_call": "Call", "activity_meeting": "Meeting",
+         "activity_todo": "To-Do", "activity_upload_document": "Upload Document"}   # sql/deploy/activity_types.sql
+
+
+def activity_outcome(model, record, kind, user, name) -> str | None:
+    """The SQLSTATE chatter.schedule_activity must fail with, in the order it checks, or None."""
+    if kind not in KINDS:
+        return "CH005"                      # unknown activity type
+    if user not in (1, 2):
+        return "CH003"                      # no such user
+    if name is not None and not name.strip(" "):
+        return "CH005"                      # a blank title
+    if model != "orders" or record not in (1, 2):
+        return "CH003"                      # the record check (trigger)
+    if name is not None and len(name) > 200:
+        # Found here: schedule_activity does not check the title's length, the table's CHECK does
+        # (chatter.activities.name <= 200 characters): a check_violation, which the bridge answers 422.
+        return "23514"
+    return None
+
+
 @PROFILE
-@given(model=IDENT, record=ID, kind=IDENT, user=ID, name=st.one_of(st.none(), BODY))
+@given(model=st.one_of(st.just("orders"), IDENT), record=st.one_of(st.sampled_from([1, 2]), ID),
+       kind=st.one_of(st.sampled_from(sorted(KINDS)), IDENT), user=st.one_of(st.sampled_from([1, 2]), ID),
+       name=st.one_of(st.none(), BODY))
+@example(model="orders", record=1, kind="activity_call", user=2, name=None)
+@example(model="orders", record=2, kind="activity_todo", user=1, name="<b>Call back</b> & confirm")
 def test_schedule_activity_rejects_cleanly(db, model, record, kind, user, name):
     url, _ = db
-    row, state = call(url, "SELECT chatter.schedule_activity(%s, %s, %s, %s, %s)", (model, record, kind, user, name))
+    row, state = call(url, "SELECT chatter.schedule_activity(%s, %s, %s, %s, %s)", (model, record, kind, user, name),
+                      allowed=(*ALLOWED, "23514"))
+    assert state == activity_outcome(model, record, kind, user, name)
     if state is None:
         with psycopg.connect(url) as conn:
-            assert conn.execute("SELECT count(*) FROM chatter.activities WHERE id = %s", (row[0],)).fetchone()[0] == 1
+            stored = conn.execute("""SELECT a.model, a.record, t.identifier, a.assigned_to, a.name, a.done,
+                                            a.deadline = current_date + t.default_scheduled_date
+                                       FROM chatter.activities AS a
+                                       JOIN chatter.activity_types AS t ON t.id = a.activity_type_id
+                                      WHERE a.id = %s""", (row[0],)).fetchone()
+        title = KINDS[kind] if name is None else name
+        assert stored == (model, record, kind, user, title, False, True), "scheduled as asked, type's delay"
+
+
+FILE_NAMES = st.one_of(TEXT, st.sampled_from(["report.pdf", "  spaced name.txt  ", "../etc/passwd", "a\\b.txt",
+                                              "   ", "", "résumé.odt"]))
+MIMETYPES = st.one_of(st.none(), TEXT, st.sampled_from([
+    "text/plain", "image/png", "application/vnd.ms-excel", "application/x-7z+zip", "Text/plain", "text/",
+    "/plain", "text/pl ain", "a/b/c", "text/plain\n", "text/plain; charset=utf-8"]))
+
+
+def attachment_outcome(name: str, mimetype: str | None, document: int | None) -> str | None:
+    """The SQLSTATE chatter.add_attachment must fail with, in the order it checks; None for success;
+    "?" when this oracle cannot tell (a non-ASCII mimetype: SQL's [[:alnum:]] is the locale's)."""
+    if not name.strip(" ") or "/" in name or "\\" in name:
+        return "CH005"
+    if mimetype is not None and not mimetype.isascii():
+        return "?"
+    if mimetype is not None and not re.fullmatch(r"[a-z]+/[A-Za-z0-9.+_-]+", mimetype):
+        return "CH005"
+    if document is None:
+        return "CH005"                      # model without a document
+    if document not in (1, 2):
+        return "CH003"
+    return None
 
 
 @PROFILE
-@given(name=TEXT, content=st.binary(max_size=2000), mimetype=st.one_of(st.none(), TEXT), document=ID)
+@given(name=FILE_NAMES, content=st.binary(max_size=2000), mimetype=MIMETYPES,
+       document=st.one_of(st.sampled_from([1, 2]), ID))
+@example(name=" quote.pdf ", content=b"%PDF-1.7", mimetype="application/pdf", document=1)
+@example(name="empty", content=b"", mimetype=None, document=2)
 def test_add_attachment_is_all_or_nothing(db, name, content, mimetype, document):
     url, _ = db
-    call(url, "SELECT chatter.add_attachment(%s, %s, %s, 'orders', %s)", (name, content, mimetype, document))
+    row, state = call(url, "SELECT chatter.add_attachment(%s, %s, %s, 'orders', %s)",
+                      (name, content, mimetype, document))
+    expected = attachment_outcome(name, mimetype, document)
+    if expected != "?":
+        assert state == expected
+    if state is None:
+        with psycopg.connect(url) as conn:
+            stored = conn.execute("""SELECT name, mimetype, content, size, model, document, created_by
+                                       FROM chatter.attachments WHERE id = %s""", (row[0],)).fetchone()
+        assert stored == (name.strip(" "), mimetype or "application/octet-stream", content, len(content),
+                          "orders", document, 1), "stored as given, the name trimmed, by the acting user"
 
 
 @PROFILE

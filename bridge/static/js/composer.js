@@ -2,6 +2,7 @@
 
 import { api } from "./api.js";
 import { avatar, clear, h, icon } from "./dom.js";
+import { MENTION_TYPING } from "./mentions.js";
 import { textToHtml } from "./sanitize.js";
 
 /**
@@ -20,13 +21,14 @@ export function composer({ placeholder, onSend, attach = null, buttonLabel = "Se
 
   function mentionQuery() {
     const upto = input.value.slice(0, input.selectionStart);
-    const m = /(^|\s)@([A-Za-z0-9_.-]{0,30})$/.exec(upto);
+    const m = MENTION_TYPING.exec(upto);   // the database's @username grammar, partly typed
     return m ? m[2] : null;
   }
 
   function pick(user) {
     const caret = input.selectionStart;
-    const upto = input.value.slice(0, caret).replace(/@([A-Za-z0-9_.-]{0,30})$/, `@${user.username} `);
+    const typed = MENTION_TYPING.exec(input.value.slice(0, caret));
+    const upto = input.value.slice(0, caret - (typed ? typed[2].length + 1 : 0)) + `@${user.username} `;
     input.value = upto + input.value.slice(caret);
     input.setSelectionRange(upto.length, upto.length);
     suggestions.hidden = true;

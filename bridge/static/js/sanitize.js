@@ -2,13 +2,14 @@
 // The untrusted HTML is parsed by DOMParser into an inert document (no scripts run, nothing loads),
 // then rebuilt node by node with createElement/createTextNode from an allowlist. No innerHTML anywhere.
 
+import { mentionSpans } from "./mentions.js";
+
 const ALLOWED = new Set([
   "p", "br", "b", "strong", "i", "em", "u", "s", "ul", "ol", "li", "a", "blockquote", "code", "pre",
   "span", "div", "h1", "h2", "h3", "h4", "table", "thead", "tbody", "tr", "td", "th", "hr", "small",
 ]);
 const DROP_WITH_CONTENT = new Set(["script", "style", "template", "iframe", "object", "embed", "noscript",
   "svg", "math", "textarea", "select", "title", "head"]);
-const MENTION = /(@"[^"\n]{1,100}"|@\[\d{1,18}\]|@[A-Za-z0-9_.-]{1,100})/g;
 
 function safeHref(value) {
   if (!value || !value.trim()) return null;
@@ -23,14 +24,13 @@ function safeHref(value) {
 function textWithMentions(text) {
   const frag = document.createDocumentFragment();
   let last = 0;
-  for (const match of text.matchAll(MENTION)) {
-    if (match.index > 0 && /[\w]/.test(text[match.index - 1])) continue;   // an email address, not a mention
-    frag.append(document.createTextNode(text.slice(last, match.index)));
+  for (const [start, end] of mentionSpans(text)) {   // the database's grammar (mentions.js)
+    frag.append(document.createTextNode(text.slice(last, start)));
     const span = document.createElement("span");
     span.className = "mention";
-    span.textContent = match[0];
+    span.textContent = text.slice(start, end);
     frag.append(span);
-    last = match.index + match[0].length;
+    last = end;
   }
   frag.append(document.createTextNode(text.slice(last)));
   return frag;
