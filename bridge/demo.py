@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from bridge import schemas as s
-from bridge.db import Db
+from bridge.deps import Db
 from pgchatter import mailbox
 from pgchatter.html import sanitize
 
