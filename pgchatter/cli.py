@@ -173,19 +173,19 @@ def _bridge(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from pgchatter import demo
+    from demo import data
 
     if args.fresh and _deploy(args, settings) != 0:
         return 1
     url = database.database_url(settings, args.db)
-    print("demo data seeded" if demo.seed(url) else "demo data already there")
-    for username, name, token in demo.logins(url):
+    print("demo data seeded" if data.seed(url) else "demo data already there")
+    for username, name, token in data.logins(url):
         print(f"{username}\t{name}\t{token}")
     return 0
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from pgchatter import run
+    from demo import run
 
     return run.run(settings, host=args.host, port=args.port, smtp_port=args.smtp_port, fresh=args.fresh,
                    mailbox_dir=Path(args.mailbox) if args.mailbox else None, external=args.external)
