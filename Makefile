@@ -25,7 +25,7 @@ bench: deps
 	.venv/bin/python bench/report.py
 
 lint: deps
-	.venv/bin/ruff check pgchatter listener bridge tests bench
+	.venv/bin/ruff check pgchatter listener bridge demo tests bench
 
 stop:
 	@$(CLI) db stop

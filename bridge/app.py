@@ -14,14 +14,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from bridge import demo, docs, errors, routes, ws
+from bridge import docs, errors, ws
 from bridge import schemas as s
 from bridge.bodies import Bodies
 from bridge.config import BridgeSettings
 from bridge.db import create_pool
+from bridge.deps import ERRORS
 from bridge.headers import SecurityHeaders
 from bridge.limits import BodyLimit, BodyTooLarge, too_large
 from bridge.realtime import Hub
+from bridge.routers import activities, attachments, channels, followers, inbox, messages, people, push
+from demo.routes import router as demo_router
 
 log = logging.getLogger("bridge")
 STATIC = Path(__file__).resolve().parent / "static"
@@ -57,9 +60,11 @@ def create_app(settings: BridgeSettings | None = None) -> FastAPI:
     )
     if settings is not None:
         app.state.settings = settings
-    app.include_router(routes.router)
+    # The order of the OpenAPI document; every route may answer the errors of bridge.deps.ERRORS.
+    for resource in (people, messages, followers, attachments, activities, channels, inbox, push):
+        app.include_router(resource.router, prefix="/api", responses=ERRORS)
     app.include_router(ws.router)
-    app.include_router(demo.router)
+    app.include_router(demo_router)   # 404 unless CHATTER_DEMO=1; not in the OpenAPI document
     app.include_router(docs.router)
     app.add_api_route("/healthz", healthz, methods=["GET"], response_model=s.Health, tags=["ops"],
                       responses={503: {"model": s.Health}})

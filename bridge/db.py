@@ -74,6 +74,3 @@ async def session(
         user_id = await authenticate(conn, token, request.app.state.settings.role)
         yield Session(conn, user_id, request.app.state.bodies)
 
-
-# scope="function": the transaction commits (or rolls back) before the response is sent.
-Db = Annotated[Session, Depends(session, scope="function")]

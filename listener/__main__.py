@@ -1,10 +1,10 @@
-"""python -m listener: the same as `pgchatter listener`."""
+"""python -m listener: the delivery daemon, the same as `pgchatter listener` (listener/cli.py)."""
 
 from __future__ import annotations
 
 import sys
 
-from pgchatter.cli import main
+from listener.cli import main
 
 if __name__ == "__main__":
-    sys.exit(main(["listener", *sys.argv[1:]]))
+    sys.exit(main())

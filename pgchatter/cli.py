@@ -72,35 +72,10 @@ def _revert(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _listener(args: argparse.Namespace, settings: Settings) -> int:
-    """The delivery daemon (listener/): outbox -> email and Web Push."""
-    import asyncio
-    import dataclasses
-    import logging
-    import signal
+    """The delivery daemon: the listener's own start-up (listener/cli.py) with this command's settings."""
+    from listener import cli as listener_cli
 
-    from listener import vapid as vapid_keys
-    from listener.config import ListenerConfig
-    from listener.daemon import Listener
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    config = ListenerConfig.from_env()
-    if args.worker:
-        config = dataclasses.replace(config, worker=args.worker)
-    key = vapid_keys.load(config.vapid_private_key) if config.vapid_private_key else None
-    if key is None:
-        logging.getLogger("listener").warning(
-            "no VAPID key (CHATTER_VAPID_PRIVATE_KEY; pgchatter vapid generate): push jobs wait in the outbox")
-    database.ensure_server(settings)
-    daemon = Listener(database.database_url(settings, args.db), config, vapid=key)
-
-    async def serve() -> None:
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, daemon.stop)
-        await daemon.run(once=args.once)
-
-    asyncio.run(serve())
-    return 0
+    return listener_cli.run(args, settings)
 
 
 def _vapid(args: argparse.Namespace, settings: Settings) -> int:
@@ -173,25 +148,28 @@ def _bridge(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from pgchatter import demo
+    from demo import data
 
     if args.fresh and _deploy(args, settings) != 0:
         return 1
     url = database.database_url(settings, args.db)
-    print("demo data seeded" if demo.seed(url) else "demo data already there")
-    for username, name, token in demo.logins(url):
+    print("demo data seeded" if data.seed(url) else "demo data already there")
+    for username, name, token in data.logins(url):
         print(f"{username}\t{name}\t{token}")
     return 0
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from pgchatter import run
+    from demo import run
 
     return run.run(settings, host=args.host, port=args.port, smtp_port=args.smtp_port, fresh=args.fresh,
                    mailbox_dir=Path(args.mailbox) if args.mailbox else None, external=args.external)
 
 
 def parser() -> argparse.ArgumentParser:
+    # The listener's options are defined once, in listener/cli.py; its daemon loads only when it runs.
+    from listener import cli as listener_cli
+
     p = argparse.ArgumentParser(prog="pgchatter", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -210,10 +188,8 @@ def parser() -> argparse.ArgumentParser:
     revert.add_argument("--to", default=None, help="revert down to this change (default: everything)")
     revert.set_defaults(func=_revert)
 
-    listener = sub.add_parser("listener", help="deliver the outbox: email (CHATTER_SMTP_URL) and Web Push")
-    listener.add_argument("--db", default=None, help="database name (default: PGCHATTER_DB or pgchatter)")
-    listener.add_argument("--once", action="store_true", help="deliver what is due, then exit")
-    listener.add_argument("--worker", default=None, help="name of this listener in claims (default host:pid)")
+    listener = sub.add_parser("listener", help=listener_cli.HELP)
+    listener_cli.add_arguments(listener)   # the listener's own options (listener/cli.py)
     listener.set_defaults(func=_listener)
 
     vapid = sub.add_parser("vapid", help="VAPID keys for Web Push")

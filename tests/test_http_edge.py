@@ -17,7 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pgchatter import database, demo
+from demo import data as demo_data
+from pgchatter import database
 from tests.conftest import run_cli
 from tests.servers import Bridge
 from tests.test_web_page import CHROMIUM, order_id
@@ -366,7 +367,7 @@ def demo_url(settings):
     deployed = run_cli("deploy", "--db", name, "--fresh")
     assert deployed.returncode == 0, deployed.stdout + deployed.stderr
     url = database.database_url(settings, name)
-    assert demo.seed(url)
+    assert demo_data.seed(url)
     yield url
     database.drop_database(url)
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from pgchatter import database, demo
+from demo import data as demo_data
+from pgchatter import database
 from pgchatter.settings import PROJECT_ROOT
 from tests.conftest import run_cli
 from tests.servers import Bridge
@@ -32,7 +33,7 @@ def demo_db(settings):
     deployed = run_cli("deploy", "--db", name, "--fresh")
     assert deployed.returncode == 0, deployed.stdout + deployed.stderr
     url = database.database_url(settings, name)
-    assert demo.seed(url)
+    assert demo_data.seed(url)
     yield url
     database.drop_database(url)
 

@@ -18,7 +18,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from pgchatter import database, demo, mailbox
+from demo import data, mailbox
+from pgchatter import database
 from pgchatter.settings import PROJECT_ROOT, Settings
 
 
@@ -61,7 +62,7 @@ def run(settings: Settings, *, host: str, port: int, smtp_port: int, fresh: bool
     database.create_database(url, fresh=fresh)
     if database.sqitch(url, "deploy", "--verify") != 0:
         return 1
-    if demo.seed(url):
+    if data.seed(url):
         print("demo data seeded")
     box = (mailbox_dir or settings.data_dir.parent / "mailbox").resolve()
     smtp = mailbox.start(box, port=smtp_port)
@@ -91,7 +92,7 @@ def run(settings: Settings, *, host: str, port: int, smtp_port: int, fresh: bool
             return 1
         print(f"\npgchatter is running: http://{host}:{port}/   (API docs: http://{host}:{port}/docs)")
         print("demo users (pick one on the page; open a second browser window as another):")
-        for username, name, _token in demo.logins(url):
+        for username, name, _token in data.logins(url):
             print(f"  {username:8} {name}")
         print(f"mailbox: SMTP on 127.0.0.1:{smtp_port}, mails in {box}"
               + ("" if "listener" in procs else " (no listener installed: nothing is emailed)"))

@@ -16,8 +16,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from bridge import schemas as s
-from bridge.db import Db
-from pgchatter import mailbox
+from bridge.deps import Db
+from demo import mailbox
 from pgchatter.html import sanitize
 
 
@@ -39,6 +39,11 @@ SELECT o.id, o.name, o.state::text AS state, o.amount_total, o.order_date, o.ema
  WHERE $1::bigint IS NULL OR o.id = $1
  ORDER BY o.id DESC
 """
+LOGINS = """
+SELECT u.id, u.username, c.name, c.email, d.token
+  FROM public.demo_logins AS d JOIN chatter.users AS u ON u.id = d.user_id
+  JOIN chatter.contacts AS c ON c.id = u.contact_id ORDER BY u.id
+"""
 STATES = ["Quotation", "Quotation Sent", "Sales Order", "Locked", "Cancelled"]
 
 
@@ -55,10 +60,7 @@ class OrderChange(BaseModel):
 async def logins(request: Request) -> Any:
     """The demo users and their tokens: the page's "log in as" (no token needed, demo only)."""
     async with request.app.state.pool.acquire() as conn:
-        rows = await conn.fetch("""
-            SELECT u.id, u.username, c.name, c.email, d.token
-              FROM public.demo_logins AS d JOIN chatter.users AS u ON u.id = d.user_id
-              JOIN chatter.contacts AS c ON c.id = u.contact_id ORDER BY u.id""")
+        rows = await conn.fetch(LOGINS)
     return [dict(r) for r in rows]
 
 

@@ -1,0 +1,72 @@
+"""Messages on records (SPEC section 5): post, log, notify, a record's feed, one message, its audience."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from bridge import queries as q
+from bridge import schemas as s
+from bridge.deps import Before, Db, Limit, ModelPath, PathId, messages_json, one_message, page
+
+router = APIRouter(tags=["messages"])
+
+CREATE_MESSAGE = """
+SELECT chatter.create_message(body => $1, subject => $2, message_type => $3::chatter.message_type,
+       model => $4, document => $5, contacts => $6, attachments => $7, send => $8,
+       send_immediately => $9, subtype => $10, parent => $11, reply_to => $12)
+"""
+LOG_MESSAGE = "SELECT chatter.log_message($1, $2, $3)"
+NOTIFY = "SELECT chatter.notify($1, $2, $3, $4, $5)"
+RECORD_FEED = q.MESSAGES.format(source="chatter.record_feed($1, $2, $3, $4)")
+AUDIENCE = "SELECT * FROM chatter.message_audience($1)"
+PAYLOAD = "SELECT chatter.notification_payload($1)"
+
+
+@router.post("/send_message", response_model=s.Message, status_code=201,
+             summary="chatter.create_message as the acting user (the seed's route)")
+async def send_message(db: Db, body: s.SendMessage) -> Any:
+    new_id = await db.conn.fetchval(
+        CREATE_MESSAGE, body.body, body.subject, body.message_type, body.model, body.document, body.contacts,
+        body.attachments, body.send, body.send_immediately, body.subtype, body.parent, body.reply_to)
+    return await one_message(db, new_id)
+
+
+@router.post("/log_message", response_model=s.Message, status_code=201,
+             summary="chatter.log_message: a note on the record that notifies no one")
+async def log_message(db: Db, body: s.LogMessage) -> Any:
+    new_id = await db.conn.fetchval(LOG_MESSAGE, body.model, body.document, body.body)
+    return await one_message(db, new_id)
+
+
+@router.post("/notify", response_model=s.Count,
+             summary="chatter.notify: notify contacts about a record without adding to its feed")
+async def notify(db: Db, body: s.Notify) -> Any:
+    await db.conn.execute(NOTIFY, body.model, body.document, body.body, body.contacts, body.subject)
+    return {"count": len(set(body.contacts))}
+
+
+@router.get("/records/{model}/{document}/messages", response_model=s.MessagePage,
+            summary="A record's feed, newest first; page with before_id")
+async def record_feed(db: Db, model: ModelPath, document: PathId, limit: Limit = 50,
+                      before_id: Before = None) -> Any:
+    items = await messages_json(db, await db.conn.fetch(RECORD_FEED, model, document, limit, before_id))
+    return {"messages": items, "next_before_id": page(items, limit)}
+
+
+@router.get("/messages/{message_id}", response_model=s.Message, summary="One message")
+async def get_message(db: Db, message_id: PathId) -> Any:
+    return await one_message(db, message_id)
+
+
+@router.get("/messages/{message_id}/audience", response_model=list[s.AudienceMember],
+            summary="chatter.message_audience: who is notified, and why")
+async def audience(db: Db, message_id: PathId) -> Any:
+    return [dict(r) for r in await db.conn.fetch(AUDIENCE, message_id)]
+
+
+@router.get("/messages/{message_id}/payload", response_model=s.Payload,
+            summary="chatter.notification_payload: the seed's toast / Web Push payload")
+async def payload(db: Db, message_id: PathId) -> Any:
+    return await db.conn.fetchval(PAYLOAD, message_id)
