@@ -60,6 +60,20 @@ def connect(settings: Settings):
     return _connect
 
 
+def demo_database(settings: Settings, prefix: str) -> Iterator[str]:
+    """A database deployed with the real CLI and seeded with the demo data (the page's tests); its URL,
+    dropped afterwards. For module fixtures: `yield from demo_database(settings, "name")`."""
+    from demo import data as demo_data
+
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    deployed = run_cli("deploy", "--db", name, "--fresh")
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    url = database.database_url(settings, name)
+    assert demo_data.seed(url)
+    yield url
+    database.drop_database(url)
+
+
 # -- delivery (listener) tests ------------------------------------------------------------------------------
 
 TEMPLATE = "pgchatter_template"

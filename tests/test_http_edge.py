@@ -9,7 +9,6 @@ import select
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -17,9 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from demo import data as demo_data
-from pgchatter import database
-from tests.conftest import run_cli
+from tests.conftest import demo_database
 from tests.servers import Bridge
 from tests.test_web_page import CHROMIUM, order_id
 
@@ -363,13 +360,7 @@ needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromiu
 @pytest.fixture(scope="module")
 def demo_url(settings):
     """A deployed database with the demo data (as the page's tests use)."""
-    name = f"pgchatter_edge_{uuid.uuid4().hex[:8]}"
-    deployed = run_cli("deploy", "--db", name, "--fresh")
-    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
-    url = database.database_url(settings, name)
-    assert demo_data.seed(url)
-    yield url
-    database.drop_database(url)
+    yield from demo_database(settings, "pgchatter_edge")
 
 
 @pytest.fixture(scope="module")

@@ -8,16 +8,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import uuid
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from demo import data as demo_data
-from pgchatter import database
 from pgchatter.settings import PROJECT_ROOT
-from tests.conftest import run_cli
+from tests.conftest import demo_database
 from tests.servers import Bridge
 
 CHROMIUM = os.environ.get("PGCHATTER_CHROMIUM", "/usr/bin/chromium")
@@ -29,13 +26,7 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() or shutil.which("chr
 
 @pytest.fixture(scope="module")
 def demo_db(settings):
-    name = f"pgchatter_web_{uuid.uuid4().hex[:8]}"
-    deployed = run_cli("deploy", "--db", name, "--fresh")
-    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
-    url = database.database_url(settings, name)
-    assert demo_data.seed(url)
-    yield url
-    database.drop_database(url)
+    yield from demo_database(settings, "pgchatter_web")
 
 
 @pytest.fixture(scope="module")
