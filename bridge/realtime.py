@@ -102,13 +102,10 @@ def message_frame(row: dict[str, Any]) -> dict[str, Any]:
                      "message_id": row["id"], "message": message}}
 
 
-def notification_frame(notification_id: int, payload: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "activity_update", "data": {**payload, "kind": "message", "notification_id": notification_id}}
-
-
 def notification_text(notification_id: int, payload: str) -> str:
-    """notification_frame as JSON text, from the payload's JSON text (a message to 1,000 followers is 1,000
-    frames: no decoding and encoding of the same payload for each). The payload's kind is "message"."""
+    """A notification's frame, {"type": "activity_update", "data": {...payload, "notification_id"}}, as JSON
+    text from the payload's JSON text (a message to 1,000 followers is 1,000 frames: no decoding and
+    encoding of the same payload for each). The payload's kind is "message"."""
     return f'{{"type": "activity_update", "data": {payload[:-1]}, "notification_id": {notification_id}}}}}'
 
 

@@ -25,7 +25,7 @@ import asyncpg
 from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
 
 from bridge.db import authenticate
-from bridge.realtime import Client, Hub, message_frame, notification_frame
+from bridge.realtime import Client, Hub, message_frame, notification_text
 
 router = APIRouter()
 AUTH_TIMEOUT = 10.0
@@ -40,7 +40,8 @@ SELECT m.id, m.model, m.document, m.channel_id, chatter.message_wire(m) AS messa
  LIMIT 1000
 """
 CATCH_UP_NOTIFICATIONS = """
-SELECT notification_id, payload FROM chatter.inbox WHERE notification_id > $1 ORDER BY notification_id LIMIT 1000
+SELECT notification_id, payload::text AS payload FROM chatter.inbox WHERE notification_id > $1
+ ORDER BY notification_id LIMIT 1000
 """
 # Raises CH003 unless the acting user may read the record: on watch and in every re-check.
 CHECK_READABLE = "SELECT chatter.check_record_readable($1, $2)"
@@ -94,8 +95,7 @@ async def _handle(ws: WebSocket, client: Client, hub: Hub, token: str, frame: di
         for row in rows:
             client.send(message_frame(row))
         for row in notifications:
-            client.send(notification_frame(row["notification_id"], json.loads(row["payload"])
-                                           if isinstance(row["payload"], str) else row["payload"]))
+            client.send(notification_text(row["notification_id"], row["payload"]))
         client.send({"type": "caught_up",
                      "last_message_id": messages[-1]["id"] if messages else after_m,
                      "last_notification_id": notifications[-1]["notification_id"] if notifications else after_n,
