@@ -225,11 +225,16 @@ class Listener:
     async def _send_emails(self, jobs: list[asyncpg.Record], out: Outcomes) -> None:
         if not jobs:
             return
+        assert self._work is not None
         ids = sorted({a["id"] for j in jobs for a in j["email"]["attachments"]})
         contents: dict[int, bytes] = {}
         if ids:
-            assert self._work is not None
             contents = {r["id"]: r["content"] for r in await self._work.fetch(queries.ATTACHMENTS, ids)}
+        # The text part of each body, once per body (a batch is mostly one message to many recipients).
+        missing = self.writer.texts_missing([j["email"] for j in jobs])
+        if missing:
+            for html, text in zip(missing, await self._work.fetchval(queries.TEXTS, missing), strict=True):
+                self.writer.add_text(html, text or "")
         # A batch must finish well inside the lease, or another listener takes it over and sends it again:
         # past half the lease (a server answering slowly), the rest goes back to the outbox unspent.
         deadline = time.monotonic() + self.config.lease / 2

@@ -12,6 +12,9 @@ SELECT job, kind, attempts, message_id, email, push
 
 ATTACHMENTS = "SELECT id, content FROM chatter.attachments WHERE id = ANY ($1::bigint[])"
 
+# The text/plain part of email bodies: chatter.html_text, the one HTML-to-text rule (the preview's too).
+TEXTS = "SELECT array_agg(chatter.html_text(h) ORDER BY n) FROM unnest($1::text[]) WITH ORDINALITY AS u (h, n)"
+
 DONE = "SELECT count(*) FROM chatter.outbox_done($1, $2::bigint[])"
 
 FAIL = """SELECT count(*) FROM chatter.outbox_fail_batch($1, $2::bigint[], $3::text[], $4::boolean[],

@@ -175,5 +175,5 @@ def test_remote_images_are_dropped_unless_their_host_is_allowed():
     assert 'src="https://cdn.example/logo.png"' in allowed and "tracker" not in allowed
     assert sanitize('<a href="https://example.org/"><img src="https://example.org/x"></a>') == \
         '<a href="https://example.org/" rel="noopener noreferrer"><img></a>', "links stay, images go"
-    mime = _body(html, [], {}).decode()   # the email's parts
+    mime = _body(html, "", [], {}).decode()   # the email's parts
     assert "tracker.example" not in mime and 'src=3D"/api/attachments' in mime   # quoted-printable

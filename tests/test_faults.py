@@ -56,7 +56,7 @@ def test_hostile_html_is_inert_over_http_and_in_email(api, bridge_db, body):
     feed = api.get("/api/records/orders/2/messages?limit=1", headers=headers).json()
     assert feed["messages"][0]["id"] == sent.json()["id"]
     assert_inert(feed["messages"][0]["body"])
-    mime = message_from_bytes(mail_body(body, [], {}))
+    mime = message_from_bytes(mail_body(body, "", [], {}))
     html_part = next(p for p in mime.walk() if p.get_content_type() == "text/html")
     assert_inert(html_part.get_payload(decode=True).decode())
 

@@ -1,32 +1,22 @@
-"""HTML -> text, written twice: chatter.notification_payload (SQL: the toast, bell and Web Push preview)
-strips tags with a regex and decodes six entities; the listener's email text part (listener/mail.py
-to_text) parses the sanitized body with Python's HTMLParser, which knows every entity and drops what the
-sanitizer drops. The same body reads differently in a push and in the email.
-
-This test shows it, body by body, and does not fail the suite (xfail, not strict): the SQL side is for its
-owner to change. Compared on the text only: whitespace collapsed to single spaces on both sides (the
-preview is one line, the email keeps paragraphs and line breaks, by design).
-
-Found (2026-12-07): the preview leaves every entity but six as written (&eacute;, &hellip;, &#8364; ...);
-turns &lt; &gt; into the angle quotes ‹ › where the email has < >; keeps the text of <script> and <style>
-(the email drops it, as the sanitizer does); puts a space where any tag was, even inside a word
-(un<b>break</b>able) and for a comment; loses the text after a bare "<" up to the next ">"; has no list
-bullets and no link targets (the email writes "- " and " <https://...>")."""
+"""HTML -> text, written once (issue 19): chatter.html_text is the rule (its cases: sql/tests/html_text_test.sql).
+The email's text/plain part, as a real listener sends it through a real SMTP server, and the notification
+preview (toast, bell, Web Push) both come from it: the email text is html_text of the body, the preview is
+that text on one line, cut to 140 characters, with < > as the angle quotes ‹ › (a preview put into HTML by
+some client must not become markup). Before, the preview decoded six entities with regular expressions and
+the email parsed with Python's HTMLParser: the same body read differently in a push and in the email."""
 
 from __future__ import annotations
 
 import psycopg
 import pytest
 
-from listener.mail import to_text
-from pgchatter import database
-from pgchatter.html import sanitize
-from tests.conftest import copy_of
+from tests.delivery_support import config, running, scalar, setup, until
+from tests.servers import SmtpServer
 
 BODIES = {
     "named entities": "<p>Caf&eacute; cr&egrave;me &hellip; &copy; 2026 &rarr; done</p>",
     "numeric entities": "<p>Total: 5&#8364; or 5&#x20AC;, &#233;t&#233;</p>",
-    "the six SQL decodes": "<p>a &lt;b&gt; &amp; &quot;c&quot; &#39;d&#39; e&nbsp;f</p>",
+    "common escapes": "<p>a &lt;b&gt; &amp; &quot;c&quot; &#39;d&#39; e&nbsp;f</p>",
     "double escaped": "<p>&amp;lt;tag&amp;gt; and &amp;amp;</p>",
     "line breaks": "first line<br>second line<br/>third",
     "nested tags": "<div><p>Stage: <b>New <i>and <u>urgent</u></i></b></p><p>next</p></div>",
@@ -36,43 +26,48 @@ BODIES = {
     "comment": "<p>a<!-- hidden -->b</p>",
     "inline tag inside a word": "<p>un<b>break</b>able</p>",
     "unclosed angle": "<p>1 < 2 and 3 > 2</p>",
+    "long": "<p>" + "word " * 100 + "</p>",
 }
 
-SEED = """
-INSERT INTO chatter.contacts (id, name, email) VALUES (1, 'Alice', 'alice@example.com');
-INSERT INTO chatter.users (id, contact_id, username) VALUES (1, 1, 'alice');
-CREATE TABLE public.orders (id int PRIMARY KEY, name text);
-INSERT INTO public.orders VALUES (1, 'SO1');
-SELECT chatter.enable('orders');
-"""
+# What a reader of each rendered body would type out (the email's text part, without its final newline).
+EXPECTED = {
+    "named entities": "Café crème … © 2026 → done",
+    "numeric entities": "Total: 5€ or 5€, été",
+    "common escapes": "a <b> & \"c\" 'd' e f",
+    "double escaped": "&lt;tag&gt; and &amp;",
+    "line breaks": "first line\nsecond line\nthird",
+    "nested tags": "Stage: New and urgent\n\nnext",
+    "list": "- one\n\n- two",
+    "link": "see the page <https://example.com/x>",
+    "script and style": "hi",
+    "comment": "ab",
+    "inline tag inside a word": "unbreakable",
+    "unclosed angle": "1 < 2 and 3 > 2",
+    "long": ("word " * 100).strip(),
+}
 
 
-@pytest.fixture(scope="module")
-def previews(settings, deployed_template) -> dict[str, str]:
-    """Each body's notification_payload preview, from a message created the way the bridge creates it."""
-    _, url = copy_of(settings, deployed_template, "pgchatter_html_text")
-    try:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(SEED)
-            conn.execute("SELECT set_config('chatter.user_id', '1', false)")
-            found = {}
-            for name, body in BODIES.items():
-                message = conn.execute("SELECT chatter.create_message(%s, model => 'orders', document => 1)",
-                                       (body,)).fetchone()[0]
-                found[name] = conn.execute("SELECT chatter.notification_payload(%s) ->> 'body'",
-                                           (message,)).fetchone()[0]
-        yield found
-    finally:
-        database.drop_database(url)
+@pytest.fixture
+def smtp():
+    server = SmtpServer().start()
+    yield server
+    server.stop()
 
 
-def email_text(body: str) -> str:
-    """The email's text/plain part of a body (as listener/mail.py writes it), on one line."""
-    return " ".join(to_text(sanitize(body)).split())
-
-
-@pytest.mark.xfail(strict=False, reason="HTML -> text is written twice (SQL notification_payload, Python "
-                   "listener/mail.py to_text) and they differ; for the SQL owner to decide")
-@pytest.mark.parametrize("case", list(BODIES))
-def test_push_preview_and_email_text_agree(previews, case):
-    assert previews[case] == email_text(BODIES[case])[:140]
+async def test_the_email_text_and_the_preview_read_the_same_text(db_url, smtp):
+    setup(db_url)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        ids = {name: conn.execute("SELECT chatter.create_message(%s, author => 1, model => 'leads', document => 1,"
+                                  " send => true)", (body,)).fetchone()[0]
+               for name, body in BODIES.items()}
+        previews = {name: conn.execute("SELECT chatter.notification_payload(%s) ->> 'body'", (mid,)).fetchone()[0]
+                    for name, mid in ids.items()}
+    async with running(db_url, config(smtp.url)):
+        await until(lambda: smtp.mailbox.count() == len(BODIES), what="one email per body")
+    texts = {str(m["Message-ID"]): m.get_body(("plain",)).get_content().replace("\r\n", "\n")
+             for m in smtp.mailbox.messages()}
+    for name, expected in EXPECTED.items():
+        assert texts[f"<pgchatter.{ids[name]}.101@mail.test>"] == expected + "\n", name
+        one_line = " ".join(expected.split()).replace("<", "‹").replace(">", "›")
+        assert previews[name] == one_line[:140], name
+    assert scalar(db_url, "SELECT chatter.html_text(%s)", BODIES["list"]) == EXPECTED["list"]
