@@ -2,6 +2,7 @@
 
 BEGIN;
 
-SELECT 'chatter._model(text)'::regprocedure, 'chatter._check_record(text, bigint)'::regprocedure;
+SELECT 1 / (p.prosrc LIKE '%chatter.record_readable(model, document)%')::integer
+  FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter._check_record(text, bigint)'::regprocedure;
 
 ROLLBACK;
