@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import asyncpg
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -24,7 +24,6 @@ from bridge.headers import SecurityHeaders
 from bridge.limits import BodyLimit, BodyTooLarge, too_large
 from bridge.realtime import Hub
 from bridge.routers import activities, attachments, channels, followers, inbox, messages, people, push
-from demo.routes import router as demo_router
 
 log = logging.getLogger("bridge")
 STATIC = Path(__file__).resolve().parent / "static"
@@ -46,8 +45,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.pool.close()
 
 
-def create_app(settings: BridgeSettings | None = None) -> FastAPI:
-    """The application; settings default to the environment, read at startup."""
+def create_app(settings: BridgeSettings | None = None, extra: Sequence[APIRouter] = ()) -> FastAPI:
+    """The application; settings default to the environment, read at startup. `extra`: more routers, ahead
+    of the page's static files (demo.app mounts the demo's this way; the bridge knows nothing of it)."""
     app = FastAPI(
         title="pgchatter bridge",
         version="0.3.0",
@@ -64,7 +64,8 @@ def create_app(settings: BridgeSettings | None = None) -> FastAPI:
     for resource in (people, messages, followers, attachments, activities, channels, inbox, push):
         app.include_router(resource.router, prefix="/api", responses=ERRORS)
     app.include_router(ws.router)
-    app.include_router(demo_router)   # 404 unless CHATTER_DEMO=1; not in the OpenAPI document
+    for router in extra:
+        app.include_router(router)
     app.include_router(docs.router)
     app.add_api_route("/healthz", healthz, methods=["GET"], response_model=s.Health, tags=["ops"],
                       responses={503: {"model": s.Health}})

@@ -1,3 +1,4 @@
 """The demo stack (`pgchatter run`, `make run`), apart from the product: demo data (`data`), a local SMTP
-mailbox (`mailbox`), the routes the page's demo needs (`routes`, served only with CHATTER_DEMO=1) and the
-foreground runner (`run`). Nothing in pgchatter, bridge or listener needs it to work."""
+mailbox (`mailbox`), the routes the page's demo needs (`routes`, served only with CHATTER_DEMO=1), the
+bridge with those routes mounted (`app`) and the foreground runner (`run`). Nothing in pgchatter, bridge
+or listener imports it: the dependency goes one way, demo -> bridge."""

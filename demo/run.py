@@ -74,7 +74,7 @@ def run(settings: Settings, *, host: str, port: int, smtp_port: int, fresh: bool
         env.update(_vapid_env())
         procs["listener"] = subprocess.Popen([sys.executable, "-m", "listener"], cwd=PROJECT_ROOT, env=env)
     procs["bridge"] = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bridge.app:app", "--host", host, "--port", str(port),
+        [sys.executable, "-m", "uvicorn", "demo.app:app", "--host", host, "--port", str(port),
          "--log-level", "warning", "--ws-per-message-deflate", "false"], cwd=PROJECT_ROOT, env=env)
     stopping = False
 

@@ -253,7 +253,8 @@ class PushService:
 
 
 class Bridge:
-    """A real bridge process (uvicorn bridge.app:app) on a free port, up when the constructor returns."""
+    """A real bridge process (uvicorn bridge.app:app) on a free port, up when the constructor returns; with
+    CHATTER_DEMO=1 in its environment, the demo's (demo.app:app: the bridge plus the demo routes)."""
 
     def __init__(self, url: str, extra_env: dict[str, str] | None = None, extra_args: tuple[str, ...] = (),
                  log: Any = None) -> None:
@@ -261,8 +262,9 @@ class Bridge:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "DATABASE_URL": url, **(extra_env or {})}
+        app = "demo.app:app" if env.get("CHATTER_DEMO") == "1" else "bridge.app:app"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "bridge.app:app", "--port", str(self.port), "--log-level", "warning",
+            [sys.executable, "-m", "uvicorn", app, "--port", str(self.port), "--log-level", "warning",
              *extra_args], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
