@@ -44,3 +44,26 @@ def test_wakeups_can_be_switched_off(deployed_db, connect):
             app.execute(POST)
         assert _wakeups(listener) == 0
         assert app.execute("SELECT count(*) FROM chatter.outbox").fetchone()[0] == 1
+
+
+def test_a_plain_insert_by_the_application_wakes_the_bridges(deployed_db, connect):
+    """An application granted INSERT on chatter.messages writes chat rows with plain SQL, as chatter_app under
+    the channel policy: its transaction wakes the bridges like chatter's own writers (it was a WARNING and no
+    NOTIFY while chatter_app could not execute chatter._wake)."""
+    with connect(deployed_db) as admin:
+        admin.execute("""
+            INSERT INTO chatter.contacts (id, name, email) VALUES (1, 'Alice', 'alice@example.com');
+            INSERT INTO chatter.users (id, contact_id, username) VALUES (1, 1, 'alice');
+            GRANT INSERT ON chatter.messages TO chatter_app;
+        """)
+        channel = admin.execute("SELECT chatter.create_channel('plain', 'Public', 1)").fetchone()[0]
+    with connect(deployed_db) as listener, connect(deployed_db) as app:
+        listener.execute("LISTEN chatter_bridge")
+        warnings = []
+        app.add_notice_handler(lambda notice: warnings.append(notice.message_primary))
+        with app.transaction():
+            app.execute("SET LOCAL ROLE chatter_app")
+            app.execute("SET LOCAL chatter.user_id = '1'")
+            app.execute("INSERT INTO chatter.messages (channel_id, body) VALUES (%s, 'plain SQL')", (channel,))
+        assert warnings == []
+        assert sum(1 for n in listener.notifies(timeout=1) if n.channel == "chatter_bridge") == 1

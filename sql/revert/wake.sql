@@ -2,6 +2,6 @@
 
 BEGIN;
 
-DROP FUNCTION chatter._wake(text);
+REVOKE EXECUTE ON FUNCTION chatter._wake(text) FROM chatter_app;
 
 COMMIT;

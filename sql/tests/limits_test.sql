@@ -19,7 +19,7 @@ SELECT chatter.track_column('lim_orders', 'notes', true);   -- long text is not 
 SELECT chatter.create_channel('lim-lobby', 'Public', 771) AS lobby \gset
 SELECT chatter.schedule_activity('lim_orders', 1, 'activity_todo', 771, 'limits') AS act \gset
 
-SELECT plan(33);
+SELECT plan(34);
 
 SELECT is((SELECT string_agg(name || '=' || value, ' ' ORDER BY name) FROM chatter.limits),
     'attachment_bytes=10485760 body_chars=500000 mentions=200 nesting_depth=100 recipients=500 subject_chars=1000',
@@ -75,6 +75,9 @@ SELECT lives_ok(format('SELECT chatter.create_message(%L, model => %L, document 
 SELECT throws_like(format('SELECT chatter.create_message(%L, model => %L, document => 1)',
                           repeat('@"Lim Reader 1" ', 201), 'lim_orders'),
     '%@mentions is 201%mentions)', 'the 201st mention is CH005 naming the limit');
+SELECT throws_like(format('SELECT chatter.create_message(%L, model => %L, document => 1)',
+                          repeat('&#64;[7711] ', 201), 'lim_orders'),
+    '%@mentions is 201%', 'an @ written as a reference (&#64;) counts: the text is what is mentioned');
 SELECT throws_ok(format('SELECT chatter.channel_post(%s, 771, %L)', :lobby, repeat('@[7711] ', 45000)),
     'CH005', NULL, 'channel_post: 45,000 mentions refused');
 

@@ -1,6 +1,6 @@
 -- Messages, followers, mentions, audiences, notifications and attachments (SPEC section 5).
 BEGIN;
-SELECT plan(59);
+SELECT plan(60);
 
 INSERT INTO chatter.contacts (id, name, email) VALUES
     (9001, 'Alice Martin', 'alice@example.com'), (9002, 'Bob Stone', 'bob@example.com'),
@@ -72,6 +72,9 @@ SELECT chatter.create_message('Ping @BOB, @"dave outside" and @[5]; mail me at x
                               send => true) AS m4 \gset
 SELECT is((SELECT array_agg(contact_id ORDER BY contact_id) FROM chatter.notifications WHERE message_id = :m4),
     '{9002,9004,9005}'::bigint[], 'mentions by @username, @"Full Name" and @[user id], case-insensitive; no email address');
+SELECT is(ARRAY(SELECT chatter._mentioned_contacts('<p>@&quot;Dave&nbsp;<b>Outside</b>&quot; &#64;bob @<i>x</i></p>')
+                ORDER BY 1), '{9002,9004}'::bigint[],
+    'mentions are found in the text: entities decoded (&quot; &nbsp; &#64;), tags gone');
 SELECT is((SELECT array_agg(contact_id ORDER BY contact_id) FROM chatter.notifications
             WHERE message_id = :m4 AND email_status = 'pending'), '{9004,9005}'::bigint[],
     'mentioned contacts with an email and a preference that allows it are emailed');

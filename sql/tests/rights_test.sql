@@ -92,6 +92,7 @@ INSERT INTO rights_matrix VALUES
     ('chatter.current_user_id()', '', 'SELECT chatter.current_user_id()', 'CH004'),
     ('chatter.get_or_create_dm(bigint,bigint)', '881', 'SELECT chatter.get_or_create_dm(882, 884)', 'CH004'),
     ('chatter.inbox_count(bigint)', '881', 'SELECT chatter.inbox_count(882)', 'CH004'),
+    ('chatter._wake(text)', '881', $$SELECT 1 FROM (SELECT chatter._wake('chatter_rights_test')) AS w WHERE false$$, 'nothing'),   -- any role may NOTIFY
     ('chatter.html_text(text)', '881', $$SELECT 1 WHERE chatter.html_text('<b>x</b>') <> 'x'$$, 'nothing'),   -- pure
     ('chatter.log_message(text,bigint,text,bigint)', '881', $$SELECT chatter.log_message('orders', 2, 'x')$$, 'CH003'),
     ('chatter.mark_notifications_read(bigint[],bigint)', '881', 'SELECT chatter.mark_notifications_read(NULL, 882)', 'CH004'),

@@ -2,6 +2,6 @@
 
 BEGIN;
 
-SELECT 'chatter._wake(text)'::regprocedure;
+SELECT 1 / pg_catalog.has_function_privilege('chatter_app', 'chatter._wake(text)', 'EXECUTE')::integer;
 
 ROLLBACK;
