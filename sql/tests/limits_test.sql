@@ -19,10 +19,10 @@ SELECT chatter.track_column('lim_orders', 'notes', true);   -- long text is not 
 SELECT chatter.create_channel('lim-lobby', 'Public', 771) AS lobby \gset
 SELECT chatter.schedule_activity('lim_orders', 1, 'activity_todo', 771, 'limits') AS act \gset
 
-SELECT plan(34);
+SELECT plan(38);
 
 SELECT is((SELECT string_agg(name || '=' || value, ' ' ORDER BY name) FROM chatter.limits),
-    'attachment_bytes=10485760 body_chars=500000 mentions=200 nesting_depth=100 recipients=500 subject_chars=1000',
+    'activity_title_chars=200 attachment_bytes=10485760 body_chars=500000 mentions=200 nesting_depth=100 recipients=500 subject_chars=1000',
     'the defaults');
 
 -- The depth estimate: as a parser nests, never shallower.
@@ -121,6 +121,20 @@ SELECT is(chatter.store_body_html(ARRAY[:m]::bigint[], ARRAY[md5('<b>hi</b><scri
     'the system stores the copy of the current body');
 UPDATE chatter.messages SET body = '<i>changed</i>' WHERE id = :m;
 SELECT is((SELECT body_html FROM chatter.messages WHERE id = :m), NULL, 'a changed body drops its copy');
+
+-- Activities: the title, the description and the feedback, for every writer (the function and plain SQL).
+SET LOCAL ROLE chatter_app;
+SET LOCAL chatter.user_id = '771';
+SELECT lives_ok(format($$SELECT chatter.schedule_activity('lim_orders', 1, 'activity_todo', 771, %L)$$, repeat('t', 200)),
+    'an activity title of 200 characters is accepted');
+SELECT throws_like(format($$SELECT chatter.schedule_activity('lim_orders', 1, 'activity_todo', 771, %L)$$, repeat('t', 201)),
+    '%activity title (characters) is 201: over the limit of 200%activity_title_chars)',
+    'a 201-character activity title is CH005 naming the limit (it was a CHECK''s 23514)');
+SELECT throws_ok(format('UPDATE chatter.activities SET description = %L WHERE id = %s', repeat('d', 500001), :act),
+    'CH005', NULL, 'a plain UPDATE of a description over body_chars is CH005');
+SELECT throws_ok(format('SELECT chatter.activity_done(%s, %L)', :act, repeat('f', 500001)),
+    'CH005', NULL, 'feedback over body_chars is CH005');
+RESET ROLE;
 
 -- The payload reads a prefix of the body: the same preview, a tag cut at the prefix's end dropped.
 SELECT chatter.create_message(repeat('x', 1990) || '<img src="data:image/png;base64,' || repeat('A', 400000) || '">',

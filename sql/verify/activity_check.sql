@@ -2,7 +2,8 @@
 
 BEGIN;
 
-SELECT 1 / (NOT p.prosecdef AND p.prosrc LIKE '%check_record_readable%')::integer FROM pg_catalog.pg_proc AS p
- WHERE p.oid = 'chatter._activity_check()'::regprocedure;
+SELECT 1 / count(*)::integer FROM chatter.limits WHERE name = 'activity_title_chars';
+SELECT 1 / (p.prosrc LIKE '%activity_title_chars%')::integer
+  FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter._activity_check()'::regprocedure;
 
 ROLLBACK;
