@@ -360,6 +360,9 @@ SET search_path = ''
 AS $$
 BEGIN
     PERFORM chatter.current_user_id();
+    IF NOT EXISTS (SELECT FROM chatter.messages AS m WHERE m.id = unstar.message) THEN
+        RAISE EXCEPTION 'message % not found', coalesce(message::text, 'NULL') USING ERRCODE = 'CH003';
+    END IF;
     DELETE FROM chatter.stars AS s WHERE s.message_id = unstar.message AND s.user_id = chatter.current_user_id();
 END
 $$;

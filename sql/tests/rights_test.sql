@@ -118,7 +118,19 @@ INSERT INTO rights_matrix VALUES
      format($$SELECT chatter.subscribe_channel('orders', 1, %s)$$, :lobby), 'CH004'),
     ('chatter.unread_count(bigint,bigint)', '881', format('SELECT chatter.unread_count(%s, 882)', :board), 'CH004'),
     ('chatter.unread_counts(bigint)', '881', 'SELECT * FROM chatter.unread_counts(882)', 'CH004'),
-    ('chatter.unsubscribe(text,bigint,bigint[])', '881', $$SELECT chatter.unsubscribe('orders', 2, '{9802}')$$, 'CH003');
+    ('chatter.unsubscribe(text,bigint,bigint[])', '881', $$SELECT chatter.unsubscribe('orders', 2, '{9802}')$$, 'CH003'),
+    -- messages that live (issue 21): Alice may neither read order 2's message nor change the system's on order 1
+    ('chatter._vouch_message(bigint)', '881', format('SELECT chatter._vouch_message(%s)', :bob_msg), 'CH003'),
+    ('chatter._readable_message(bigint)', '881', format('SELECT chatter._readable_message(%s)', :bob_msg), 'CH003'),
+    ('chatter._edit_message(bigint,text,text)', '881', format($$SELECT chatter._edit_message(%s, 'x')$$, :order1_msg), 'CH004'),
+    ('chatter._delete_message(bigint)', '881', format('SELECT chatter._delete_message(%s)', :order1_msg), 'CH004'),
+    ('chatter.edit_message(bigint,text,text)', '881', format($$SELECT chatter.edit_message(%s, 'x')$$, :bob_msg), 'CH003'),
+    ('chatter.delete_message(bigint)', '881', format('SELECT chatter.delete_message(%s)', :order1_msg), 'CH004'),
+    ('chatter.react(bigint,text)', '881', format($$SELECT chatter.react(%s, '👍')$$, :bob_msg), 'CH003'),
+    ('chatter.unreact(bigint,text)', '881', format($$SELECT chatter.unreact(%s, '👍')$$, :bob_msg), 'CH003'),
+    ('chatter.message_reactions(bigint)', '881', format('SELECT * FROM chatter.message_reactions(%s)', :bob_msg), 'CH003'),
+    ('chatter.star(bigint)', '881', format('SELECT chatter.star(%s)', :board_msg), 'CH003'),
+    ('chatter.unstar(bigint)', '881', format('SELECT chatter.unstar(%s)', :bob_msg), 'CH003');
 
 SELECT plan(69 + (SELECT count(*)::integer FROM rights_matrix));
 
