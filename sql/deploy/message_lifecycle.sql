@@ -125,7 +125,7 @@ CREATE VIEW chatter.starred WITH (security_invoker = true) AS
       FROM chatter.stars AS s
       JOIN chatter.messages AS m ON m.id = s.message_id
      WHERE s.user_id = (SELECT chatter.current_user_id())
-     ORDER BY s.created_at DESC, s.message_id DESC;
+     ORDER BY s.message_id DESC;
 COMMENT ON VIEW chatter.starred IS 'The acting user''s starred messages that they may still read, newest first';
 GRANT SELECT ON chatter.starred TO chatter_app;
 
