@@ -179,6 +179,7 @@ class CreateChannel(Strict):
 
 class Post(Strict):
     body: Text
+    parent: Id | None = Field(default=None, description="Reply to this message of the channel (channel_reply)")
 
 
 class MarkRead(Strict):

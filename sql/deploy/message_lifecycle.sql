@@ -368,6 +368,32 @@ END
 $$;
 COMMENT ON FUNCTION chatter.unstar(bigint) IS 'The acting user removes their star (nothing if there was none)';
 
+-- Replies in chat: channel_post (its rules: a member, not archived; its notifications) and then the
+-- parent, a message of the same channel. SECURITY DEFINER as channel_post is: chatter_app cannot set
+-- parent_id itself.
+CREATE FUNCTION chatter.channel_reply(channel bigint, "user" bigint, body text, parent bigint) RETURNS bigint
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+    new_id bigint;
+BEGIN
+    new_id := chatter.channel_post(channel, "user", body);
+    IF NOT EXISTS (SELECT FROM chatter.messages AS p WHERE p.id = channel_reply.parent AND p.channel_id = channel_reply.channel) THEN
+        RAISE EXCEPTION 'message % is not in channel %', coalesce(parent::text, 'NULL'), channel USING ERRCODE = 'CH005';
+    END IF;
+    UPDATE chatter.messages AS m SET parent_id = channel_reply.parent WHERE m.id = new_id;
+    RETURN new_id;
+END
+$$;
+COMMENT ON FUNCTION chatter.channel_reply(bigint, bigint, text, bigint) IS
+    'channel_post replying to a message of the same channel (CH005 otherwise); returns the message id';
+
+ALTER FUNCTION chatter.channel_reply(bigint, bigint, text, bigint) OWNER TO chatter_owner;
+REVOKE EXECUTE ON FUNCTION chatter.channel_reply(bigint, bigint, text, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chatter.channel_reply(bigint, bigint, text, bigint) TO chatter_app;
+
 ALTER TABLE chatter.message_events OWNER TO chatter_owner;
 ALTER TABLE chatter.reactions OWNER TO chatter_owner;
 ALTER TABLE chatter.stars OWNER TO chatter_owner;

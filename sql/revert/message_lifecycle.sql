@@ -2,6 +2,7 @@
 
 BEGIN;
 
+DROP FUNCTION chatter.channel_reply(bigint, bigint, text, bigint);
 DROP FUNCTION chatter.unstar(bigint);
 DROP FUNCTION chatter.star(bigint);
 DROP FUNCTION chatter.message_reactions(bigint);

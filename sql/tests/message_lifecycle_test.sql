@@ -1,7 +1,7 @@
 -- Messages that live (SPEC 5, issue 21): edit, delete, reactions, stars and the reply's parent, as
 -- chatter_app under row-level security, each refused attempt next to the accepted one.
 BEGIN;
-SELECT plan(52);
+SELECT plan(55);
 
 INSERT INTO chatter.contacts (id, name, email) VALUES
     (9901, 'Alice Life', 'alice@life.invalid'), (9902, 'Bob Life', 'bob@life.invalid'),
@@ -141,6 +141,16 @@ SET LOCAL chatter.user_id = '992';
 SELECT throws_ok(format($$SELECT chatter.react(%s, '👍')$$, :msg), 'CH004', NULL, 'nor reacted to');
 SELECT is((SELECT chatter.message_wire(m) -> 'parent' -> 'deleted' FROM chatter.messages AS m WHERE m.id = :reply), 'true'::jsonb,
     'the reply shows its parent deleted');
+
+-- Replies in chat: the parent must be in the same channel.
+SET LOCAL chatter.user_id = '992';
+SELECT chatter.channel_reply(:board, 992, 'seen', :chat) AS chat_reply \gset
+SELECT is((SELECT chatter.message_wire(m) -> 'parent' ->> 'excerpt' FROM chatter.messages AS m WHERE m.id = :chat_reply),
+    'in the board', 'a chat reply carries its parent');
+SELECT throws_ok(format($$SELECT chatter.channel_reply(%s, 992, 'x', %s)$$, :board, :reply), 'CH005', NULL,
+    'a chat reply to a message of another place is refused');
+SELECT throws_ok(format($$SELECT chatter.channel_reply(%s, 991, 'x', %s)$$, :board, :chat), 'CH004', NULL,
+    'and one in someone else''s name');
 
 -- Chat: the author must still be a member.
 SET LOCAL chatter.user_id = '994';

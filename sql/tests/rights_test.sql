@@ -130,7 +130,9 @@ INSERT INTO rights_matrix VALUES
     ('chatter.unreact(bigint,text)', '881', format($$SELECT chatter.unreact(%s, '👍')$$, :bob_msg), 'CH003'),
     ('chatter.message_reactions(bigint)', '881', format('SELECT * FROM chatter.message_reactions(%s)', :bob_msg), 'CH003'),
     ('chatter.star(bigint)', '881', format('SELECT chatter.star(%s)', :board_msg), 'CH003'),
-    ('chatter.unstar(bigint)', '881', format('SELECT chatter.unstar(%s)', :bob_msg), 'CH003');
+    ('chatter.unstar(bigint)', '881', format('SELECT chatter.unstar(%s)', :bob_msg), 'CH003'),
+    ('chatter.channel_reply(bigint,bigint,text,bigint)', '881',
+     format($$SELECT chatter.channel_reply(%s, 881, 'x', %s)$$, :board, :board_msg), 'CH004');
 
 SELECT plan(69 + (SELECT count(*)::integer FROM rights_matrix));
 

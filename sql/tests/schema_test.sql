@@ -61,7 +61,8 @@ SELECT set_eq(
         -- reactions trigger reads chatter.limits and writes message_events for the relay
         'chatter._edit_message(bigint,text,text)',
         'chatter._delete_message(bigint)',
-        'chatter._reactions_changed()'
+        'chatter._reactions_changed()',
+        'chatter.channel_reply(bigint,bigint,text,bigint)'   -- as channel_post: sets parent_id
     ]::text[],
     'SECURITY DEFINER functions are exactly the reviewed ones'
 );

@@ -11,6 +11,6 @@ SELECT 1 / count(*) FROM chatter.limits WHERE name = 'emoji_chars';
 SELECT 'chatter.edit_message(bigint, text, text)'::regprocedure, 'chatter.delete_message(bigint)'::regprocedure,
        'chatter.react(bigint, text)'::regprocedure, 'chatter.unreact(bigint, text)'::regprocedure,
        'chatter.message_reactions(bigint)'::regprocedure, 'chatter.star(bigint)'::regprocedure,
-       'chatter.unstar(bigint)'::regprocedure;
+       'chatter.unstar(bigint)'::regprocedure, 'chatter.channel_reply(bigint, bigint, text, bigint)'::regprocedure;
 
 ROLLBACK;
