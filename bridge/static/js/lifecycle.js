@@ -111,11 +111,11 @@ export function replyTarget(focus) {
   const el = h("div.reply-target", { hidden: true });
   const set = (m) => {
     parent = m;
-    append(clear(el), [h("span", "Replying to ", h("b", m.author ? m.author.name : "Someone")), " ",
+    clear(el).hidden = m === null;
+    if (m === null) return;
+    append(el, [h("span", "Replying to ", h("b", m.author ? m.author.name : "Someone")), " ",
       h("button.link.reply-cancel", { type: "button", onclick: () => set(null) }, "cancel")]);
-    el.hidden = m === null;
-    if (m === null) parent = null;
-    else focus();
+    focus();
   };
   return { el, set, get: () => (parent ? parent.id : null) };
 }
@@ -143,7 +143,7 @@ export async function renderStarred(view) {
     : m.model === "sale_orders" ? { href: `#/orders/${m.document}`, text: `on ${m.model} #${m.document}` }
       : { href: null, text: m.model ? `on ${m.model} #${m.document}` : "" });
   const box = h("div.starred#starred");
-  const draw = (list) => append(clear(box), list.length === 0 ? h("div.empty", "No starred messages: star one with ☆.")
+  const draw = (list) => append(clear(box), [list.length === 0 ? h("div.empty", "No starred messages: star one with ☆.")
     : list.map((m) => {
       const place = where(m);
       const who = m.author ? m.author.name : (m.from_email || "System");
@@ -157,7 +157,7 @@ export async function renderStarred(view) {
               draw(list.filter((x) => x.id !== m.id));
             } }, "★")),
           messageBody(m)));
-    }));
+    })]);
   draw(messages);
   clear(view).append(h("div.control-panel", h("div.breadcrumb", h("b", "Starred"))), box);
 }
