@@ -33,8 +33,7 @@ def test_edit_is_the_authors_and_shows_edited(as_):
         False, False, [], False, None)
     refused = as_("bob").patch(f"/api/messages/{msg['id']}", json={"body": "mine now"})
     assert refused.status_code == 403 and refused.json()["code"] == "CH004"
-    hidden = as_("alice").post("/api/send_message", json={"body": "salaries", "model": "secrets", "document": 1})
-    assert hidden.status_code == 404                      # not readable: a secret's feed is nobody's
+    assert refused.json()["hint"] == "not the author"
     r = as_("alice").patch(f"/api/messages/{msg['id']}", json={"body": "<p>The plan<script>x()</script></p>"})
     assert r.status_code == 200, r.text
     edited = r.json()
@@ -43,6 +42,17 @@ def test_edit_is_the_authors_and_shows_edited(as_):
     too_long = as_("alice").patch(f"/api/messages/{msg['id']}", json={"body": "x" * 500_001})
     assert too_long.status_code == 422 and too_long.json()["code"] == "CH005"
     assert as_("alice").patch("/api/messages/999999999", json={"body": "x"}).status_code == 404
+
+
+def test_a_record_one_may_no_longer_read_is_not_found(as_, bridge_db):
+    with bridge_db.connect() as conn:   # Alice wrote on the secret before losing access to it
+        conn.execute("SET chatter.user_id = '1'")
+        secret = conn.execute("SELECT chatter.create_message('salaries', model => 'secrets', document => 1)").fetchone()[0]
+    for answer in (as_("alice").patch(f"/api/messages/{secret}", json={"body": "x"}),
+                   as_("alice").delete(f"/api/messages/{secret}"),
+                   as_("alice").post(f"/api/messages/{secret}/reactions", json={"emoji": "👍"}),
+                   as_("alice").put(f"/api/messages/{secret}/star")):
+        assert answer.status_code == 404 and answer.json()["code"] == "CH003"
 
 
 def test_tracking_is_never_edited(as_, bridge_db):
