@@ -11,6 +11,10 @@ login role, and routes each to the sockets entitled to it:
 - a Tracking message      -> also, once per record and poll, {"type": "activity_update", "data":
                              {"kind": "record_changed", "model", "documents": [id]}} so open pages reload
                              the record's fields (the tracking triggers send no NOTIFY of their own).
+- a changed message     -> as a new one, kind "channel_message_updated" / "record_message_updated": an edit,
+                             a delete (the tombstone: "deleted": true, no body) or new reaction counts, read
+                             from chatter.message_events by id; whose notification the delete removed get
+                             {"type": "activity_update", "data": {"kind": "notification_removed", "message_id"}}
 - an activity ping       -> its assignee:          {"type": "activity_update", "data": {"kind": "activity", ...}}
                              read from chatter.realtime_events, which only chatter's own writers fill: a NOTIFY
                              payload is never forwarded (any role may pg_notify anything).
@@ -82,8 +86,22 @@ SELECT e.id, e.user_id, e.data
  ORDER BY e.id
  LIMIT $3
 """
+# Changed messages (issue 21), in the same wire shape; a message deleted by the system since is skipped.
+MESSAGE_EVENTS = """
+SELECT e.id, e.message_id, e.users, m.message_type::text AS message_type, m.model, m.document, m.channel_id,
+       m.in_feed, CASE WHEN m.id IS NOT NULL THEN chatter.message_wire(m) END AS message,
+       CASE WHEN m.channel_id IS NOT NULL THEN
+            (SELECT pg_catalog.array_agg(cm.user_id) FROM chatter.channel_members AS cm
+              WHERE cm.channel_id = m.channel_id) END AS members
+  FROM chatter.message_events AS e
+  LEFT JOIN chatter.messages AS m ON m.id = e.message_id
+ WHERE e.id > $1 OR e.id = ANY ($2::bigint[])
+ ORDER BY e.id
+ LIMIT $3
+"""
 HIGH_WATER = """
 SELECT (SELECT coalesce(max(id), 0) FROM chatter.messages) AS messages,
+       (SELECT coalesce(max(id), 0) FROM chatter.message_events) AS message_events,
        (SELECT coalesce(max(id), 0) FROM chatter.notifications) AS notifications,
        (SELECT coalesce(max(id), 0) FROM chatter.realtime_events) AS events
 """
@@ -93,12 +111,13 @@ def message_frame(row: dict[str, Any]) -> dict[str, Any]:
     """The frame of a new message: realtime_data for chat, activity_update/record_message for records.
     `row["message"]` is the message as the HTTP routes send it, its body served (bridge.bodies)."""
     message = row["message"]
+    changed = "_updated" if row.get("updated") else ""
     if row["channel_id"] is not None:
         return {"type": "realtime_data",
-                "data": {"kind": "channel_message", "channel_id": row["channel_id"], "message_id": row["id"],
+                "data": {"kind": "channel_message" + changed, "channel_id": row["channel_id"], "message_id": row["id"],
                          "message": message}}
     return {"type": "activity_update",
-            "data": {"kind": "record_message", "model": row["model"], "document": row["document"],
+            "data": {"kind": "record_message" + changed, "model": row["model"], "document": row["document"],
                      "message_id": row["id"], "message": message}}
 
 
@@ -178,6 +197,7 @@ class Hub:
         self.messages: Cursor | None = None
         self.notifications: Cursor | None = None
         self.events: Cursor | None = None
+        self.message_events: Cursor | None = None
         self._late: set[asyncio.Task[None]] = set()
 
     # -- sockets --------------------------------------------------------------------------------------
@@ -230,10 +250,12 @@ class Hub:
         conn = await asyncpg.connect(self.url)
         await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
         await conn.add_listener("chatter_bridge", self._on_notify)
-        if self.messages is None or self.notifications is None or self.events is None:
+        if (self.messages is None or self.notifications is None or self.events is None
+                or self.message_events is None):
             row = await conn.fetchrow(HIGH_WATER)
             self.messages, self.notifications = Cursor(row["messages"]), Cursor(row["notifications"])
             self.events = Cursor(row["events"])
+            self.message_events = Cursor(row["message_events"])
         self.listening = True
         return conn
 
@@ -270,6 +292,7 @@ class Hub:
     async def poll(self, conn: asyncpg.Connection) -> int:
         """Read what is new since the cursors and route it; returns how many rows were delivered."""
         assert self.messages is not None and self.notifications is not None and self.events is not None
+        assert self.message_events is not None
         changed: dict[tuple[str, int], None] = {}    # records with new Tracking messages, in order
         made: list[Fresh] = []                        # bodies sanitized here, to store
         late: list[dict[str, Any]] = []               # long bodies: sanitized off the loop, routed after
@@ -294,6 +317,33 @@ class Hub:
             self._route_message(row)
 
         delivered = await self._drain(conn, NEW_MESSAGES, self.messages, on_message)
+
+        # Changed messages: once per message and poll, in their state now.
+        updated: dict[int, dict[str, Any]] = {}
+
+        def on_change(record: asyncpg.Record) -> None:
+            row = dict(record)
+            for user in row["users"]:
+                self._to_user(user, {"type": "activity_update", "data": {
+                    "kind": "notification_removed", "message_id": row["message_id"]}})
+            if row["message"] is not None:
+                row["id"], row["updated"] = row["message_id"], True
+                updated[row["message_id"]] = row
+
+        delivered += await self._drain(conn, MESSAGE_EVENTS, self.message_events, on_change)
+        for row in updated.values():
+            if not self._audience(row):
+                continue
+            message = row["message"]
+            html = message.pop("body_html")
+            if html is None:
+                if len(message["body"]) > INLINE_CHARS:
+                    late.append(row)
+                    continue
+                html = sanitize(message["body"])
+                keep(made, row["id"], message["body"], html)
+            message["body"] = html
+            self._route_message(row)
         self.bodies.store(made)
         if late:
             # A long body must not hold up everyone else's frames: it follows when it is ready.

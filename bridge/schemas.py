@@ -54,6 +54,19 @@ class AttachmentInfo(BaseModel):
     created_at: datetime | None = None
 
 
+class Reaction(BaseModel):
+    emoji: str
+    count: int
+    contacts: list[int] = Field(description="Who reacted (contact ids), first reaction first")
+
+
+class ParentSummary(BaseModel):
+    id: int
+    author: str | None
+    deleted: bool
+    excerpt: str = Field(description="The replied-to message as plain text, cut to 140 characters")
+
+
 class Message(BaseModel):
     id: int
     message_type: Literal["Message", "Note", "Tracking"]
@@ -69,6 +82,12 @@ class Message(BaseModel):
     tracking: list[dict[str, Any]] | None
     created_at: datetime
     attachments: list[AttachmentInfo]
+    edited: bool = Field(False, description="Edited by its author: the page shows \"(edited)\"")
+    edited_at: datetime | None = None
+    deleted: bool = Field(False, description="Deleted by its author: a tombstone, without body or files")
+    reactions: list[Reaction] = Field(default_factory=list)
+    starred: bool = Field(False, description="Starred by the acting user (false in relayed frames)")
+    parent: ParentSummary | None = Field(None, description="The message this one replies to, if readable")
 
 
 class MessagePage(BaseModel):
@@ -160,6 +179,7 @@ class CreateChannel(Strict):
 
 class Post(Strict):
     body: Text
+    parent: Id | None = Field(default=None, description="Reply to this message of the channel (channel_reply)")
 
 
 class MarkRead(Strict):
@@ -275,3 +295,17 @@ class Health(BaseModel):
     status: Literal["ok", "unavailable"]
     database: bool
     listening: bool
+
+
+class EditMessage(Strict):
+    """chatter.edit_message: a new body; subject null keeps it, "" clears it."""
+
+    body: Text
+    subject: Short | None = None
+
+
+Emoji = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+class React(Strict):
+    emoji: Emoji

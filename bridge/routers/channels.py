@@ -37,6 +37,7 @@ JOIN = "SELECT chatter.channel_join($1, $2)"
 LEAVE = "SELECT chatter.channel_leave($1, $2)"
 MUTE = "SELECT chatter.channel_mute($1, $2, $3)"
 POST = "SELECT chatter.channel_post($1, $2, $3)"
+REPLY = "SELECT chatter.channel_reply($1, $2, $3, $4)"
 MARK_READ = "SELECT chatter.mark_read($1, $2, $3)"
 UNREAD = "SELECT * FROM chatter.unread_counts($1) ORDER BY channel_id"
 DM = "SELECT chatter.get_or_create_dm($1, $2)"
@@ -102,9 +103,12 @@ async def history(db: Db, channel_id: PathId, limit: Limit = 50, before_id: Befo
 
 
 @router.post("/channels/{channel_id}/messages", response_model=s.Message, status_code=201,
-             summary="chatter.channel_post")
+             summary="chatter.channel_post, or channel_reply with a parent")
 async def post(db: Db, channel_id: PathId, body: s.Post) -> Any:
-    new_id = await db.conn.fetchval(POST, channel_id, db.user_id, body.body)
+    if body.parent is None:
+        new_id = await db.conn.fetchval(POST, channel_id, db.user_id, body.body)
+    else:
+        new_id = await db.conn.fetchval(REPLY, channel_id, db.user_id, body.body, body.parent)
     return await one_message(db, new_id)
 
 

@@ -1,10 +1,11 @@
-"""Messages on records (SPEC section 5): post, log, notify, a record's feed, one message, its audience."""
+"""Messages on records (SPEC section 5): post, log, notify, a record's feed, one message, its audience;
+edit, delete, reactions and stars of any message (issue 21)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from bridge import queries as q
 from bridge import schemas as s
@@ -22,6 +23,16 @@ NOTIFY = "SELECT chatter.notify($1, $2, $3, $4, $5)"
 RECORD_FEED = q.MESSAGES.format(source="chatter.record_feed($1, $2, $3, $4)")
 AUDIENCE = "SELECT * FROM chatter.message_audience($1)"
 PAYLOAD = "SELECT chatter.notification_payload($1)"
+EDIT = "SELECT chatter.edit_message($1, $2, $3)"
+DELETE = "SELECT chatter.delete_message($1)"
+REACT = "SELECT chatter.react($1, $2)"
+UNREACT = "SELECT chatter.unreact($1, $2)"
+REACTIONS = "SELECT emoji, count, contacts FROM chatter.message_reactions($1)"
+STAR = "SELECT chatter.star($1)"
+UNSTAR = "SELECT chatter.unstar($1)"
+STARRED = q.MESSAGES.format(
+    source="(SELECT m.* FROM chatter.starred AS s JOIN chatter.messages AS m ON m.id = s.message_id "
+           "WHERE $2::bigint IS NULL OR s.message_id < $2 ORDER BY s.message_id DESC LIMIT $1)")
 
 
 @router.post("/send_message", response_model=s.Message, status_code=201,
@@ -70,3 +81,56 @@ async def audience(db: Db, message_id: PathId) -> Any:
             summary="chatter.notification_payload: the seed's toast / Web Push payload")
 async def payload(db: Db, message_id: PathId) -> Any:
     return await db.conn.fetchval(PAYLOAD, message_id)
+
+
+@router.patch("/messages/{message_id}", response_model=s.Message,
+              summary="chatter.edit_message: the author edits a message (403 for anyone else, or Tracking)")
+async def edit_message(db: Db, message_id: PathId, body: s.EditMessage) -> Any:
+    await db.conn.execute(EDIT, message_id, body.body, body.subject)
+    return await one_message(db, message_id)
+
+
+@router.delete("/messages/{message_id}", response_model=s.Message,
+               summary="chatter.delete_message: the author deletes a message; its tombstone is returned")
+async def delete_message(db: Db, message_id: PathId) -> Any:
+    await db.conn.execute(DELETE, message_id)
+    return await one_message(db, message_id)
+
+
+@router.get("/messages/{message_id}/reactions", response_model=list[s.Reaction],
+            summary="chatter.message_reactions: each emoji, how many, who")
+async def reactions(db: Db, message_id: PathId) -> Any:
+    return [dict(r) for r in await db.conn.fetch(REACTIONS, message_id)]
+
+
+@router.post("/messages/{message_id}/reactions", response_model=s.Message,
+             summary="chatter.react: the acting user reacts (once per emoji)")
+async def react(db: Db, message_id: PathId, body: s.React) -> Any:
+    await db.conn.execute(REACT, message_id, body.emoji)
+    return await one_message(db, message_id)
+
+
+@router.delete("/messages/{message_id}/reactions", response_model=s.Message,
+               summary="chatter.unreact: the acting user takes their reaction back")
+async def unreact(db: Db, message_id: PathId, emoji: Annotated[str, Query(min_length=1, max_length=100)]) -> Any:
+    await db.conn.execute(UNREACT, message_id, emoji)
+    return await one_message(db, message_id)
+
+
+@router.put("/messages/{message_id}/star", response_model=s.Message, summary="chatter.star")
+async def star(db: Db, message_id: PathId) -> Any:
+    await db.conn.execute(STAR, message_id)
+    return await one_message(db, message_id)
+
+
+@router.delete("/messages/{message_id}/star", response_model=s.Message, summary="chatter.unstar")
+async def unstar(db: Db, message_id: PathId) -> Any:
+    await db.conn.execute(UNSTAR, message_id)
+    return await one_message(db, message_id)
+
+
+@router.get("/starred", response_model=s.MessagePage,
+            summary="chatter.starred: the acting user's starred messages they may read; page with before_id")
+async def starred(db: Db, limit: Limit = 50, before_id: Before = None) -> Any:
+    items = await messages_json(db, await db.conn.fetch(STARRED, limit, before_id))
+    return {"messages": items, "next_before_id": page(items, limit)}

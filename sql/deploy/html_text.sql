@@ -125,8 +125,22 @@ $$;
 COMMENT ON FUNCTION chatter.html_text(text) IS
     'HTML as plain text (the notification preview and the email''s text part): tags out, lines kept, entities decoded';
 
+-- A body in one line: its text (html_text of a bounded prefix: 2,000 characters give 140 of text, and it
+-- runs for every toast, bell entry, push and quoted parent), white space collapsed, cut to 140 characters,
+-- < > as the angle quotes ‹ › so that a client which puts it into HTML cannot be made to run markup.
+CREATE FUNCTION chatter._preview(html text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = ''
+AS $$
+    SELECT left(translate(btrim(regexp_replace(chatter.html_text(left(html, 2000)), '\s+', ' ', 'g')), '<>', '‹›'), 140)
+$$;
+COMMENT ON FUNCTION chatter._preview(text) IS
+    'A body in one line of at most 140 characters (notification previews, quoted parents), < > as ‹ ›';
+
 ALTER FUNCTION chatter.html_text(text) OWNER TO chatter_owner;
+ALTER FUNCTION chatter._preview(text) OWNER TO chatter_owner;
 REVOKE EXECUTE ON FUNCTION chatter.html_text(text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION chatter.html_text(text) TO chatter_app;
+REVOKE EXECUTE ON FUNCTION chatter._preview(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chatter.html_text(text), chatter._preview(text) TO chatter_app;
 
 COMMIT;

@@ -2,6 +2,7 @@
 
 BEGIN;
 
+DROP FUNCTION chatter._preview(text);
 DROP FUNCTION chatter.html_text(text);
 
 COMMIT;

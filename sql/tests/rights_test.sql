@@ -94,6 +94,7 @@ INSERT INTO rights_matrix VALUES
     ('chatter.inbox_count(bigint)', '881', 'SELECT chatter.inbox_count(882)', 'CH004'),
     ('chatter._wake(text)', '881', $$SELECT 1 FROM (SELECT chatter._wake('chatter_rights_test')) AS w WHERE false$$, 'nothing'),   -- any role may NOTIFY
     ('chatter._within_limit(text,bigint,text)', '881', $$SELECT 1 FROM (SELECT chatter._within_limit('mentions', 1)) AS l WHERE false$$, 'nothing'),   -- a check, no data
+    ('chatter._preview(text)', '881', $$SELECT 1 WHERE chatter._preview('<b>x</b>') <> 'x'$$, 'nothing'),   -- pure
     ('chatter.html_text(text)', '881', $$SELECT 1 WHERE chatter.html_text('<b>x</b>') <> 'x'$$, 'nothing'),   -- pure
     ('chatter.log_message(text,bigint,text,bigint)', '881', $$SELECT chatter.log_message('orders', 2, 'x')$$, 'CH003'),
     ('chatter.mark_notifications_read(bigint[],bigint)', '881', 'SELECT chatter.mark_notifications_read(NULL, 882)', 'CH004'),
@@ -121,7 +122,21 @@ INSERT INTO rights_matrix VALUES
      format($$SELECT chatter.subscribe_channel('orders', 1, %s)$$, :lobby), 'CH004'),
     ('chatter.unread_count(bigint,bigint)', '881', format('SELECT chatter.unread_count(%s, 882)', :board), 'CH004'),
     ('chatter.unread_counts(bigint)', '881', 'SELECT * FROM chatter.unread_counts(882)', 'CH004'),
-    ('chatter.unsubscribe(text,bigint,bigint[])', '881', $$SELECT chatter.unsubscribe('orders', 2, '{9802}')$$, 'CH003');
+    ('chatter.unsubscribe(text,bigint,bigint[])', '881', $$SELECT chatter.unsubscribe('orders', 2, '{9802}')$$, 'CH003'),
+    -- messages that live (issue 21): Alice may neither read order 2's message nor change the system's on order 1
+    ('chatter._vouch_message(bigint)', '881', format('SELECT chatter._vouch_message(%s)', :bob_msg), 'CH003'),
+    ('chatter._readable_message(bigint)', '881', format('SELECT chatter._readable_message(%s)', :bob_msg), 'CH003'),
+    ('chatter._edit_message(bigint,text,text)', '881', format($$SELECT chatter._edit_message(%s, 'x')$$, :order1_msg), 'CH004'),
+    ('chatter._delete_message(bigint)', '881', format('SELECT chatter._delete_message(%s)', :order1_msg), 'CH004'),
+    ('chatter.edit_message(bigint,text,text)', '881', format($$SELECT chatter.edit_message(%s, 'x')$$, :bob_msg), 'CH003'),
+    ('chatter.delete_message(bigint)', '881', format('SELECT chatter.delete_message(%s)', :order1_msg), 'CH004'),
+    ('chatter.react(bigint,text)', '881', format($$SELECT chatter.react(%s, '👍')$$, :bob_msg), 'CH003'),
+    ('chatter.unreact(bigint,text)', '881', format($$SELECT chatter.unreact(%s, '👍')$$, :bob_msg), 'CH003'),
+    ('chatter.message_reactions(bigint)', '881', format('SELECT * FROM chatter.message_reactions(%s)', :bob_msg), 'CH003'),
+    ('chatter.star(bigint)', '881', format('SELECT chatter.star(%s)', :board_msg), 'CH003'),
+    ('chatter.unstar(bigint)', '881', format('SELECT chatter.unstar(%s)', :bob_msg), 'CH003'),
+    ('chatter.channel_reply(bigint,bigint,text,bigint)', '881',
+     format($$SELECT chatter.channel_reply(%s, 881, 'x', %s)$$, :board, :board_msg), 'CH004');
 
 SELECT plan(69 + (SELECT count(*)::integer FROM rights_matrix));
 

@@ -2,7 +2,7 @@
 
 BEGIN;
 
-SELECT 1 / (p.prosrc LIKE '%chatter.html_text(left(m.body, 2000))%')::integer
+SELECT 1 / (p.prosrc LIKE '%chatter._preview(m.body)%')::integer
   FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter.notification_payload(bigint)'::regprocedure;
 
 SELECT 1 / (p.prosrc LIKE '%chatter._record_followers(%')::integer

@@ -2,6 +2,8 @@
 
 BEGIN;
 
-SELECT 'chatter.message_wire(chatter.messages)'::regprocedure;
+SELECT 1 / count(*) FROM pg_catalog.pg_proc
+ WHERE oid = 'chatter.message_wire(chatter.messages)'::regprocedure
+   AND prosrc LIKE '%''reactions''%' AND prosrc LIKE '%''parent''%';
 
 ROLLBACK;

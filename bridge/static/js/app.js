@@ -7,6 +7,7 @@ import { state, bus } from "./state.js";
 import { renderOrders, renderOrder } from "./records.js";
 import { renderDiscuss, refreshChannels } from "./discuss.js";
 import { renderMailbox } from "./mailbox.js";
+import { renderStarred } from "./lifecycle.js";
 import { enablePush, pushEnabled, pushSupported } from "./push.js";
 
 const root = document.getElementById("app");
@@ -120,7 +121,7 @@ function shell() {
       h("a.brand", { href: "#/orders" }, h("span.logo", "pg"), "chatter"),
       h("nav.nav", navLink("Sales", "#/orders"),
         navLink("Discuss", "#/discuss", h("span.badge#discuss-unread", { hidden: true }, "0")),
-        navLink("Mailbox", "#/mailbox")),
+        navLink("Mailbox", "#/mailbox"), navLink("Starred", "#/starred")),
       h("div.topbar-right",
         h("span.live#live", { title: "WebSocket" }, "●"),
         h("div.dropdown-wrap",
@@ -159,6 +160,7 @@ async function route() {
   delete document.body.dataset.watching;
   if (parts[0] === "discuss") await renderDiscuss(view, parts[1] ? Number(parts[1]) : null);
   else if (parts[0] === "mailbox") await renderMailbox(view);
+  else if (parts[0] === "starred") await renderStarred(view);
   else if (parts[0] === "orders" && parts[1]) await renderOrder(view, Number(parts[1]));
   else await renderOrders(view);
 }
@@ -173,11 +175,17 @@ function onFrame(frame) {
     bus.dispatchEvent(new CustomEvent("channel-message", { detail: data }));
     return;
   }
+  if (frame.type === "realtime_data" && data.kind === "channel_message_updated") {   // edited, deleted, reacted
+    bus.dispatchEvent(new CustomEvent("channel-message-updated", { detail: data }));
+    return;
+  }
   if (frame.type !== "activity_update") return;
   if (data.kind === "message") {
     toast(data.title, data.body, { onclick: () => openPayload(data) });
     refreshBell();
-  } else if (data.kind === "record_message" || data.kind === "record_changed") {
+  } else if (data.kind === "notification_removed") {   // its message was deleted
+    refreshBell();
+  } else if (data.kind === "record_message" || data.kind === "record_changed" || data.kind === "record_message_updated") {
     bus.dispatchEvent(new CustomEvent("record", { detail: data }));
   } else if (data.kind === "activity") {
     bus.dispatchEvent(new Event("activities-changed"));

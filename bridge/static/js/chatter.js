@@ -3,9 +3,9 @@
 
 import { api, ApiError, download } from "./api.js";
 import { append, avatar, clear, dayLabel, h, icon, when } from "./dom.js";
-import { sanitize } from "./sanitize.js";
 import { bus, state, userName } from "./state.js";
 import { composer } from "./composer.js";
+import { editedTag, loadOlder, messageBody, messageTools, parentQuote, replaceShown, replyTarget } from "./lifecycle.js";
 
 function trackingList(items) {
   return h("ul.tracking", items.map((t) => h("li.tracking-item",
@@ -24,20 +24,23 @@ function fileChip(a) {
   }, icon("clip"), a.name, h("small.muted", ` ${Math.ceil(a.size / 1024)} kB`));
 }
 
-export function messageItem(m) {
+/** A feed entry; `tools` ({changed, reply}) adds its reactions and actions (lifecycle.js). */
+export function messageItem(m, tools = null) {
   const who = m.author ? m.author.name : (m.from_email || "System");
   const kind = m.message_type.toLowerCase();
-  const body = m.tracking && m.tracking.length ? trackingList(m.tracking) : h("div.message-body", sanitize(m.body));
-  return h(`div.message.message-${kind}`, { dataset: { id: m.id, type: m.message_type } },
+  const body = m.tracking && m.tracking.length ? trackingList(m.tracking) : messageBody(m);
+  return h(`div.message.message-${kind}`, { dataset: { id: m.id, type: m.message_type, starred: String(!!m.starred) } },
     avatar(who, m.author ? m.author.id : 0),
     h("div.message-main",
       h("div.message-head", h("b.message-author", who), h("span.muted.message-time", { title: m.created_at }, when(m.created_at)),
         m.message_type === "Note" ? h("span.tag.tag-note", "Note") : null,
         m.message_type === "Tracking" ? h("span.tag.tag-tracking", "Tracking") : null,
-        m.subject ? h("span.message-subject", m.subject) : null),
+        m.subject ? h("span.message-subject", m.subject) : null, editedTag(m)),
+      parentQuote(m),
       body,
       m.attachments && m.attachments.length ? h("div.attachment-chips", m.attachments.map((a) =>
-        fileChip(a))) : null));
+        fileChip(a))) : null,
+      tools ? messageTools(m, tools) : null));
 }
 
 function dueText(a) {
@@ -60,11 +63,13 @@ export function chatterPanel(box, model, document) {
   const followButton = h("button.btn.btn-link.follow-button#follow", { type: "button" }, "Follow");
   const scheduleBox = h("div.schedule", { hidden: true });
 
+  const replying = replyTarget(() => comp.focus());
   const comp = composer({
     placeholder: "Send a message to followers…",
     attach: { model, document },
     onSend: async (html, attachments) => {
-      const body = { body: html || "<p></p>", message_type: mode, model, document, attachments };
+      const body = { body: html || "<p></p>", message_type: mode, model, document, attachments,
+        parent: replying.get() };
       let posted;
       try {
         posted = await api("/api/send_message", { method: "POST", json: { ...body, send: mode === "Message" } });
@@ -72,6 +77,7 @@ export function chatterPanel(box, model, document) {
         if (!(error instanceof ApiError && error.code === "CH001")) throw error;
         posted = await api("/api/send_message", { method: "POST", json: body });   // nobody to email: in-app only
       }
+      replying.set(null);
       addMessage(posted);   // the answer is the message, as the feed shows it
       loadFollowers();
     },
@@ -104,7 +110,7 @@ export function chatterPanel(box, model, document) {
           h("button.btn.btn-link#followers-button", { type: "button", title: "Followers",
             onclick: () => { followerPanel.hidden = !followerPanel.hidden; } }, icon("user"), " ", followerCount),
           followerPanel))),
-    h("div.chatter-composer", comp.el),
+    h("div.chatter-composer", replying.el, comp.el),
     attachmentBox,
     scheduleBox,
     activityList,
@@ -194,19 +200,40 @@ export function chatterPanel(box, model, document) {
       h("div.attachment-chips", files.map(fileChip))]);
   }
 
-  async function loadFeed() {
-    const [{ messages }] = await Promise.all([
-      api(`/api/records/${model}/${document}/messages`, { query: { limit: 100 } }), loadAttachments()]);
-    clear(feed);
-    let day = null;
+  // A deleted message leaves the record's feed (Odoo); chat keeps a tombstone (discuss.js).
+  const tools = {
+    changed: (m) => { replaceShown(feed, m, item); if (m.deleted) loadAttachments(); },
+    reply: (m) => replying.set(m),
+  };
+  const item = (m) => (m.deleted ? null : messageItem(m, tools));
+  const feedPage = (before) => api(`/api/records/${model}/${document}/messages`,
+    { query: { limit: 100, before_id: before } });
+  let day = null;
+  let older = null;
+  // A page of older messages goes above the "Load older" button, at the bottom of the feed.
+  function showPage(messages) {
     for (const m of messages) {
+      const shown = item(m);
+      if (!shown) continue;
       const label = dayLabel(m.created_at);
       if (label !== day) {
-        feed.append(h("div.day-separator", h("span", label)));
+        older.before(h("div.day-separator", h("span", label)));
         day = label;
       }
-      feed.append(messageItem(m));
+      older.before(shown);
     }
+  }
+
+  async function loadFeed() {
+    const [page] = await Promise.all([feedPage(null), loadAttachments()]);
+    older = loadOlder(async (before) => {
+      const next = await feedPage(before);
+      showPage(next.messages);
+      return next.next_before_id;
+    }, page.next_before_id);
+    clear(feed).append(older);
+    day = null;
+    showPage(page.messages);
   }
 
   // A message that arrived in a frame (the same shape as the feed's): on top, under its day, once.
@@ -216,9 +243,9 @@ export function chatterPanel(box, model, document) {
     if (first && Number(first.dataset.id) > m.id) { refresh(); return; }   // out of order: reload instead
     const label = dayLabel(m.created_at);
     const top = feed.firstElementChild;
-    const item = messageItem(m);
-    if (top && top.classList.contains("day-separator") && top.textContent === label) top.after(item);
-    else feed.prepend(h("div.day-separator", h("span", label)), item);
+    const shown = messageItem(m, tools);
+    if (top && top.classList.contains("day-separator") && top.textContent === label) top.after(shown);
+    else feed.prepend(h("div.day-separator", h("span", label)), shown);
     if (m.attachments && m.attachments.length) loadAttachments();
   }
 
@@ -248,6 +275,9 @@ export function chatterPanel(box, model, document) {
     else if (d.kind === "record_message" && d.message) {
       addMessage(d.message);
       loadFollowers();
+    } else if (d.kind === "record_message_updated" && d.message) {
+      replaceShown(feed, d.message, item, { fromFrame: true });
+      if (d.message.deleted) loadAttachments();
     }
   }
 

@@ -2,9 +2,9 @@
 
 import { api } from "./api.js";
 import { append, avatar, clear, dayLabel, h, icon, when } from "./dom.js";
-import { sanitize } from "./sanitize.js";
 import { bus, state, userName } from "./state.js";
 import { composer } from "./composer.js";
+import { editedTag, loadOlder, messageBody, messageTools, parentQuote, replaceShown, replyTarget } from "./lifecycle.js";
 
 let channels = [];
 let openId = null;
@@ -98,15 +98,18 @@ function drawSidebar() {
   drawBadge();
 }
 
-function chatMessage(m, previous) {
+/** A chat message; a deleted one is a tombstone. `tools`: its reactions and actions (lifecycle.js). */
+function chatMessage(m, previous, tools) {
   const grouped = previous && previous.author && m.author && previous.author.id === m.author.id
-    && new Date(m.created_at) - new Date(previous.created_at) < 5 * 60 * 1000;
+    && new Date(m.created_at) - new Date(previous.created_at) < 5 * 60 * 1000 && !m.parent;
   const who = m.author ? m.author.name : "System";
-  return h(`div.chat-message${grouped ? ".grouped" : ""}`, { dataset: { id: m.id } },
+  return h(`div.chat-message${grouped ? ".grouped" : ""}`, { dataset: { id: m.id, starred: String(!!m.starred) } },
     grouped ? h("span.avatar-space") : avatar(who, m.author ? m.author.id : 0),
     h("div.message-main",
       grouped ? null : h("div.message-head", h("b.message-author", who), h("span.muted.message-time", when(m.created_at))),
-      h("div.message-body", sanitize(m.body))));
+      parentQuote(m),
+      messageBody(m), editedTag(m),
+      messageTools(m, tools)));
 }
 
 export async function renderDiscuss(view, channelId) {
@@ -126,17 +129,41 @@ export async function renderDiscuss(view, channelId) {
 
   list = h("div.chat-list#chat-list");
   let last = null;
+  const replying = replyTarget(() => comp.focus());
   const comp = composer({
     placeholder: channel.kind === "Direct" ? `Message ${channelName(channel)}…` : `Message #${channel.name}…`,
     onSend: async (html) => {
-      const m = await api(`/api/channels/${channelId}/messages`, { method: "POST", json: { body: html } });
+      const m = await api(`/api/channels/${channelId}/messages`, { method: "POST",
+        json: { body: html, parent: replying.get() ?? undefined } });
+      replying.set(null);
       addMessage(m);
     },
   });
+  const tools = {
+    changed: (m, fromFrame = false) => replaceShown(list, m, (x) => chatMessage(x, null, tools), { fromFrame }),
+    reply: (m) => replying.set(m),
+  };
+  const history = (before) => api(`/api/channels/${channelId}/messages`, { query: { limit: 100, before_id: before } });
+  // Older pages go on top, below the "Load older" button, the scroll position kept.
+  const older = loadOlder(async (before) => {
+    const page = await history(before);
+    const height = list.scrollHeight;
+    let previous = null;
+    const items = page.messages.reverse().filter((m) => !seen.has(m.id)).map((m) => {
+      seen.add(m.id);
+      const el = chatMessage(m, previous, tools);
+      previous = m;
+      return el;
+    });
+    older.after(...items);
+    list.scrollTop += list.scrollHeight - height;
+    return page.next_before_id;
+  }, null);
+  list.append(older);
   main.append(
     h("div.discuss-header", h("b#channel-title", channel.kind === "Direct" ? channelName(channel) : `# ${channel.name}`),
       channel.description ? h("span.muted", ` — ${channel.description}`) : null),
-    list, comp.el);
+    list, replying.el, comp.el);
 
   const seen = new Set();
   function addMessage(m) {
@@ -144,12 +171,13 @@ export async function renderDiscuss(view, channelId) {
     seen.add(m.id);
     const label = dayLabel(m.created_at);
     if (!last || dayLabel(last.created_at) !== label) list.append(h("div.day-separator", h("span", label)));
-    list.append(chatMessage(m, last));
+    list.append(chatMessage(m, last, tools));
     last = m;
     list.scrollTop = list.scrollHeight;
   }
-  const { messages } = await api(`/api/channels/${channelId}/messages`, { query: { limit: 100 } });
+  const { messages, next_before_id: nextBefore } = await history(null);
   for (const m of messages.reverse()) addMessage(m);
+  older.setBefore(nextBefore);
   if (channel.is_member) await api(`/api/channels/${channelId}/read`, { method: "POST", json: {} });
   channel.unread = 0;
   drawSidebar();
@@ -164,6 +192,12 @@ export async function renderDiscuss(view, channelId) {
     }
   };
   bus.addEventListener("channel-message", onMessage);
+  const onUpdated = (event) => {
+    const d = event.detail;
+    if (!document.body.contains(list)) { bus.removeEventListener("channel-message-updated", onUpdated); return; }
+    if (d.channel_id === channelId) tools.changed(d.message, true);
+  };
+  bus.addEventListener("channel-message-updated", onUpdated);
 }
 
 // Any chat message: unread badges follow (the open channel is read as it arrives); a DM also toasts.
