@@ -244,6 +244,12 @@ class ScheduleActivity(Strict):
     description: Text | None = None
 
 
+class RecordLabel(BaseModel):
+    model: str
+    document: int
+    label: str
+
+
 class UpdateActivity(Strict):
     """chatter.activity_update: a field left out (or null) keeps its value."""
     name: Short | None = None

@@ -1,4 +1,5 @@
-"""Messages on records (SPEC section 5): post, log, notify, a record's feed, one message, its audience."""
+"""Messages on records (SPEC section 5): post, log, notify, a record's feed and display name, one message,
+its audience."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ NOTIFY = "SELECT chatter.notify($1, $2, $3, $4, $5)"
 RECORD_FEED = q.MESSAGES.format(source="chatter.record_feed($1, $2, $3, $4)")
 AUDIENCE = "SELECT * FROM chatter.message_audience($1)"
 PAYLOAD = "SELECT chatter.notification_payload($1)"
+# CH003 unless the acting user may read the record; then what a person calls it (S00012).
+RECORD_LABEL = "SELECT chatter.check_record_readable($1, $2), chatter.record_label($1, $2) AS label"
 
 
 @router.post("/send_message", response_model=s.Message, status_code=201,
@@ -53,6 +56,13 @@ async def record_feed(db: Db, model: ModelPath, document: PathId, limit: Limit =
                       before_id: Before = None) -> Any:
     items = await messages_json(db, await db.conn.fetch(RECORD_FEED, model, document, limit, before_id))
     return {"messages": items, "next_before_id": page(items, limit)}
+
+
+@router.get("/records/{model}/{document}", response_model=s.RecordLabel,
+            summary="chatter.record_label: a readable record's display name (what toasts and the bell show)")
+async def record_label(db: Db, model: ModelPath, document: PathId) -> Any:
+    row = await db.conn.fetchrow(RECORD_LABEL, model, document)
+    return {"model": model, "document": document, "label": row["label"]}
 
 
 @router.get("/messages/{message_id}", response_model=s.Message, summary="One message")
