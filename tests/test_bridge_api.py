@@ -143,6 +143,13 @@ def test_channels_unread_dms(as_):
     assert bob.post(f"/api/channels/{general['id']}/leave").status_code == 204
 
 
+def test_record_label(as_):
+    alice = as_("alice")
+    assert alice.get("/api/records/orders/1").json() == {"model": "orders", "document": 1, "label": "SO001"}
+    assert alice.get("/api/records/orders/999").status_code == 404
+    assert alice.get("/api/records/secrets/1").status_code == 404
+
+
 def test_channel_names_and_archive(as_):
     alice, bob = as_("alice"), as_("bob")
     lobby = alice.post("/api/channels", json={"name": "Lobby-Archive"}).json()
