@@ -140,8 +140,14 @@ def test_errors_are_words_invalid_input_reverted_and_offline_retries(browser, br
     expect(carol.locator("#field-amount")).to_have_value(before)
     for text in carol.locator(".toast").all_text_contents():
         assert "[{" not in text and "greater_than_equal" not in text
-    # The server unreachable: GETs are retried while a banner says so, then the page carries on.
+    # The server unreachable: a write says it was not sent and keeps what was typed; GETs are retried
+    # while a banner says so, then the page carries on.
     carol.route("**/api/**", lambda route: route.abort())
+    composer = carol.locator(".chatter .composer-input")
+    composer.fill("written offline")
+    carol.click(".chatter .composer-send")
+    expect(carol.locator(".toast", has_text="Can't reach the server — not sent")).to_be_visible()
+    expect(composer).to_have_value("written offline")
     carol.goto(f"{bridge.base}/#/mailbox")
     banner = carol.locator("#connection-banner")
     expect(banner).to_have_text("Can't reach the server — retrying")

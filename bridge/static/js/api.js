@@ -13,6 +13,7 @@ export const session = {
 };
 
 export const OFFLINE = "Can't reach the server — retrying";
+export const NOT_SENT = "Can't reach the server — not sent; try again once it is back";
 
 /** "body.amount_total" -> "amount total": the field a 422 names, in words. */
 export function fieldName(field) {
@@ -46,8 +47,13 @@ export class ApiError extends Error {
 // Network failures: a GET is retried (the server restarting, the Wi-Fi gone) while the "offline" banner
 // says so; a write is not repeated behind the user's back, it fails with the same words.
 const offlineListeners = new Set();
+let down = false;
 export function onOffline(listener) { offlineListeners.add(listener); }
-function offline(down) { for (const listener of offlineListeners) listener(down); }
+function offline(now) {
+  if (now === down) return;
+  down = now;
+  for (const listener of offlineListeners) listener(now);
+}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -68,11 +74,12 @@ export async function api(path, { method = "GET", json, form, query } = {}) {
   for (let attempt = 0; ; attempt++) {
     try {
       answer = await fetch(url, { method, headers, body });
-      if (attempt > 0) offline(false);
+      offline(false);
       break;
     } catch {
       offline(true);
-      if (method !== "GET" || attempt >= 20) throw new ApiError(0, null);
+      if (method !== "GET") throw new ApiError(0, { detail: NOT_SENT });
+      if (attempt >= 20) throw new ApiError(0, null);
       await sleep(Math.min(500 * 2 ** attempt, 5000));
     }
   }

@@ -4,6 +4,7 @@ import { api } from "./api.js";
 import { avatar, clear, h, icon } from "./dom.js";
 import { MENTION_TYPING } from "./mentions.js";
 import { textToHtml } from "./sanitize.js";
+import { state } from "./state.js";
 
 /**
  * composer({placeholder, onSend(html, attachmentIds), attach: {model, document} | null, buttonLabel, enterSends})
@@ -105,6 +106,8 @@ export function composer({ placeholder, onSend, attach = null, buttonLabel = "Se
       input.value = "";
       files.length = 0;
       clear(chips);
+    } catch (err) {   // not sent: what was typed stays, and the reason is said
+      state.toast("Not sent", err.message, { kind: "error" });
     } finally {
       button.disabled = false;
       input.focus();
