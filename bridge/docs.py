@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from swagger_ui_bundle import swagger_ui_path
 
 ASSETS = Path(swagger_ui_path)
+FAVICON = Path(__file__).resolve().parent / "static" / "favicon.svg"
 SERVED = {"swagger-ui.css": "text/css", "swagger-ui-bundle.js": "text/javascript",
           "favicon-32x32.png": "image/png"}
 
@@ -24,7 +25,7 @@ PAGE = """<!doctype html>
   <meta charset="utf-8">
   <title>pgchatter bridge - API</title>
   <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
-  <link rel="icon" type="image/png" href="/docs/assets/favicon-32x32.png">
+  <link rel="icon" type="image/svg+xml" href="/favicon.svg">
 </head>
 <body>
   <div id="swagger-ui"></div>
@@ -64,3 +65,9 @@ async def docs_asset(name: str) -> FileResponse:
     if name not in SERVED:
         raise HTTPException(404, "not found")
     return FileResponse(ASSETS / name, media_type=SERVED[name], headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/favicon.ico")
+async def favicon() -> FileResponse:
+    """The page's icon where a browser asks for it by default (a JSON route, /healthz)."""
+    return FileResponse(FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})

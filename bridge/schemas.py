@@ -264,6 +264,21 @@ class ScheduleActivity(Strict):
     description: Text | None = None
 
 
+class RecordLabel(BaseModel):
+    model: str
+    document: int
+    label: str
+
+
+class UpdateActivity(Strict):
+    """chatter.activity_update: a field left out (or null) keeps its value."""
+    name: Short | None = None
+    deadline: date | None = None
+    assigned_to: Id | None = None
+    description: Text | None = None
+    activity_type: Short | None = None
+
+
 class ActivityDone(Strict):
     feedback: Text | None = None
 

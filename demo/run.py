@@ -5,13 +5,19 @@ Deploys, seeds the demo (once), starts a local SMTP "mailbox" (aiosmtpd, mails k
 demo mode; prints the URL and the demo users. Ctrl-C (or SIGTERM) stops everything it started.
 
 Seam for the listener: it is started as `python -m listener` with CHATTER_SMTP_URL pointing at the
-mailbox; nothing else here knows about it."""
+mailbox; nothing else here knows about it.
+
+Start-up and Ctrl-C: both ports are checked before anything starts (a busy one is named in one line); the
+bridge serves a socket this process bound (uvicorn --fd), so the banner is printed only once *this*
+bridge answers, never because another server holds the port; the children run in their own process
+group, so Ctrl-C reaches this process alone, which stops them and exits 0."""
 
 from __future__ import annotations
 
 import importlib.util
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -36,6 +42,25 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) 
     return False
 
 
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on host:port (OSError when the port is taken)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _busy(what: str, host: str, port: int, option: str) -> str:
+    return (f"pgchatter: port {port} on {host} ({what}) is in use, maybe by another `make run`: stop it, "
+            f"or pick another port with {option}")
+
+
 def _vapid_env() -> dict[str, str]:
     """VAPID keys for Web Push (made once, in .data/vapid): the listener signs with the private one, the
     page subscribes browsers with the public one. An explicitly configured key is left as it is."""
@@ -53,10 +78,43 @@ def _vapid_env() -> dict[str, str]:
 
 def run(settings: Settings, *, host: str, port: int, smtp_port: int, fresh: bool,
         mailbox_dir: Path | None = None, external: bool = False) -> int:
+    # A process started in the background by a non-interactive shell inherits SIGINT ignored, and Python
+    # then leaves it ignored: Ctrl-C (or the SIGINT a supervisor sends) must stop the stack all the same.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return _run(settings, host=host, port=port, smtp_port=smtp_port, fresh=fresh, mailbox_dir=mailbox_dir,
+                    external=external)
+    except KeyboardInterrupt:   # Ctrl-C before the stack was up (deploying, seeding): nothing left running
+        print("\nstopped")
+        return 0
+
+
+def _run(settings: Settings, *, host: str, port: int, smtp_port: int, fresh: bool,
+         mailbox_dir: Path | None, external: bool) -> int:
     if settings.database_url is not None and not external:
         print("pgchatter: DATABASE_URL is set; run seeds demo data and hands out tokens, so it uses the private "
               "cluster only. Unset DATABASE_URL, or pass --external to use that server anyway.", file=sys.stderr)
         return 2
+    try:
+        listening = _bind(host, port)
+    except OSError:
+        print(_busy("the web page and API", host, port, "--port"), file=sys.stderr)
+        return 2
+    try:
+        _bind("127.0.0.1", smtp_port).close()
+    except OSError:
+        listening.close()
+        print(_busy("the demo mailbox's SMTP server", "127.0.0.1", smtp_port, "--smtp-port"), file=sys.stderr)
+        return 2
+    try:
+        return _stack(settings, listening, host=host, port=port, smtp_port=smtp_port, fresh=fresh,
+                      mailbox_dir=mailbox_dir)
+    finally:
+        listening.close()
+
+
+def _stack(settings: Settings, listening: socket.socket, *, host: str, port: int, smtp_port: int, fresh: bool,
+           mailbox_dir: Path | None) -> int:
     database.ensure_server(settings)
     url = database.database_url(settings)
     database.create_database(url, fresh=fresh)
@@ -65,17 +123,26 @@ def run(settings: Settings, *, host: str, port: int, smtp_port: int, fresh: bool
     if data.seed(url):
         print("demo data seeded")
     box = (mailbox_dir or settings.data_dir.parent / "mailbox").resolve()
-    smtp = mailbox.start(box, port=smtp_port)
+    try:
+        smtp = mailbox.start(box, port=smtp_port)
+    except OSError:   # taken since the check above
+        print(_busy("the demo mailbox's SMTP server", "127.0.0.1", smtp_port, "--smtp-port"), file=sys.stderr)
+        return 2
     env = {**os.environ, "DATABASE_URL": url, "CHATTER_DEMO": "1", "CHATTER_DEMO_MAILBOX": str(box),
            "CHATTER_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}"}
     procs: dict[str, subprocess.Popen[bytes]] = {}
     if importlib.util.find_spec("listener") is not None:
         env["CHATTER_DEMO_LISTENER"] = "1"
         env.update(_vapid_env())
-        procs["listener"] = subprocess.Popen([sys.executable, "-m", "listener"], cwd=PROJECT_ROOT, env=env)
+        procs["listener"] = subprocess.Popen([sys.executable, "-m", "listener"], cwd=PROJECT_ROOT, env=env,
+                                             process_group=0)
+    # The bridge serves the socket bound above (--fd): the port is ours from the check to the end.
+    fd = listening.fileno()
     procs["bridge"] = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "demo.app:app", "--host", host, "--port", str(port),
-         "--log-level", "warning", "--ws-per-message-deflate", "false"], cwd=PROJECT_ROOT, env=env)
+        [sys.executable, "-m", "uvicorn", "demo.app:app", "--fd", str(fd),
+         "--log-level", "warning", "--ws-per-message-deflate", "false"], cwd=PROJECT_ROOT, env=env,
+        pass_fds=(fd,), process_group=0)
+    listening.close()
     stopping = False
 
     def stop(*_: object) -> None:
@@ -83,9 +150,6 @@ def run(settings: Settings, *, host: str, port: int, smtp_port: int, fresh: bool
         stopping = True
 
     signal.signal(signal.SIGTERM, stop)
-    # A process started in the background by a non-interactive shell inherits SIGINT ignored, and Python
-    # then leaves it ignored: Ctrl-C (or the SIGINT a supervisor sends) must stop the stack all the same.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         if not _wait_healthy(f"http://{host}:{port}/healthz", procs["bridge"]):
             print("pgchatter: the bridge did not come up", file=sys.stderr)
@@ -106,6 +170,7 @@ def run(settings: Settings, *, host: str, port: int, smtp_port: int, fresh: bool
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)   # a second Ctrl-C does not interrupt the clean-up
         for proc in procs.values():
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
@@ -116,4 +181,5 @@ def run(settings: Settings, *, host: str, port: int, smtp_port: int, fresh: bool
                 proc.kill()
         smtp.stop()
         print("\nstopped (the private cluster keeps running: pgchatter db stop)")
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     return 0

@@ -143,6 +143,29 @@ def test_channels_unread_dms(as_):
     assert bob.post(f"/api/channels/{general['id']}/leave").status_code == 204
 
 
+def test_record_label(as_):
+    alice = as_("alice")
+    assert alice.get("/api/records/orders/1").json() == {"model": "orders", "document": 1, "label": "SO001"}
+    assert alice.get("/api/records/orders/999").status_code == 404
+    assert alice.get("/api/records/secrets/1").status_code == 404
+
+
+def test_channel_names_and_archive(as_):
+    alice, bob = as_("alice"), as_("bob")
+    lobby = alice.post("/api/channels", json={"name": "Lobby-Archive"}).json()
+    again = bob.post("/api/channels", json={"name": "lobby-archive"})
+    assert again.status_code == 409 and again.json()["code"] == "23505"
+    assert "exists already" in again.json()["detail"]
+    assert bob.post("/api/channels", json={"name": "lobby-archive", "kind": "Private"}).status_code == 201
+    bob.post(f"/api/channels/{lobby['id']}/join")
+    refused = bob.post(f"/api/channels/{lobby['id']}/archive")
+    assert refused.status_code == 403 and refused.json()["code"] == "CH004"
+    assert alice.post(f"/api/channels/{lobby['id']}/archive").json()["is_archived"] is True
+    assert bob.post(f"/api/channels/{lobby['id']}/messages", json={"body": "hi"}).status_code == 403
+    assert alice.post(f"/api/channels/{lobby['id']}/unarchive").json()["is_archived"] is False
+    assert bob.post(f"/api/channels/{lobby['id']}/messages", json={"body": "hi"}).status_code == 201
+
+
 def test_followers(as_):
     alice = as_("alice")
     followed = alice.post("/api/records/orders/2/followers", json={}).json()
@@ -195,6 +218,17 @@ def test_activities(as_):
     assert alice.delete(f"/api/activities/{other['activity']}").status_code == 204
     assert alice.delete(f"/api/activities/{other['activity']}").status_code == 404
     assert len(alice.get("/api/activity_types").json()) >= 5
+    # Edit, reschedule, reassign: the assignee or the one who scheduled it.
+    mine = alice.post("/api/activities", json={"model": "orders", "record": 1, "activity_type": "activity_todo",
+                                               "assigned_to": 1, "name": "Draft"}).json()
+    edited = alice.patch(f"/api/activities/{mine['activity']}", json={"name": "Final", "deadline": "2031-05-06",
+                                                                        "assigned_to": 2})
+    assert edited.status_code == 200, edited.text
+    e = edited.json()
+    assert (e["name"], e["deadline"], e["assignee"], e["activity_type"]) == ("Final", "2031-05-06", 2, "activity_todo")
+    assert as_("carol").patch(f"/api/activities/{mine['activity']}", json={"name": "x"}).status_code in (403, 404)
+    bad = alice.patch(f"/api/activities/{mine['activity']}", json={"deadline": "soon"})
+    assert bad.status_code == 422
     assert alice.post("/api/activities", json={"model": "secrets", "record": 1, "activity_type": "activity_call",
                                                "assigned_to": 1}).status_code == 404
 

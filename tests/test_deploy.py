@@ -43,3 +43,20 @@ def test_enable_from_plain_sql(scratch_db, connect):
         """)
         row = conn.execute("SELECT model, collaborate, track FROM chatter.models").fetchone()
         assert row == ("sale_orders", True, True)
+
+
+def test_unique_channel_names_rename_existing_duplicates(scratch_db, connect):
+    """The create_channel rework makes names unique per kind (case-insensitively): a database with
+    duplicates deploys, the oldest keeps its name, the others get their id appended; revert keeps them."""
+    assert run_cli("deploy", "--db", scratch_db, "--fresh").returncode == 0
+    assert run_cli("revert", "--db", scratch_db, "--to", "@v0.5.0").returncode == 0
+    with connect(scratch_db) as conn:
+        ids = [r[0] for r in conn.execute(
+            """INSERT INTO chatter.channels (name, kind) VALUES ('general', 'Public'), ('General', 'Public'),
+                      ('general', 'Private'), ('GENERAL', 'Public') RETURNING id""").fetchall()]
+    deployed = run_cli("deploy", "--db", scratch_db)
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    with connect(scratch_db) as conn:
+        names = conn.execute("SELECT name, kind::text FROM chatter.channels ORDER BY id").fetchall()
+    assert names == [("general", "Public"), (f"General ({ids[1]})", "Public"), ("general", "Private"),
+                     (f"GENERAL ({ids[3]})", "Public")]

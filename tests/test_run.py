@@ -12,6 +12,8 @@ import time
 import urllib.request
 import uuid
 
+import psycopg
+
 from pgchatter import database
 from pgchatter.settings import PROJECT_ROOT
 from tests.servers import free_port
@@ -88,3 +90,84 @@ def test_run_serves_the_page_and_the_mailbox_then_stops(settings, tmp_path):
         raise AssertionError("the bridge is still running")
     except OSError:
         pass
+
+
+def _run_cli(port: int, smtp_port: int, db: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-u", "-m", "pgchatter", "run", "--port", str(port), "--smtp-port", str(smtp_port)],
+        check=False, cwd=PROJECT_ROOT, env={**os.environ, "PGCHATTER_DB": db}, capture_output=True, text=True,
+        timeout=60)
+
+
+def test_run_names_a_busy_port_in_one_line_and_starts_nothing(settings):
+    """Another server on the page's port (even one answering /healthz, as a first `make run` does) or on
+    the mailbox's: one line naming the port, no traceback, no banner, no database created."""
+    import http.server
+    import socket
+    import threading
+
+    class Healthy(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b'{"status": "ok"}')
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    if settings.database_url:
+        return   # run refuses DATABASE_URL without --external before it looks at ports
+    db = f"pgchatter_busy_{uuid.uuid4().hex[:8]}"
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Healthy)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        busy = _run_cli(other.server_port, free_port(), db)
+    finally:
+        other.shutdown()
+        other.server_close()
+    out = busy.stdout + busy.stderr
+    assert busy.returncode == 2, out
+    assert f"port {other.server_port} on 127.0.0.1" in out and "in use" in out and "--port" in out
+    assert "Traceback" not in out and "is running" not in out and len(out.strip().splitlines()) == 1
+
+    smtp = socket.socket()
+    smtp.bind(("127.0.0.1", 0))
+    smtp.listen()
+    smtp_port = smtp.getsockname()[1]
+    try:
+        busy = _run_cli(free_port(), smtp_port, db)
+    finally:
+        smtp.close()
+    out = busy.stdout + busy.stderr
+    assert busy.returncode == 2, out
+    assert f"port {smtp_port} on 127.0.0.1" in out and "SMTP" in out and "in use" in out and "--smtp-port" in out
+    assert "Traceback" not in out and "OSError" not in out and len(out.strip().splitlines()) == 1
+    with psycopg.connect(database.database_url(settings, "postgres"), autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_database WHERE datname = %s", (db,)).fetchone()[0] == 0
+
+
+def test_ctrl_c_while_starting_exits_0(settings):
+    """Ctrl-C during the deploy (before the banner): a clean stop with status 0, no traceback."""
+    if settings.database_url:
+        return
+    db = f"pgchatter_int_{uuid.uuid4().hex[:8]}"
+    proc = subprocess.Popen(
+        [sys.executable, "-u", "-m", "pgchatter", "run", "--port", str(free_port()), "--smtp-port", str(free_port())],
+        cwd=PROJECT_ROOT, env={**os.environ, "PGCHATTER_DB": db}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True)
+    try:
+        lines = []
+        while True:
+            line = proc.stdout.readline()
+            assert line, "".join(lines)
+            lines.append(line)
+            if line.lstrip().startswith("+ "):   # sqitch is deploying
+                break
+        proc.send_signal(signal.SIGINT)
+        rest = proc.communicate(timeout=60)[0]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        database.drop_database(database.database_url(settings, db))
+    assert proc.returncode == 0, "".join(lines) + rest
+    assert "stopped" in rest and "Traceback" not in rest

@@ -211,13 +211,15 @@ def test_activities_followers_attachments(browser, bridge, demo_db):
     expect(activity).to_be_visible()
     shot(carol, "activities")
     # Done with feedback: the activity leaves, a note lands in both feeds.
-    carol.once("dialog", lambda dialog: dialog.accept("Customer will sign tomorrow"))
     activity.locator(".activity-done").click()
+    carol.fill("#done-dialog #done-feedback", "Customer will sign tomorrow")
+    carol.click("#done-dialog .dialog-ok")
     expect(activity).to_have_count(0)
     expect(bob.locator("#feed .message").first).to_contain_text("Customer will sign tomorrow")
     # Cancel the seeded one.
     seeded = bob.locator(".activity").filter(has_text="Check the signature")
     seeded.locator(".activity-cancel").click()
+    bob.click("#cancel-dialog .dialog-ok")
     expect(seeded).to_have_count(0)
 
     # An attachment through the composer, downloadable from the feed.
@@ -249,7 +251,8 @@ def test_new_private_channel(browser, bridge, demo_db):
     alice.select_option("#new-channel-kind", "Private")
     alice.check("#new-channel-form input[data-username=bob]")
     alice.click("#new-channel-form button[type=submit]")
-    expect(alice.locator("#channel-title")).to_have_text("# launch-plan")
+    expect(alice.locator("#channel-title")).to_have_text("launch-plan")
+    expect(alice.locator("#channel-title .hash.kind-private")).to_be_visible()   # a lock, not "#"
     with psycopg.connect(demo_db) as conn:
         kind, members = conn.execute("""
             SELECT c.kind::text, array_agg(u.username ORDER BY u.username) FROM chatter.channels AS c

@@ -1,4 +1,4 @@
-"""Activities (SPEC section 7): types, open activities, the badge, schedule, done, cancel."""
+"""Activities (SPEC section 7): types, open activities, the badge, schedule, edit, done, cancel."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ SELECT {COLUMNS}
 """
 COUNTS = "SELECT * FROM chatter.activity_counts($1)"
 SCHEDULE = "SELECT chatter.schedule_activity($1, $2, $3, $4, $5, $6, $7)"
+UPDATE = "SELECT chatter.activity_update($1, $2, $3, $4, $5, $6)"
 DONE = "SELECT chatter.activity_done($1, $2)"
 CANCEL = "SELECT chatter.activity_cancel($1)"
 
@@ -79,6 +80,14 @@ async def schedule(db: Db, body: s.ScheduleActivity) -> Any:
     new_id = await db.conn.fetchval(SCHEDULE, body.model, body.record, body.activity_type, body.assigned_to,
                                     body.name, body.deadline, body.description)
     return await _activity(db, new_id)
+
+
+@router.patch("/activities/{activity_id}", response_model=s.Activity,
+              summary="chatter.activity_update: edit, reschedule, reassign (the new assignee is pinged)")
+async def update(db: Db, activity_id: PathId, body: s.UpdateActivity) -> Any:
+    await db.conn.execute(UPDATE, activity_id, body.name, body.deadline, body.assigned_to, body.description,
+                          body.activity_type)
+    return await _activity(db, activity_id)
 
 
 @router.post("/activities/{activity_id}/done", response_model=s.Created,

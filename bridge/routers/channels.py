@@ -1,5 +1,5 @@
 """Channels and direct messages (SPEC section 6): list, create, members, join, leave, mute, history, post,
-read markers, unread counts, DMs."""
+read markers, unread counts, DMs, archive."""
 
 from __future__ import annotations
 
@@ -36,6 +36,8 @@ CREATE = "SELECT chatter.create_channel($1, $2::chatter.channel_kind, $3, $4, $5
 JOIN = "SELECT chatter.channel_join($1, $2)"
 LEAVE = "SELECT chatter.channel_leave($1, $2)"
 MUTE = "SELECT chatter.channel_mute($1, $2, $3)"
+ARCHIVE = "SELECT chatter.channel_archive($1)"
+UNARCHIVE = "SELECT chatter.channel_unarchive($1)"
 POST = "SELECT chatter.channel_post($1, $2, $3)"
 REPLY = "SELECT chatter.channel_reply($1, $2, $3, $4)"
 MARK_READ = "SELECT chatter.mark_read($1, $2, $3)"
@@ -92,6 +94,19 @@ async def leave(db: Db, channel_id: PathId) -> Response:
 @router.post("/channels/{channel_id}/mute", response_model=s.Channel, summary="chatter.channel_mute")
 async def mute(db: Db, channel_id: PathId, body: s.Mute) -> Any:
     await db.conn.execute(MUTE, channel_id, db.user_id, body.muted)
+    return await _channel(db, channel_id)
+
+
+@router.post("/channels/{channel_id}/archive", response_model=s.Channel,
+             summary="chatter.channel_archive: its creator archives it (history kept, no new posts)")
+async def archive(db: Db, channel_id: PathId) -> Any:
+    await db.conn.execute(ARCHIVE, channel_id)
+    return await _channel(db, channel_id)
+
+
+@router.post("/channels/{channel_id}/unarchive", response_model=s.Channel, summary="chatter.channel_unarchive")
+async def unarchive(db: Db, channel_id: PathId) -> Any:
+    await db.conn.execute(UNARCHIVE, channel_id)
     return await _channel(db, channel_id)
 
 

@@ -1,5 +1,5 @@
-"""Messages on records (SPEC section 5): post, log, notify, a record's feed, one message, its audience;
-edit, delete, reactions and stars of any message (issue 21)."""
+"""Messages on records (SPEC section 5): post, log, notify, a record's feed and display name, one message,
+its audience; edit, delete, reactions and stars of any message (issue 21)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ UNSTAR = "SELECT chatter.unstar($1)"
 STARRED = q.MESSAGES.format(
     source="(SELECT m.* FROM chatter.starred AS s JOIN chatter.messages AS m ON m.id = s.message_id "
            "WHERE $2::bigint IS NULL OR s.message_id < $2 ORDER BY s.message_id DESC LIMIT $1)")
+# CH003 unless the acting user may read the record; then what a person calls it (S00012).
+RECORD_LABEL = "SELECT chatter.check_record_readable($1, $2), chatter.record_label($1, $2) AS label"
 
 
 @router.post("/send_message", response_model=s.Message, status_code=201,
@@ -64,6 +66,13 @@ async def record_feed(db: Db, model: ModelPath, document: PathId, limit: Limit =
                       before_id: Before = None) -> Any:
     items = await messages_json(db, await db.conn.fetch(RECORD_FEED, model, document, limit, before_id))
     return {"messages": items, "next_before_id": page(items, limit)}
+
+
+@router.get("/records/{model}/{document}", response_model=s.RecordLabel,
+            summary="chatter.record_label: a readable record's display name (what toasts and the bell show)")
+async def record_label(db: Db, model: ModelPath, document: PathId) -> Any:
+    row = await db.conn.fetchrow(RECORD_LABEL, model, document)
+    return {"model": model, "document": document, "label": row["label"]}
 
 
 @router.get("/messages/{message_id}", response_model=s.Message, summary="One message")

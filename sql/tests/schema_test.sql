@@ -27,6 +27,7 @@ SELECT set_eq(
         'chatter.channel_mute(bigint,bigint,boolean)',
         'chatter.channel_post(bigint,bigint,text)',
         'chatter.mark_read(bigint,bigint,bigint)',
+        'chatter._channel_set_archived(bigint,boolean)',
         -- unread counts: row-level security would turn "id > marker" into a filter (see unread_counts.sql)
         'chatter.unread_count(bigint,bigint)',
         'chatter.unread_counts(bigint)',

@@ -12,14 +12,50 @@ export const session = {
   },
 };
 
+export const OFFLINE = "Can't reach the server — retrying";
+export const NOT_SENT = "Can't reach the server — not sent; try again once it is back";
+
+/** "body.amount_total" -> "amount total": the field a 422 names, in words. */
+export function fieldName(field) {
+  return String(field || "").replace(/^(body|query|path)\./, "").replace(/[._]+/g, " ").trim();
+}
+
+/** An error body in words: a 422 lists its fields ({detail, errors: [{field, message}]}), never raw JSON. */
+function errorText(status, body) {
+  const detail = body && body.detail;
+  if (body && Array.isArray(body.errors) && body.errors.length) {
+    return body.errors.map((e) => `${fieldName(e.field)}: ${e.message}`).join("; ");
+  }
+  if (Array.isArray(detail)) {   // FastAPI's own shape, from a route that raised it by hand
+    return detail.map((e) => `${fieldName((e.loc || []).join("."))}: ${e.msg || "invalid value"}`).join("; ");
+  }
+  if (typeof detail === "string") return detail;
+  if (status === 0) return OFFLINE;
+  if (status >= 500) return `The server had a problem (HTTP ${status}); try again shortly`;
+  return `The request was refused (HTTP ${status})`;
+}
+
 export class ApiError extends Error {
   constructor(status, body) {
-    super((body && body.detail && (typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail)))
-      || `HTTP ${status}`);
+    super(errorText(status, body));
     this.status = status;
     this.code = body && body.code;
+    this.fields = body && Array.isArray(body.errors) ? body.errors : [];   // [{field, message}]
   }
 }
+
+// Network failures: a GET is retried (the server restarting, the Wi-Fi gone) while the "offline" banner
+// says so; a write is not repeated behind the user's back, it fails with the same words.
+const offlineListeners = new Set();
+let down = false;
+export function onOffline(listener) { offlineListeners.add(listener); }
+function offline(now) {
+  if (now === down) return;
+  down = now;
+  for (const listener of offlineListeners) listener(now);
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function api(path, { method = "GET", json, form, query } = {}) {
   const login = session.login;
@@ -34,7 +70,19 @@ export async function api(path, { method = "GET", json, form, query } = {}) {
   }
   const url = new URL(path, window.location.origin);
   for (const [k, v] of Object.entries(query || {})) if (v !== undefined && v !== null) url.searchParams.set(k, v);
-  const answer = await fetch(url, { method, headers, body });
+  let answer;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      answer = await fetch(url, { method, headers, body });
+      offline(false);
+      break;
+    } catch {
+      offline(true);
+      if (method !== "GET") throw new ApiError(0, { detail: NOT_SENT });
+      if (attempt >= 20) throw new ApiError(0, null);
+      await sleep(Math.min(500 * 2 ** attempt, 5000));
+    }
+  }
   if (answer.status === 204) return null;
   const data = answer.headers.get("content-type")?.includes("json") ? await answer.json() : null;
   if (!answer.ok) throw new ApiError(answer.status, data);

@@ -1,29 +1,70 @@
 // The page: pick a demo user, then Sales (records with their chatter), Discuss (chat) and the Mailbox;
 // the bell, the activity counter and toasts in the top bar; everything live over /api/ws.
 
-import { api, Live, session } from "./api.js";
-import { append, avatar, clear, h, icon, when } from "./dom.js";
+import { api, Live, OFFLINE, onOffline, session } from "./api.js";
+import { append, avatar, clear, h, icon, stamp } from "./dom.js";
 import { state, bus } from "./state.js";
 import { renderOrders, renderOrder } from "./records.js";
-import { renderDiscuss, refreshChannels } from "./discuss.js";
+import { renderDiscuss, refreshChannels, channelLabel } from "./discuss.js";
 import { renderMailbox } from "./mailbox.js";
 import { renderStarred } from "./lifecycle.js";
 import { enablePush, pushEnabled, pushSupported } from "./push.js";
 
 const root = document.getElementById("app");
 
-export function toast(title, body, { kind = "info", onclick } = {}) {
+/** A toast: title, body, and where it happened (context: text, or a promise of it: "on S00012"). */
+export function toast(title, body, { kind = "info", onclick, context } = {}) {
   const box = document.getElementById("toasts");
+  const where = h("div.toast-context", { hidden: true });
   const el = h(`div.toast.toast-${kind}`, { role: "status", onclick: () => { el.remove(); if (onclick) onclick(); } },
-    h("div.toast-title", title), body ? h("div.toast-body", body) : null);
+    h("div.toast-title", title), where, body ? h("div.toast-body", body) : null);
+  Promise.resolve(context).then((text) => { if (text) { where.textContent = text; where.hidden = false; } }).catch(() => {});
   box.append(el);
   setTimeout(() => el.remove(), 8000);
 }
 state.toast = toast;
 
 window.addEventListener("unhandledrejection", (event) => {
-  toast("Error", event.reason && event.reason.message ? event.reason.message : String(event.reason), { kind: "error" });
+  const err = event.reason;
+  if (err && err.status === 0 && err.message === OFFLINE) return;   // the banner says so already
+  toast("Error", err && err.message ? err.message : String(err), { kind: "error" });
 });
+
+// --- where a notification happened: a record's display name or a channel ---------------------------
+
+const labels = new Map();
+/** "S00012" for a record the user may read (GET /api/records/{model}/{document}), cached. */
+function recordLabel(model, document) {
+  const key = `${model}/${document}`;
+  if (!labels.has(key)) {
+    labels.set(key, api(`/api/records/${encodeURIComponent(model)}/${document}`).then((r) => r.label)
+      .catch(() => `${model} #${document}`));
+  }
+  return labels.get(key);
+}
+
+/** "on S00012" / "in #general": from the payload (channel_id and channel_name when the payload carries
+ *  them), else the record, else the message (a chat mention from before payloads carried the channel). */
+async function contextOf(p) {
+  if (!p) return null;
+  if (p.channel_id) return `in ${p.channel_name ? `#${p.channel_name}` : channelLabel(p.channel_id)}`;
+  if (p.model && p.document) return `on ${await recordLabel(p.model, p.document)}`;
+  if (p.message_id) {
+    const m = await api(`/api/messages/${p.message_id}`).catch(() => null);
+    if (m && m.channel_id) return `in ${channelLabel(m.channel_id)}`;
+  }
+  return null;
+}
+
+function showBanner() {
+  const banner = document.getElementById("connection-banner");
+  if (!banner) return;
+  const text = connection.http ? OFFLINE : connection.ws ? "Reconnecting…" : "";
+  banner.textContent = text;
+  banner.hidden = !text;
+}
+const connection = { http: false, ws: false };
+onOffline((down) => { connection.http = down; showBanner(); });
 
 // --- log in as a demo user -------------------------------------------------------------------------
 
@@ -73,8 +114,14 @@ async function refreshActivityCounter() {
 }
 bus.addEventListener("activities-changed", () => refreshActivityCounter());
 
-function openPayload(p) {
-  if (p.model === "sale_orders" && p.document) window.location.hash = `#/orders/${p.document}`;
+async function openPayload(p) {
+  if (!p) return;
+  if (p.channel_id) { window.location.hash = `#/discuss/${p.channel_id}`; return; }
+  if (p.model === "sale_orders" && p.document) { window.location.hash = `#/orders/${p.document}`; return; }
+  if (p.message_id && !p.model) {   // a chat message whose payload does not name its channel
+    const m = await api(`/api/messages/${p.message_id}`).catch(() => null);
+    if (m && m.channel_id) window.location.hash = `#/discuss/${m.channel_id}`;
+  }
 }
 
 async function toggleBell() {
@@ -89,13 +136,17 @@ async function toggleBell() {
         refreshBell();
       } }, "Mark all as read")),
     notifications.length === 0 ? h("div.empty", "No notifications yet.") : null,
-    notifications.map((n) => h(`div.notification${n.is_read ? "" : ".unread"}`, { onclick: async () => {
-      panel.hidden = true;
-      if (!n.is_read) await api("/api/inbox/read", { method: "POST", json: { notification_ids: [n.notification_id] } });
-      refreshBell();
-      openPayload(n.payload);
-    } }, h("div.notification-title", n.payload.title, h("small.muted", ` · ${when(n.created_at)}`)),
-    h("div.notification-body", n.payload.body)))]);
+    notifications.map((n) => {
+      const where = h("div.notification-context.muted", { hidden: true });
+      contextOf(n.payload).then((text) => { if (text) { where.textContent = text; where.hidden = false; } });
+      return h(`div.notification${n.is_read ? "" : ".unread"}`, { dataset: { id: n.notification_id }, onclick: async () => {
+        panel.hidden = true;
+        if (!n.is_read) await api("/api/inbox/read", { method: "POST", json: { notification_ids: [n.notification_id] } });
+        refreshBell();
+        openPayload(n.payload);
+      } }, h("div.notification-title", n.payload.title, " · ", stamp(n.created_at)), where,
+      h("div.notification-body", n.payload.body));
+    })]);
   panel.hidden = false;
 }
 
@@ -109,7 +160,11 @@ async function toggleActivities() {
       panel.hidden = true;
       if (a.model === "sale_orders") window.location.hash = `#/orders/${a.record}`;
     } }, h("div.notification-title", a.name, h("small.muted", ` · ${a.activity_type_name}`)),
-    h("div.notification-body", `${a.model} #${a.record} · due ${a.deadline} (${a.state})`)))]);
+    h("div.notification-body", (() => {
+      const text = h("span", `${a.model} #${a.record}`);
+      recordLabel(a.model, a.record).then((label) => { text.textContent = label; });
+      return [text, ` · due ${a.deadline} (${a.state})`];
+    })())))]);
   panel.hidden = false;
 }
 
@@ -141,6 +196,7 @@ function shell() {
             window.location.hash = "";
             renderLogin();
           } }, "switch user")))),
+    h("div.banner#connection-banner", { role: "status", hidden: true }),
     h("main#view"));
 }
 
@@ -155,6 +211,9 @@ async function route() {
   clear(main).append(view);
   const parts = (window.location.hash || "#/orders").slice(2).split("/");
   for (const a of document.querySelectorAll(".nav-link")) a.classList.toggle("active", a.dataset.nav === parts[0]);
+  // The previous view's listeners (bus, timers) end here: a view registers them with this signal.
+  if (state.view) state.view.abort();
+  state.view = new AbortController();
   state.live.unwatchAll();
   state.current = null;
   delete document.body.dataset.watching;
@@ -181,7 +240,7 @@ function onFrame(frame) {
   }
   if (frame.type !== "activity_update") return;
   if (data.kind === "message") {
-    toast(data.title, data.body, { onclick: () => openPayload(data) });
+    toast(data.title, data.body, { onclick: () => openPayload(data), context: contextOf(data) });
     refreshBell();
   } else if (data.kind === "notification_removed") {   // its message was deleted
     refreshBell();
@@ -190,7 +249,11 @@ function onFrame(frame) {
   } else if (data.kind === "activity") {
     bus.dispatchEvent(new Event("activities-changed"));
     bus.dispatchEvent(new CustomEvent("record", { detail: { ...data, document: data.record } }));
-    if (data.event === "created") toast("New activity", data.name || "", { onclick: () => openPayload({ model: data.model, document: data.record }) });
+    if (data.event === "created" || data.event === "assigned") {
+      toast(data.event === "created" ? "New activity" : "Activity assigned to you", data.name || "",
+        { onclick: () => openPayload({ model: data.model, document: data.record }),
+          context: contextOf({ model: data.model, document: data.record }) });
+    }
   }
 }
 
@@ -228,6 +291,8 @@ async function start() {
     const dot = document.getElementById("live");
     if (dot) { dot.classList.toggle("up", up); dot.title = up ? "live" : "reconnecting"; }
     document.body.dataset.live = up ? "up" : "down";
+    connection.ws = !up;
+    showBanner();
   });
   state.live.start();
   refreshBell();
@@ -236,5 +301,6 @@ async function start() {
   await route();
 }
 
+state.reroute = route;   // a view redraws itself through the router, so its listeners are replaced, not added
 window.addEventListener("hashchange", () => { if (state.me) route(); });
 start();

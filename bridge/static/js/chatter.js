@@ -2,7 +2,7 @@
 // planned activities with done/cancel, and the feed of Message, Note and Tracking entries.
 
 import { api, ApiError, download } from "./api.js";
-import { append, avatar, clear, dayLabel, h, icon, when } from "./dom.js";
+import { append, avatar, clear, collapsible, dayLabel, dialog, h, icon, stamp } from "./dom.js";
 import { bus, state, userName } from "./state.js";
 import { composer } from "./composer.js";
 import { editedTag, loadOlder, messageBody, messageTools, parentQuote, replaceShown, replyTarget } from "./lifecycle.js";
@@ -28,11 +28,11 @@ function fileChip(a) {
 export function messageItem(m, tools = null) {
   const who = m.author ? m.author.name : (m.from_email || "System");
   const kind = m.message_type.toLowerCase();
-  const body = m.tracking && m.tracking.length ? trackingList(m.tracking) : messageBody(m);
+  const body = m.tracking && m.tracking.length ? trackingList(m.tracking) : collapsible(messageBody(m));
   return h(`div.message.message-${kind}`, { dataset: { id: m.id, type: m.message_type, starred: String(!!m.starred) } },
     avatar(who, m.author ? m.author.id : 0),
     h("div.message-main",
-      h("div.message-head", h("b.message-author", who), h("span.muted.message-time", { title: m.created_at }, when(m.created_at)),
+      h("div.message-head", h("b.message-author", who), stamp(m.created_at, "message-time"),
         m.message_type === "Note" ? h("span.tag.tag-note", "Note") : null,
         m.message_type === "Tracking" ? h("span.tag.tag-tracking", "Tracking") : null,
         m.subject ? h("span.message-subject", m.subject) : null, editedTag(m)),
@@ -159,17 +159,45 @@ export function chatterPanel(box, model, document) {
           a.description ? h("div.muted", a.description) : null,
           h("div.activity-actions",
             h("button.link.activity-done", { type: "button", onclick: async () => {
-              const feedback = window.prompt("Feedback (optional)", "") ;
-              if (feedback === null) return;
-              await api(`/api/activities/${a.activity}/done`, { method: "POST", json: { feedback: feedback || null } });
+              const done = await dialog({ title: `Mark "${a.name}" done`, ok: "Done", id: "done-dialog",
+                fields: [{ name: "feedback", label: "Feedback (optional)",
+                  input: h("textarea.field-input#done-feedback", { rows: 3, maxLength: 10000 }) }] });
+              if (!done) return;
+              await api(`/api/activities/${a.activity}/done`, { method: "POST", json: { feedback: done.feedback || null } });
               bus.dispatchEvent(new Event("activities-changed"));
               refresh();
             } }, icon("check"), " Mark Done"),
+            h("button.link.activity-edit", { type: "button", onclick: () => editActivity(a) }, icon("clock"), " Edit"),
             h("button.link.activity-cancel", { type: "button", onclick: async () => {
+              const sure = await dialog({ title: "Cancel this activity?", text: `"${a.name}" is removed; nothing is logged.`,
+                ok: "Cancel activity", cancel: "Keep it", danger: true, id: "cancel-dialog" });
+              if (!sure) return;
               await api(`/api/activities/${a.activity}`, { method: "DELETE" });
               bus.dispatchEvent(new Event("activities-changed"));
               loadActivities();
             } }, icon("x"), " Cancel")))))]);
+  }
+
+  /** Edit, reschedule, reassign (PATCH /api/activities/{id}: chatter.activity_update). */
+  async function editActivity(a) {
+    types = types.length ? types : await api("/api/activity_types");
+    const values = await dialog({ title: "Edit activity", ok: "Save", id: "edit-activity-dialog", fields: [
+      { name: "activity_type", label: "Activity Type", input: h("select.field-input#edit-activity-type",
+        types.map((t) => h("option", { value: t.identifier, selected: t.identifier === a.activity_type }, t.name))) },
+      { name: "assigned_to", label: "Assigned to", input: h("select.field-input#edit-activity-assignee",
+        [...state.users.values()].map((u) => h("option", { value: u.id, selected: u.id === a.assignee }, u.name))) },
+      { name: "name", label: "Summary", input: h("input.field-input#edit-activity-summary", { value: a.name, maxLength: 200, required: true }) },
+      { name: "deadline", label: "Due Date", input: h("input.field-input#edit-activity-deadline", { type: "date", value: a.deadline, required: true }) },
+      { name: "description", label: "Notes", input: h("textarea.field-input#edit-activity-notes", { rows: 3, maxLength: 10000 }, a.description || "") },
+    ] });
+    if (!values) return;
+    try {
+      await api(`/api/activities/${a.activity}`, { method: "PATCH", json: { ...values, assigned_to: Number(values.assigned_to) } });
+    } catch (err) {
+      state.toast("The activity was not changed", err.message, { kind: "error" });
+    }
+    bus.dispatchEvent(new Event("activities-changed"));
+    loadActivities();
   }
 
   async function drawSchedule() {

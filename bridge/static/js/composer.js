@@ -4,12 +4,15 @@ import { api } from "./api.js";
 import { avatar, clear, h, icon } from "./dom.js";
 import { MENTION_TYPING } from "./mentions.js";
 import { textToHtml } from "./sanitize.js";
+import { state } from "./state.js";
 
 /**
- * composer({placeholder, onSend(html, attachmentIds), attach: {model, document} | null, buttonLabel})
+ * composer({placeholder, onSend(html, attachmentIds), attach: {model, document} | null, buttonLabel, enterSends})
+ * enterSends (chat): Enter sends, Shift+Enter adds a line; otherwise (a record's chatter, where messages
+ * are longer) Enter adds a line and Ctrl+Enter sends. A hint under the box says which.
  * returns {el, focus(), setPlaceholder(text), setButton(text)}
  */
-export function composer({ placeholder, onSend, attach = null, buttonLabel = "Send", className = "" }) {
+export function composer({ placeholder, onSend, attach = null, buttonLabel = "Send", className = "", enterSends = false }) {
   const input = h("textarea.composer-input", { rows: 2, placeholder });
   const suggestions = h("div.mention-list", { hidden: true, role: "listbox" });
   const chips = h("div.attachment-chips");
@@ -66,7 +69,10 @@ export function composer({ placeholder, onSend, attach = null, buttonLabel = "Se
       if (e.key === "Enter" || e.key === "Tab") { pick(choices[active]); e.preventDefault(); return; }
       if (e.key === "Escape") { suggestions.hidden = true; return; }
     }
-    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); send(); }
+    if (e.key === "Enter" && !e.isComposing && (e.ctrlKey || e.metaKey || (enterSends && !e.shiftKey))) {
+      e.preventDefault();
+      send();
+    }
   });
   input.addEventListener("blur", () => setTimeout(() => { suggestions.hidden = true; }, 150));
 
@@ -100,6 +106,8 @@ export function composer({ placeholder, onSend, attach = null, buttonLabel = "Se
       input.value = "";
       files.length = 0;
       clear(chips);
+    } catch (err) {   // not sent: what was typed stays, and the reason is said
+      state.toast("Not sent", err.message, { kind: "error" });
     } finally {
       button.disabled = false;
       input.focus();
@@ -112,6 +120,8 @@ export function composer({ placeholder, onSend, attach = null, buttonLabel = "Se
       h("div.composer-actions",
         fileInput, attach ? h("button.btn.btn-light.attach-button", { type: "button", title: "Attach files",
           onclick: () => fileInput.click() }, icon("clip")) : null,
+        h("small.muted.composer-hint", enterSends ? "Enter to send · Shift+Enter for a new line"
+          : "Ctrl+Enter to send"),
         button)));
   return {
     el, input,

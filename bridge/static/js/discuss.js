@@ -1,7 +1,7 @@
 // Discuss: public and private channels and direct messages, unread badges, live over /api/ws.
 
 import { api } from "./api.js";
-import { append, avatar, clear, dayLabel, h, icon, when } from "./dom.js";
+import { append, avatar, clear, collapsible, dayLabel, dialog, h, icon, stamp } from "./dom.js";
 import { bus, state, userName } from "./state.js";
 import { composer } from "./composer.js";
 import { editedTag, loadOlder, messageBody, messageTools, parentQuote, replaceShown, replyTarget } from "./lifecycle.js";
@@ -9,8 +9,15 @@ import { editedTag, loadOlder, messageBody, messageTools, parentQuote, replaceSh
 let channels = [];
 let openId = null;
 let sidebar = null;
-let list = null;
+let list = null;          // the open channel's message list (isOpen); each view keeps its own in a closure
 let newChannel = null;    // the "new channel" button and form: kept across sidebar redraws
+
+/** "#general", "🔒 board" or the other person's name: a channel as a notification names it. */
+export function channelLabel(id) {
+  const c = channels.find((x) => x.id === id);
+  if (!c) return `channel #${id}`;
+  return c.kind === "Direct" ? channelName(c) : `#${c.name}`;
+}
 
 export function channelName(c) {
   if (c.kind !== "Direct") return c.name;
@@ -37,14 +44,16 @@ function item(c) {
   const unread = isOpen(c.id) ? 0 : c.unread || 0;
   const label = c.kind === "Direct" ? [avatar(channelName(c), (c.dm_user_ids || []).find((i) => i !== state.me.id)), channelName(c)]
     : [h("span.hash", icon(c.kind === "Private" ? "lock" : "hash")), c.name];
-  return h(`a.channel-item${c.id === openId ? ".active" : ""}${unread ? ".has-unread" : ""}`,
+  return h(`a.channel-item${c.id === openId ? ".active" : ""}${unread ? ".has-unread" : ""}${c.is_archived ? ".archived" : ""}`,
     { href: `#/discuss/${c.id}`, dataset: { channelId: c.id, name: channelName(c) } },
     h("span.channel-label", label), unread ? h("span.badge.unread", String(unread)) : null);
 }
 
 /** "+ New channel": a name, Public or Private, the members to invite. */
 function newChannelForm() {
-  const name = h("input.field-input#new-channel-name", { placeholder: "Channel name", maxLength: 255, required: true });
+  const name = h("input.field-input#new-channel-name", { placeholder: "Channel name", maxLength: 255, required: true,
+    oninput: () => { error.hidden = true; name.classList.remove("invalid"); } });
+  const error = h("div.field-error#new-channel-error", { role: "alert", hidden: true });
   const kind = h("select.field-input#new-channel-kind",
     h("option", { value: "Public" }, "Public: anyone can join"),
     h("option", { value: "Private" }, "Private: members only"));
@@ -63,12 +72,15 @@ function newChannelForm() {
         await refreshChannels();
         window.location.hash = `#/discuss/${c.id}`;
       } catch (err) {
-        state.toast("The channel was not created", err.message, { kind: "error" });
+        error.textContent = err.message;   // e.g. a channel of that name exists already: said in the form
+        error.hidden = false;
+        name.classList.add("invalid");
+        name.focus();
       }
     },
-  }, name, kind, h("div.member-choices", choices),
+  }, name, error, kind, h("div.member-choices", choices),
   h("div.form-actions", h("button.btn.btn-primary", { type: "submit" }, "Create"),
-    h("button.btn.btn-light", { type: "button", onclick: () => { form.reset(); form.hidden = true; } }, "Cancel")));
+    h("button.btn.btn-light", { type: "button", onclick: () => { form.reset(); error.hidden = true; form.hidden = true; } }, "Cancel")));
   const open = h("button.btn.btn-link#new-channel", { type: "button",
     onclick: () => { form.hidden = false; name.focus(); } }, "+ New channel");
   return h("div.new-channel-box", open, form);
@@ -106,32 +118,87 @@ function chatMessage(m, previous, tools) {
   return h(`div.chat-message${grouped ? ".grouped" : ""}`, { dataset: { id: m.id, starred: String(!!m.starred) } },
     grouped ? h("span.avatar-space") : avatar(who, m.author ? m.author.id : 0),
     h("div.message-main",
-      grouped ? null : h("div.message-head", h("b.message-author", who), h("span.muted.message-time", when(m.created_at))),
+      grouped ? null : h("div.message-head", h("b.message-author", who), stamp(m.created_at, "message-time")),
       parentQuote(m),
-      messageBody(m), editedTag(m),
+      collapsible(messageBody(m)), editedTag(m),
       messageTools(m, tools)));
 }
 
+/** The open channel's header: a lock for a Private channel, then members, invite, mute, leave, archive. */
+function channelHeader(channel, reload) {
+  const id = channel.id;
+  const direct = channel.kind === "Direct";
+  const members = h("div.dropdown.members-panel#members-panel", { hidden: true });
+  const act = (path, json) => async () => {
+    await api(`/api/channels/${id}/${path}`, { method: "POST", json });
+    await refreshChannels();
+    reload();
+  };
+  async function showMembers() {
+    if (!members.hidden) { members.hidden = true; return; }
+    const people = await api(`/api/channels/${id}/members`);
+    const inside = new Set(people.map((u) => u.id));
+    const invite = h("select.field-input#invite-member", { onchange: async (e) => {
+      if (!e.target.value) return;
+      await api(`/api/channels/${id}/join`, { method: "POST", query: { user_id: e.target.value } });
+      members.hidden = true;
+      showMembers();
+    } }, h("option", { value: "" }, "Invite someone…"),
+    [...state.users.values()].filter((u) => !inside.has(u.id)).map((u) => h("option", { value: u.id }, u.name)));
+    append(clear(members), [h("div.dropdown-head", h("b", `${people.length} member${people.length === 1 ? "" : "s"}`)),
+      people.map((u) => h("div.follower.member", { dataset: { username: u.username } }, avatar(u.name, u.id), h("span.grow", u.name))),
+      direct || channel.is_archived || !channel.is_member ? null : invite]);
+    members.hidden = false;
+  }
+  const mine = channel.created_by === state.me.id;
+  return h("div.discuss-header",
+    h("a.link.back-to-channels", { href: "#/discuss", title: "All channels" }, "‹"),
+    h("b#channel-title", direct ? channelName(channel)
+      : [h(`span.hash.kind-${channel.kind.toLowerCase()}`, { title: channel.kind }, icon(channel.kind === "Private" ? "lock" : "hash")),
+        channel.name]),
+    channel.is_archived ? h("span.tag.tag-archived", "Archived") : null,
+    channel.description ? h("span.muted.channel-description", ` — ${channel.description}`) : null,
+    h("div.discuss-header-actions",
+      h("div.dropdown-wrap", h("button.btn.btn-link#members-button", { type: "button", title: "Members", onclick: showMembers },
+        icon("users"), " Members"), members),
+      channel.is_member ? h("button.btn.btn-link#mute-button", { type: "button", onclick: act("mute", { muted: !channel.is_muted }) },
+        channel.is_muted ? "Unmute" : "Mute") : null,
+      !direct && channel.is_member ? h("button.btn.btn-link#leave-button", { type: "button", onclick: async () => {
+        const ok = await dialog({ title: `Leave ${channel.kind === "Private" ? "" : "#"}${channel.name}?`,
+          text: channel.kind === "Private" ? "You need an invitation to come back." : null, ok: "Leave", danger: true });
+        if (!ok) return;
+        await api(`/api/channels/${id}/leave`, { method: "POST" });
+        await refreshChannels();
+        window.location.hash = "#/discuss";
+      } }, "Leave") : null,
+      !direct && mine ? h("button.btn.btn-link#archive-button", { type: "button",
+        onclick: act(channel.is_archived ? "unarchive" : "archive") }, channel.is_archived ? "Unarchive" : "Archive") : null));
+}
+
 export async function renderDiscuss(view, channelId) {
+  const signal = state.view ? state.view.signal : undefined;   // this view's lifetime (route() aborts it)
   sidebar = h("nav.discuss-sidebar#channels");
   newChannel = newChannelForm();
   const main = h("section.discuss-main");
-  clear(view).append(h("div.discuss", sidebar, main));
+  clear(view).append(h(`div.discuss${channelId ? ".channel-open" : ""}`, sidebar, main));
   channels = await api("/api/channels");
-  if (!channelId) {
+  if (signal && signal.aborted) return;
+  if (!channelId && window.matchMedia("(min-width: 701px)").matches) {   // a phone shows the list first
     const first = channels.find((c) => c.is_member);
     if (first) { window.location.replace(`#/discuss/${first.id}`); return; }
   }
   openId = channelId;
   drawSidebar();
   const channel = channels.find((c) => c.id === channelId);
-  if (!channel) { main.append(h("div.empty", "Pick a channel.")); return; }
+  if (!channel) { main.append(h("div.empty", channelId ? "This channel is not there (any more)." : "Pick a channel.")); return; }
 
-  list = h("div.chat-list#chat-list");
+  const mine = h("div.chat-list#chat-list");   // this view's list: the closures below never see another
+  list = mine;
   let last = null;
   const replying = replyTarget(() => comp.focus());
   const comp = composer({
     placeholder: channel.kind === "Direct" ? `Message ${channelName(channel)}…` : `Message #${channel.name}…`,
+    enterSends: true,
     onSend: async (html) => {
       const m = await api(`/api/channels/${channelId}/messages`, { method: "POST",
         json: { body: html, parent: replying.get() ?? undefined } });
@@ -140,14 +207,14 @@ export async function renderDiscuss(view, channelId) {
     },
   });
   const tools = {
-    changed: (m, fromFrame = false) => replaceShown(list, m, (x) => chatMessage(x, null, tools), { fromFrame }),
+    changed: (m, fromFrame = false) => replaceShown(mine, m, (x) => chatMessage(x, null, tools), { fromFrame }),
     reply: (m) => replying.set(m),
   };
   const history = (before) => api(`/api/channels/${channelId}/messages`, { query: { limit: 100, before_id: before } });
   // Older pages go on top, below the "Load older" button, the scroll position kept.
   const older = loadOlder(async (before) => {
     const page = await history(before);
-    const height = list.scrollHeight;
+    const height = mine.scrollHeight;
     let previous = null;
     const items = page.messages.reverse().filter((m) => !seen.has(m.id)).map((m) => {
       seen.add(m.id);
@@ -156,48 +223,50 @@ export async function renderDiscuss(view, channelId) {
       return el;
     });
     older.after(...items);
-    list.scrollTop += list.scrollHeight - height;
+    mine.scrollTop += mine.scrollHeight - height;
     return page.next_before_id;
   }, null);
-  list.append(older);
-  main.append(
-    h("div.discuss-header", h("b#channel-title", channel.kind === "Direct" ? channelName(channel) : `# ${channel.name}`),
-      channel.description ? h("span.muted", ` — ${channel.description}`) : null),
-    list, replying.el, comp.el);
+  mine.append(older);
+  const closed = channel.is_archived ? h("div.composer-closed", "This channel is archived: its history stays, it takes no new messages.")
+    : !channel.is_member ? h("div.composer-closed", "Join the channel to write in it.") : null;
+  main.append(channelHeader(channel, () => { if (!signal || !signal.aborted) state.reroute(); }),
+    mine, ...(closed ? [closed] : [replying.el, comp.el]));
 
   const seen = new Set();
+  const empty = h("div.empty.chat-empty", channel.kind === "Direct" ? `No messages yet. Say hello to ${channelName(channel)}!`
+    : `No messages in #${channel.name} yet. Be the first to write.`);
   function addMessage(m) {
     if (seen.has(m.id)) return;
     seen.add(m.id);
+    empty.remove();
     const label = dayLabel(m.created_at);
-    if (!last || dayLabel(last.created_at) !== label) list.append(h("div.day-separator", h("span", label)));
-    list.append(chatMessage(m, last, tools));
+    if (!last || dayLabel(last.created_at) !== label) mine.append(h("div.day-separator", h("span", label)));
+    mine.append(chatMessage(m, last, tools));
     last = m;
-    list.scrollTop = list.scrollHeight;
+    mine.scrollTop = mine.scrollHeight;
   }
   const { messages, next_before_id: nextBefore } = await history(null);
+  if (signal && signal.aborted) return;
   for (const m of messages.reverse()) addMessage(m);
   older.setBefore(nextBefore);
+  if (seen.size === 0) mine.append(empty);
   if (channel.is_member) await api(`/api/channels/${channelId}/read`, { method: "POST", json: {} });
   channel.unread = 0;
   drawSidebar();
-  comp.focus();
+  if (!closed) comp.focus();
 
-  const onMessage = async (event) => {
+  // Until this view goes: one listener, removed by the view's signal (never by looking at the DOM).
+  bus.addEventListener("channel-message", async (event) => {
     const d = event.detail;
-    if (!document.body.contains(list)) { bus.removeEventListener("channel-message", onMessage); return; }
     if (d.channel_id === channelId) {
       addMessage(d.message);
       await api(`/api/channels/${channelId}/read`, { method: "POST", json: { message_id: d.message_id } });
     }
-  };
-  bus.addEventListener("channel-message", onMessage);
-  const onUpdated = (event) => {
+  }, { signal });
+  bus.addEventListener("channel-message-updated", (event) => {
     const d = event.detail;
-    if (!document.body.contains(list)) { bus.removeEventListener("channel-message-updated", onUpdated); return; }
     if (d.channel_id === channelId) tools.changed(d.message, true);
-  };
-  bus.addEventListener("channel-message-updated", onUpdated);
+  }, { signal });
 }
 
 // Any chat message: unread badges follow (the open channel is read as it arrives); a DM also toasts.

@@ -55,6 +55,54 @@ export function when(iso) {
   return d.toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
 }
 
+/** The one timestamp style of the page: relative text ("5 min ago", "14:05", "Dec 6, 09:12"), the full
+ *  date and time on hover, the machine-readable value in datetime. */
+export function stamp(iso, className = "") {
+  if (!iso) return null;
+  const d = new Date(iso);
+  const full = Number.isNaN(d.getTime()) ? String(iso) : d.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+  return h(`time.stamp.muted${className ? `.${className}` : ""}`,
+    { datetime: Number.isNaN(d.getTime()) ? "" : d.toISOString(), title: full },
+    Number.isNaN(d.getTime()) ? String(iso) : when(iso));
+}
+
+/** A body that may be long: collapsed past a few lines, with "Show more" / "Show less". */
+export function collapsible(body) {
+  const wrap = h("div.collapsible", body);
+  const toggle = h("button.link.show-more", { type: "button", hidden: true, onclick: () => {
+    const open = wrap.classList.toggle("expanded");
+    toggle.textContent = open ? "Show less" : "Show more";
+  } }, "Show more");
+  // Measured once laid out (a frame later): only bodies taller than the collapsed height get the button.
+  requestAnimationFrame(() => {
+    if (wrap.scrollHeight > wrap.clientHeight + 4) { wrap.classList.add("collapsed"); toggle.hidden = false; }
+  });
+  return [wrap, toggle];
+}
+
+/** A modal dialog (<dialog>, never window.prompt/confirm): fields, then resolves to the form's values
+ *  (an object by field name) or null when dismissed. */
+export function dialog({ title, fields = [], text = null, ok = "OK", cancel = "Discard", danger = false, id = null }) {
+  return new Promise((resolve) => {
+    const form = h("form.dialog-form", { method: "dialog" },
+      h("h2.dialog-title", title), text ? h("p.dialog-text", text) : null,
+      fields.map((f) => h("label.dialog-field", h("span", f.label), f.input)),
+      h("div.dialog-actions",
+        h(`button.btn.${danger ? "btn-danger" : "btn-primary"}.dialog-ok`, { type: "submit", value: "ok" }, ok),
+        h("button.btn.btn-light.dialog-cancel", { type: "button", onclick: () => box.close("cancel") }, cancel)));
+    const box = h("dialog.dialog", id ? { id } : {}, form);
+    box.addEventListener("close", () => {
+      const values = {};
+      for (const f of fields) values[f.name] = f.input.value;
+      box.remove();
+      resolve(box.returnValue === "ok" ? values : null);
+    });
+    document.body.append(box);
+    box.showModal();
+    (fields[0] ? fields[0].input : box.querySelector(".dialog-ok")).focus();
+  });
+}
+
 export function dayLabel(iso) {
   const d = new Date(iso);
   const today = new Date();

@@ -5,7 +5,7 @@
 // shows whatever the API answers.
 
 import { api } from "./api.js";
-import { append, avatar, clear, h, when } from "./dom.js";
+import { append, avatar, clear, h, stamp } from "./dom.js";
 import { sanitize, textToHtml } from "./sanitize.js";
 import { state } from "./state.js";
 
@@ -150,7 +150,7 @@ export async function renderStarred(view) {
       return h("article.starred-message.message", { dataset: { id: m.id, starred: "true" } },
         avatar(who, m.author ? m.author.id : 0),
         h("div.message-main",
-          h("div.message-head", h("b.message-author", who), h("span.muted.message-time", when(m.created_at)),
+          h("div.message-head", h("b.message-author", who), stamp(m.created_at, "message-time"),
             place.href ? h("a.starred-where", { href: place.href }, place.text) : h("span.muted", place.text),
             h("button.link.message-star.starred", { type: "button", title: "Unstar", onclick: async () => {
               await api(`/api/messages/${m.id}/star`, { method: "DELETE" });

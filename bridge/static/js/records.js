@@ -1,7 +1,7 @@
 // The demo's Sales Orders: a list, and a form with its chatter beside it. Changes are plain UPDATEs
 // (through /api/demo/orders), so the database's tracking writes the feed entries.
 
-import { api } from "./api.js";
+import { api, ApiError } from "./api.js";
 import { clear, h } from "./dom.js";
 import { bus, state } from "./state.js";
 import { chatterPanel } from "./chatter.js";
@@ -23,6 +23,7 @@ export async function renderOrders(view) {
 }
 
 export async function renderOrder(view, id) {
+  const signal = state.view ? state.view.signal : undefined;   // this view's lifetime (route() aborts it)
   const [order, { states }] = await Promise.all([api(`/api/demo/orders/${id}`), api("/api/demo/orders")]);
   const formBox = h("div.form-sheet");
   const chatterBox = h("aside.chatter-column");
@@ -35,9 +36,22 @@ export async function renderOrder(view, id) {
   const panel = chatterPanel(chatterBox, "sale_orders", id);
 
   let current = order;
+  // A refused change is reverted (the form is redrawn from the record as it is) and the field says why.
   const patch = async (change) => {
-    current = await api(`/api/demo/orders/${id}`, { method: "PATCH", json: change });
-    drawForm();
+    try {
+      current = await api(`/api/demo/orders/${id}`, { method: "PATCH", json: change });
+      drawForm();
+    } catch (err) {
+      drawForm();
+      if (!(err instanceof ApiError) || !err.fields.length) throw err;
+      for (const f of err.fields) {
+        const column = f.field.split(".").pop();
+        const field = formBox.querySelector(`[data-column="${column}"]`);
+        if (!field) { state.toast("Not saved", err.message, { kind: "error" }); continue; }
+        field.classList.add("invalid");
+        field.append(h("div.field-error", { role: "alert" }, `Not saved: ${f.message.replace(/^Input should be/, "must be")}`));
+      }
+    }
   };
 
   function drawForm() {
@@ -60,10 +74,10 @@ export async function renderOrder(view, id) {
         h("div.fields",
           h("div.field", h("label", "Customer"), h("div.field-value#field-customer", o.customer || "")),
           h("div.field", h("label", "Order Date"), h("div.field-value", o.order_date)),
-          h("div.field", h("label", { for: "field-salesperson" }, "Salesperson"),
+          h("div.field", { dataset: { column: "salesperson_id" } }, h("label", { for: "field-salesperson" }, "Salesperson"),
             h("select.field-input#field-salesperson", { onchange: (e) => patch({ salesperson_id: Number(e.target.value) }) },
               salespeople.map((u) => h("option", { value: u.contact_id, selected: u.contact_id === o.salesperson_id }, u.name)))),
-          h("div.field", h("label", { for: "field-amount" }, "Total"), amount),
+          h("div.field", { dataset: { column: "amount_total" } }, h("label", { for: "field-amount" }, "Total"), amount),
           h("div.field", h("label", "Status"), h(`div.field-value#field-state`, h(`span.pill.${stateClass(o.state)}`, o.state)))),
         h("table.lines", h("thead", h("tr", h("th", "Product"), h("th.num", "Quantity"), h("th.num", "Amount"))),
           h("tbody", h("tr", h("td", "[FURN_8220] Office desk"), h("td.num", "2.00"), h("td.num", money(o.amount_total))))),
@@ -74,7 +88,6 @@ export async function renderOrder(view, id) {
   // Someone else changed this record (or posted on it): fields and feed follow.
   const onRecord = async (event) => {
     const d = event.detail;
-    if (!document.body.contains(formBox)) { bus.removeEventListener("record", onRecord); return; }
     if (d.model !== "sale_orders" || (d.document !== id && !(d.documents || []).includes(id))) return;
     if (d.kind === "record_changed") {
       current = await api(`/api/demo/orders/${id}`);
@@ -82,5 +95,5 @@ export async function renderOrder(view, id) {
     }
     panel.onEvent(d);
   };
-  bus.addEventListener("record", onRecord);
+  bus.addEventListener("record", onRecord, { signal });
 }
