@@ -1,9 +1,10 @@
 -- Revert pgchatter:message_audience from pg
--- Restores the v0.4.0 message_audience (its own follower union) and notification_payload (a regex over
--- the whole body).
+-- Restores the v0.5.0 message_audience (no DM branch) and notification_payload (no channel keys).
 
 BEGIN;
 
+-- message_audience as before, its followers from chatter._record_followers (the one union of followers
+-- and following channels' members, which record_followers lists too).
 CREATE OR REPLACE FUNCTION chatter.message_audience(message bigint) RETURNS TABLE (contact_id bigint, email text, via text[])
 LANGUAGE plpgsql
 SET search_path = ''
@@ -19,16 +20,8 @@ BEGIN
                        FROM chatter.messages AS m LEFT JOIN chatter.subtypes AS s ON s.id = m.subtype_id
                       WHERE m.id = message_audience.message),
         raw (contact_id, via) AS (
-            SELECT f.contact_id, 'follower' FROM msg
-              JOIN chatter.followers AS f ON f.model = msg.model AND f.document = msg.document
-             WHERE msg.message_type = 'Message' AND msg.in_feed AND f.contact_id IS NOT NULL
-               AND msg.subtype_id = ANY (f.subtype_ids)
-            UNION ALL
-            SELECT u.contact_id, 'channel' FROM msg
-              JOIN chatter.followers AS f ON f.model = msg.model AND f.document = msg.document
-              JOIN chatter.channel_members AS cm ON cm.channel_id = f.channel_id
-              JOIN chatter.users AS u ON u.id = cm.user_id
-             WHERE msg.message_type = 'Message' AND msg.in_feed AND msg.subtype_id = ANY (f.subtype_ids)
+            SELECT rf.contact_id, rf.via FROM msg, chatter._record_followers(msg.model, msg.document) AS rf
+             WHERE msg.message_type = 'Message' AND msg.in_feed AND msg.subtype_id = ANY (rf.subtype_ids)
             UNION ALL
             SELECT r.contact_id, 'recipient' FROM msg
               JOIN chatter.message_recipients AS r ON r.message_id = msg.id
@@ -57,9 +50,10 @@ BEGIN
          ORDER BY r.contact_id;
 END
 $$;
--- The one "you received a message" payload (seed notification_payload): toast, bell and Web Push. The
--- preview is text and never markup, even for a client that renders it as HTML: an escaped angle bracket
--- in the body becomes a single angle quotation mark (‹ ›), never < or >.
+
+-- notification_payload as before, from a bounded prefix of the body: it runs for every toast, bell entry
+-- and push, and a regex over a whole 500 KB body cost milliseconds each time (issue 18). The preview is
+-- 140 characters; 2,000 of HTML give it, a tag cut at the end of the prefix is dropped.
 CREATE OR REPLACE FUNCTION chatter.notification_payload(message bigint) RETURNS jsonb
 LANGUAGE plpgsql STABLE
 SET search_path = ''
@@ -73,7 +67,8 @@ BEGIN
                'body', left(coalesce(nullif(btrim(m.subject), ''),
                                      btrim(regexp_replace(
                                          replace(replace(replace(replace(replace(replace(
-                                             regexp_replace(m.body, '<[^>]*>', ' ', 'g'),
+                                             regexp_replace(regexp_replace(left(m.body, 2000), '<[^>]*$', ''),
+                                                            '<[^>]*>', ' ', 'g'),
                                              '&nbsp;', ' '), '&lt;', '‹'), '&gt;', '›'), '&quot;', '"'),
                                              '&#39;', ''''), '&amp;', '&'),
                                          '[[:space:]]+', ' ', 'g'))), 140))
@@ -87,7 +82,5 @@ BEGIN
     RETURN result;
 END
 $$;
-COMMENT ON FUNCTION chatter.notification_payload(bigint) IS
-    'kind, model, document, message_id, title (author, from_email or Someone), body (subject or text, 140 chars)';
 
 COMMIT;
