@@ -5,7 +5,7 @@ import { api, Live, session } from "./api.js";
 import { append, avatar, clear, h, icon, when } from "./dom.js";
 import { state, bus } from "./state.js";
 import { renderOrders, renderOrder } from "./records.js";
-import { renderDiscuss, refreshChannels } from "./discuss.js";
+import { isOpen, renderDiscuss, refreshChannels } from "./discuss.js";
 import { renderMailbox } from "./mailbox.js";
 import { enablePush, pushEnabled, pushSupported } from "./push.js";
 
@@ -73,8 +73,16 @@ async function refreshActivityCounter() {
 bus.addEventListener("activities-changed", () => refreshActivityCounter());
 
 function openPayload(p) {
-  if (p.model === "sale_orders" && p.document) window.location.hash = `#/orders/${p.document}`;
+  if (p.channel_id) window.location.hash = `#/discuss/${p.channel_id}`;   // a DM or a mention: the conversation
+  else if (p.model === "sale_orders" && p.document) window.location.hash = `#/orders/${p.document}`;
 }
+
+/** Where a chat notification was said: "Direct message" or "#channel"; nothing for a record's message. */
+function where(p) {
+  if (!p.channel_id) return null;
+  return p.channel_kind === "Direct" ? "Direct message" : `#${p.channel_name}`;
+}
+bus.addEventListener("inbox-changed", () => refreshBell());
 
 async function toggleBell() {
   const panel = document.getElementById("bell-panel");
@@ -93,7 +101,9 @@ async function toggleBell() {
       if (!n.is_read) await api("/api/inbox/read", { method: "POST", json: { notification_ids: [n.notification_id] } });
       refreshBell();
       openPayload(n.payload);
-    } }, h("div.notification-title", n.payload.title, h("small.muted", ` · ${when(n.created_at)}`)),
+    } }, h("div.notification-title", n.payload.title,
+      where(n.payload) ? h("small.notification-where", ` · ${where(n.payload)}`) : null,
+      h("small.muted", ` · ${when(n.created_at)}`)),
     h("div.notification-body", n.payload.body)))]);
   panel.hidden = false;
 }
@@ -175,7 +185,10 @@ function onFrame(frame) {
   }
   if (frame.type !== "activity_update") return;
   if (data.kind === "message") {
-    toast(data.title, data.body, { onclick: () => openPayload(data) });
+    // A message of the conversation on screen is read as it arrives: no toast for it.
+    if (!(data.channel_id && isOpen(data.channel_id))) {
+      toast(where(data) ? `${data.title} · ${where(data)}` : data.title, data.body, { onclick: () => openPayload(data) });
+    }
     refreshBell();
   } else if (data.kind === "record_message" || data.kind === "record_changed") {
     bus.dispatchEvent(new CustomEvent("record", { detail: data }));

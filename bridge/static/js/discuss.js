@@ -18,7 +18,7 @@ export function channelName(c) {
   return userName(other);
 }
 
-const isOpen = (id) => id === openId && list !== null && document.body.contains(list);
+export const isOpen = (id) => id === openId && list !== null && document.body.contains(list);
 
 function drawBadge() {
   const total = channels.filter((c) => c.is_member && !c.is_muted && !isOpen(c.id))
@@ -150,7 +150,10 @@ export async function renderDiscuss(view, channelId) {
   }
   const { messages } = await api(`/api/channels/${channelId}/messages`, { query: { limit: 100 } });
   for (const m of messages.reverse()) addMessage(m);
-  if (channel.is_member) await api(`/api/channels/${channelId}/read`, { method: "POST", json: {} });
+  if (channel.is_member) {
+    await api(`/api/channels/${channelId}/read`, { method: "POST", json: {} });
+    bus.dispatchEvent(new Event("inbox-changed"));   // reading a conversation reads its bell entries
+  }
   channel.unread = 0;
   drawSidebar();
   comp.focus();
@@ -161,19 +164,15 @@ export async function renderDiscuss(view, channelId) {
     if (d.channel_id === channelId) {
       addMessage(d.message);
       await api(`/api/channels/${channelId}/read`, { method: "POST", json: { message_id: d.message_id } });
+      bus.dispatchEvent(new Event("inbox-changed"));
     }
   };
   bus.addEventListener("channel-message", onMessage);
 }
 
-// Any chat message: unread badges follow (the open channel is read as it arrives); a DM also toasts.
+// Any chat message: unread badges follow (the open channel is read as it arrives). A DM or a mention
+// toasts from its notification (app.js), which names the conversation and opens it.
 bus.addEventListener("channel-message", (event) => {
-  const d = event.detail;
-  const open = isOpen(d.channel_id);
-  const c = channels.find((x) => x.id === d.channel_id);
-  if (!open && c && c.kind === "Direct" && d.message.author && d.message.author.id !== state.me.contact_id) {
-    state.toast(d.message.author.name, "sent you a direct message", {
-      onclick: () => { window.location.hash = `#/discuss/${d.channel_id}`; } });
-  }
+  const open = isOpen(event.detail.channel_id);
   setTimeout(refreshChannels, open ? 300 : 0);
 });
