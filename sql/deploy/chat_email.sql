@@ -38,6 +38,10 @@ AS $$
 DECLARE
     next record;
 BEGIN
+    -- One decision at a time per (user, conversation): a post and a read racing each other would both
+    -- see the other's work as not yet committed (a read cancelling the job a post counted on, and the post's
+    -- message left without one). Held to commit; each statement below then sees what the other committed.
+    PERFORM pg_advisory_xact_lock(hashtext('chatter_chat_email'), hashtext("user" || ':' || channel));
     IF EXISTS (SELECT FROM chatter.notifications AS n
                  JOIN chatter.messages AS m ON m.id = n.message_id
                  JOIN chatter.outbox AS o ON o.notification_id = n.id

@@ -15,6 +15,8 @@ CREATE TABLE chatter.settings (
 );
 COMMENT ON TABLE chatter.settings IS
     'Tunable values (name, value as text, description); the owner or the listener (from its environment) sets them';
+COMMENT ON COLUMN chatter.settings.name IS 'The setting, read by name by the function that needs it';
+COMMENT ON COLUMN chatter.settings.value IS 'Its value as text, checked to parse as the setting''s type';
 INSERT INTO chatter.settings (name, value, description) VALUES
     ('chat_email_delay', '10 minutes',
      'how long a DM message stays unread before its recipient (preference email) is emailed; '
