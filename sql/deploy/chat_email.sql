@@ -14,7 +14,7 @@ BEGIN;
 -- deleted when its notification is read, and reading a conversation (its read marker moving) reads its
 -- notifications.
 
--- The delayed chat email: at most one waiting job per (user, conversation).
+-- Cancelling finds the waiting email job of a notification by this index, not by a scan of the outbox.
 CREATE INDEX outbox_chat_email_idx ON chatter.outbox (notification_id) WHERE kind = 'email' AND status IN ('pending', 'claimed');
 
 CREATE FUNCTION chatter.chat_email_delay() RETURNS interval
@@ -42,11 +42,13 @@ BEGIN
     -- see the other's work as not yet committed (a read cancelling the job a post counted on, and the post's
     -- message left without one). Held to commit; each statement below then sees what the other committed.
     PERFORM pg_advisory_xact_lock(hashtext('chatter_chat_email'), hashtext("user" || ':' || channel));
+    -- A waiting (or sending) email is on an unread notification whose email_status is 'pending' (sent:
+    -- 'sent'; dead: 'failed'; read first: cancelled, back to 'none'). Asked of the user's unread
+    -- notifications only (notifications_unread_idx), so the cost follows what is unread, not the history.
     IF EXISTS (SELECT FROM chatter.notifications AS n
                  JOIN chatter.messages AS m ON m.id = n.message_id
-                 JOIN chatter.outbox AS o ON o.notification_id = n.id
-                WHERE n.user_id = "user" AND m.channel_id = channel
-                  AND o.kind = 'email' AND o.status IN ('pending', 'claimed')) THEN
+                WHERE n.user_id = "user" AND NOT n.is_read AND n.email_status = 'pending'
+                  AND m.channel_id = channel) THEN
         RETURN;
     END IF;
     SELECT n.id, n.created_at, c.email INTO next
