@@ -95,3 +95,41 @@ def test_edit_subscription_in_the_follower_menu(browser, bridge, demo_db):  # no
     expect(box.locator("input[value=note]")).to_be_checked()
     assert carol.locator(".follower .edit-subscription").count() == 1
     assert carol.errors == []
+
+
+def test_a_dm_push_names_the_conversation_and_points_at_it(browser, bridge, demo_db):  # noqa: F811
+    """The service worker shows a DM's real payload (notification_payload of a DM the database holds) as
+    "<sender> · Direct message", and its click target is the conversation in Discuss."""
+    import json
+    import time
+
+    with psycopg.connect(demo_db, autocommit=True) as conn:
+        alice, bob = (conn.execute("SELECT id FROM chatter.users WHERE username = %s", (u,)).fetchone()[0]
+                      for u in ("alice", "bob"))
+        dm = conn.execute("SELECT chatter.get_or_create_dm(%s, %s)", (alice, bob)).fetchone()[0]
+        message = conn.execute("SELECT chatter.channel_post(%s, %s, '<p>Push me</p>')", (dm, alice)).fetchone()[0]
+        payload = conn.execute("SELECT chatter.notification_payload(%s)", (message,)).fetchone()[0]
+    page = login(browser, bridge, "bob")
+    page.context.grant_permissions(["notifications"], origin=bridge.base)
+    page.evaluate("navigator.serviceWorker.ready.then((r) => r.scope)")
+    cdp = page.context.new_cdp_session(page)
+    registrations: list[dict] = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+    cdp.send("ServiceWorker.enable")
+    deadline = time.monotonic() + 10
+    while not registrations and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    [registration] = [r for r in registrations if r["scopeURL"] == f"{bridge.base}/"]
+    shown: list = []
+    for _ in range(3):   # a worker still starting may miss a delivery; the tag makes a repeat replace it
+        cdp.send("ServiceWorker.deliverPushMessage", {"origin": bridge.base, "registrationId":
+                                                      registration["registrationId"], "data": json.dumps(payload)})
+        until = time.monotonic() + 5
+        while not shown and time.monotonic() < until:
+            shown = page.evaluate("""navigator.serviceWorker.ready.then((r) => r.getNotifications())
+                                       .then((ns) => ns.map((n) => [n.title, n.body, n.data.url]))""")
+            page.wait_for_timeout(50)
+        if shown:
+            break
+    assert shown == [[f"{_name(demo_db, 'alice')} · Direct message", "Push me", f"/#/discuss/{dm}"]]
+    assert page.errors == []
