@@ -138,6 +138,25 @@ class Follow(Strict):
     subtypes: list[Short] | None = None
 
 
+class FollowerSubtypes(BaseModel):
+    contact_id: int | None = Field(description="The follower, a contact; null for a channel")
+    channel_id: int | None = Field(description="The follower, a channel (its members follow); null for a contact")
+    name: str | None
+    subtypes: list[str] = Field(description="Identifiers of the subtypes this follower is notified of")
+
+
+class Subscription(Strict):
+    subtypes: list[Short] = Field(max_length=100, description="The subtypes to follow (identifiers); empty: none")
+
+
+class Subtype(BaseModel):
+    identifier: str
+    name: str
+    description: str | None
+    internal: bool
+    is_default: bool
+
+
 class AudienceMember(BaseModel):
     contact_id: int
     email: str | None
@@ -145,7 +164,8 @@ class AudienceMember(BaseModel):
 
 
 class Payload(BaseModel):
-    """The seed's notification payload (notification_payload)."""
+    """The seed's notification payload (notification_payload); a chat message's also has channel_id,
+    channel_name, channel_kind and partner_name (a DM's other person), so it opens the conversation."""
 
     model_config = ConfigDict(extra="allow")
     kind: str

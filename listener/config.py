@@ -62,6 +62,10 @@ class ListenerConfig:
     lease: float = 300.0
     """CHATTER_LISTENER_LEASE: seconds after which a crashed listener's claims are taken over."""
     max_attempts: int = 8
+    chat_email_delay: float | None = None
+    """CHATTER_CHAT_EMAIL_DELAY: seconds a DM stays unread before it is emailed; written at start into
+    chatter.settings (chat_email_delay), which the database reads when a DM is posted. Unset: the
+    database's value stays (10 minutes by default)."""
     worker: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
     @classmethod
@@ -88,6 +92,7 @@ class ListenerConfig:
             poll=float(env.get("CHATTER_LISTENER_POLL", "1.0")),
             lease=float(env.get("CHATTER_LISTENER_LEASE", "300")),
             max_attempts=int(env.get("CHATTER_LISTENER_MAX_ATTEMPTS", "8")),
+            chat_email_delay=float(env["CHATTER_CHAT_EMAIL_DELAY"]) if env.get("CHATTER_CHAT_EMAIL_DELAY") else None,
             **kwargs,
         )
 

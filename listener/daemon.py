@@ -145,10 +145,26 @@ class Listener:
         # command_timeout: a server that stops answering (a network partition sends no FIN) counts as lost.
         self._work = await asyncpg.connect(self.dsn, timeout=10, command_timeout=60)
         await _init_connection(self._work)
+        if self.config.chat_email_delay is not None:
+            await self._set_chat_email_delay(self.config.chat_email_delay)
         self._listen = await asyncpg.connect(self.dsn, timeout=10, command_timeout=10)
         self._listen.add_termination_listener(self._on_listen_lost)
         await self._listen.add_listener(queries.WAKE_CHANNEL, self._on_notify)
         log.info("connected as worker %s; listening on %s", self.config.worker, queries.WAKE_CHANNEL)
+
+    async def _set_chat_email_delay(self, seconds: float) -> None:
+        """CHATTER_CHAT_EMAIL_DELAY: the database holds the delay (it schedules the email when a DM is
+        posted); a listener whose role may not write chatter.settings says so and leaves it."""
+        assert self._work is not None
+        if seconds < 0:
+            log.error("CHATTER_CHAT_EMAIL_DELAY is negative (%s); chatter.settings left as it is", seconds)
+            return
+        try:
+            await self._work.execute(queries.CHAT_EMAIL_DELAY, seconds)
+        except asyncpg.InsufficientPrivilegeError as exc:
+            log.warning("CHATTER_CHAT_EMAIL_DELAY not applied: %s (set chatter.settings as its owner)", exc)
+        else:
+            log.info("chat email delay: %s s", seconds)
 
     async def _disconnect(self) -> None:
         for conn in (self._listen, self._work):

@@ -25,3 +25,7 @@ RELEASE = "SELECT chatter.outbox_release($1, $2::bigint[], $3, make_interval(sec
 GONE = "SELECT chatter.outbox_subscription_gone($1, $2, $3)"
 
 ALIVE = "SELECT 1"
+
+# CHATTER_CHAT_EMAIL_DELAY into the database, where posting a DM reads it (chatter.chat_email_delay()).
+CHAT_EMAIL_DELAY = """UPDATE chatter.settings SET value = make_interval(secs => $1)::text
+                       WHERE name = 'chat_email_delay' AND value::interval <> make_interval(secs => $1)"""

@@ -1,4 +1,4 @@
-"""A record's followers: list, subscribe, unsubscribe."""
+"""A record's followers: list, subscribe, unsubscribe; each follower's subtypes and "Edit subscription"."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ FOLLOWERS = "SELECT id, name, email FROM chatter.record_followers($1, $2) ORDER 
 ME = "SELECT chatter.current_contact_id()"
 SUBSCRIBE = "SELECT chatter.subscribe($1, $2, $3, $4)"
 UNSUBSCRIBE = "SELECT chatter.unsubscribe($1, $2, $3)"
+FOLLOWER_SUBTYPES = "SELECT contact_id, channel_id, name, subtypes FROM chatter.follower_subtypes($1, $2)"
+EDIT_SUBSCRIPTION = "SELECT chatter.edit_subscription($1, $2, $3, $4)"
+MODEL_SUBTYPES = "SELECT identifier, name, description, internal, is_default FROM chatter.model_subtypes($1)"
 
 
 @router.get("/records/{model}/{document}/followers", response_model=list[s.Contact],
@@ -44,3 +47,23 @@ async def unfollow(db: Db, model: ModelPath, document: PathId, contact_id: PathI
         if exc.sqlstate != "CH003":
             raise
         return []
+
+
+@router.get("/records/{model}/{document}/subscriptions", response_model=list[s.FollowerSubtypes],
+            summary="chatter.follower_subtypes: each follower with the subtypes it follows")
+async def subscriptions(db: Db, model: ModelPath, document: PathId) -> Any:
+    return [dict(r) for r in await db.conn.fetch(FOLLOWER_SUBTYPES, model, document)]
+
+
+@router.put("/records/{model}/{document}/subscriptions/{contact_id}", response_model=list[s.FollowerSubtypes],
+            summary="chatter.edit_subscription: choose the subtypes one follows (one's own only)")
+async def edit_subscription(db: Db, model: ModelPath, document: PathId, contact_id: PathId,
+                            body: s.Subscription) -> Any:
+    await db.conn.execute(EDIT_SUBSCRIPTION, model, document, body.subtypes, contact_id)
+    return await subscriptions(db, model, document)
+
+
+@router.get("/models/{model}/subtypes", response_model=list[s.Subtype],
+            summary="chatter.model_subtypes: the subtypes a follower of this model may choose")
+async def model_subtypes(db: Db, model: ModelPath) -> Any:
+    return [dict(r) for r in await db.conn.fetch(MODEL_SUBTYPES, model)]

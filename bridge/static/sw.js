@@ -1,11 +1,18 @@
 // The service worker: shows Web Push notifications and opens what they are about when clicked.
-// The push payload is chatter.notification_payload (kind, model, document, message_id, title, body): plain
-// text, shown with showNotification (which renders no HTML).
+// The push payload is chatter.notification_payload (kind, model, document, message_id, title, body; a chat
+// message's also channel_id, channel_name, channel_kind, partner_name): plain text, shown with
+// showNotification (which renders no HTML). A click opens the conversation or the record.
 
 function target(p) {
-  if (p.model === "sale_orders" && p.document) return `/#/orders/${p.document}`;
   if (p.channel_id) return `/#/discuss/${p.channel_id}`;
+  if (p.model === "sale_orders" && p.document) return `/#/orders/${p.document}`;
   return "/";
+}
+
+function title(p) {
+  const who = p.title || "pgchatter";
+  if (!p.channel_id) return who;
+  return p.channel_kind === "Direct" ? `${who} · Direct message` : `${who} · #${p.channel_name}`;
 }
 
 self.addEventListener("push", (event) => {
@@ -15,7 +22,7 @@ self.addEventListener("push", (event) => {
   } catch {
     p = { body: event.data ? event.data.text() : "" };
   }
-  event.waitUntil(self.registration.showNotification(p.title || "pgchatter", {
+  event.waitUntil(self.registration.showNotification(title(p), {
     body: p.body || "",
     tag: p.message_id ? `pgchatter-${p.message_id}` : undefined,
     data: { url: target(p) },

@@ -2,12 +2,7 @@
 
 BEGIN;
 
--- The public writers run as the caller; their definer parts hold the writes.
-SELECT 1 / (count(*) = 3)::integer FROM pg_catalog.pg_proc AS p
- WHERE p.pronamespace = 'chatter'::regnamespace AND p.proname IN ('create_message', 'log_message', 'notify')
-   AND NOT p.prosecdef;
-SELECT 1 / (count(*) = 3)::integer FROM pg_catalog.pg_proc AS p
- WHERE p.pronamespace = 'chatter'::regnamespace AND p.proname IN ('_create_message', '_log_message', '_notify')
-   AND p.prosecdef;
+SELECT 1 / (p.prosrc LIKE '%cm.is_muted%')::integer
+  FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter._notify_audience(bigint, boolean, boolean)'::regprocedure;
 
 ROLLBACK;

@@ -2,8 +2,7 @@
 
 BEGIN;
 
-SELECT 'chatter.email_message_id(bigint, bigint, text)'::regprocedure,
-       'chatter.render_email(bigint, text, text)'::regprocedure,
-       'chatter.render_push(bigint, bigint)'::regprocedure;
+SELECT 1 / (p.prosrc LIKE '%_chat_email_html%')::integer
+  FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter.render_email(bigint, text, text)'::regprocedure;
 
 ROLLBACK;

@@ -5,7 +5,7 @@ import { api, Live, OFFLINE, onOffline, session } from "./api.js";
 import { append, avatar, clear, h, icon, stamp } from "./dom.js";
 import { state, bus } from "./state.js";
 import { renderOrders, renderOrder } from "./records.js";
-import { renderDiscuss, refreshChannels, channelLabel } from "./discuss.js";
+import { channelLabel, isOpen, renderDiscuss, refreshChannels } from "./discuss.js";
 import { renderMailbox } from "./mailbox.js";
 import { renderStarred } from "./lifecycle.js";
 import { enablePush, pushEnabled, pushSupported } from "./push.js";
@@ -47,6 +47,7 @@ function recordLabel(model, document) {
  *  them), else the record, else the message (a chat mention from before payloads carried the channel). */
 async function contextOf(p) {
   if (!p) return null;
+  if (p.channel_kind === "Direct") return "Direct message";
   if (p.channel_id) return `in ${p.channel_name ? `#${p.channel_name}` : channelLabel(p.channel_id)}`;
   if (p.model && p.document) return `on ${await recordLabel(p.model, p.document)}`;
   if (p.message_id) {
@@ -123,6 +124,8 @@ async function openPayload(p) {
     if (m && m.channel_id) window.location.hash = `#/discuss/${m.channel_id}`;
   }
 }
+
+bus.addEventListener("inbox-changed", () => refreshBell());
 
 async function toggleBell() {
   const panel = document.getElementById("bell-panel");
@@ -240,7 +243,10 @@ function onFrame(frame) {
   }
   if (frame.type !== "activity_update") return;
   if (data.kind === "message") {
-    toast(data.title, data.body, { onclick: () => openPayload(data), context: contextOf(data) });
+    // A message of the conversation on screen is read as it arrives: no toast for it.
+    if (!(data.channel_id && isOpen(data.channel_id))) {
+      toast(data.title, data.body, { onclick: () => openPayload(data), context: contextOf(data) });
+    }
     refreshBell();
   } else if (data.kind === "notification_removed") {   // its message was deleted
     refreshBell();

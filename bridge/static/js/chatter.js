@@ -57,6 +57,7 @@ export function chatterPanel(box, model, document) {
   const feed = h("div.feed#feed");
   const activityList = h("div.activities#activities");
   const followerPanel = h("div.dropdown.followers-panel", { hidden: true });
+  const subscriptionBox = h("form.subscription-box#subscription-box", { hidden: true });
   const followerCount = h("span#follower-count", "0");
   const attachmentCount = h("span#attachment-count", "0");
   const attachmentBox = h("div.attachment-box#attachment-box", { hidden: true });
@@ -137,12 +138,38 @@ export function chatterPanel(box, model, document) {
       loadFollowers();
     } }, h("option", { value: "" }, "Add follower…"), candidates.map((u) => h("option", { value: u.contact_id }, u.name)));
     append(clear(followerPanel), [h("div.dropdown-head", h("b", "Followers")),
-      followers.map((f) => h("div.follower", { dataset: { contact: f.id } }, avatar(f.name, f.id), h("span.grow", f.name),
+      followers.map((f) => [h("div.follower", { dataset: { contact: f.id } }, avatar(f.name, f.id), h("span.grow", f.name),
+        f.id === state.me.contact_id ? h("button.link.edit-subscription", { type: "button", title: "Edit subscription",
+          onclick: () => editSubscription(f.id) }, icon("check")) : null,
         h("button.link", { type: "button", title: "Remove", onclick: async () => {
           await api(`/api/records/${model}/${document}/followers/${f.id}`, { method: "DELETE" });
           loadFollowers();
-        } }, icon("x")))),
+        } }, icon("x"))),
+        f.id === state.me.contact_id ? subscriptionBox : null]),
       candidates.length ? add : null]);
+  }
+
+  // Odoo's "Edit subscription": the subtypes one follows on this record, one checkbox each (one's own
+  // subscription only: chatter.edit_subscription refuses another's).
+  async function editSubscription(contactId) {
+    if (!subscriptionBox.hidden) { subscriptionBox.hidden = true; return; }
+    const [offered, subscriptions] = await Promise.all([api(`/api/models/${model}/subtypes`),
+      api(`/api/records/${model}/${document}/subscriptions`)]);
+    const mine = (subscriptions.find((x) => x.contact_id === contactId) || { subtypes: [] }).subtypes;
+    append(clear(subscriptionBox), [
+      h("div.muted", "Notify me of:"),
+      offered.map((t) => h("label.subtype", { title: t.description || "" },
+        h("input", { type: "checkbox", name: "subtype", value: t.identifier, checked: mine.includes(t.identifier) }),
+        ` ${t.name}`, t.internal ? h("small.muted", " (internal)") : null)),
+      h("button.btn.btn-primary#subscription-apply", { type: "submit" }, "Apply")]);
+    subscriptionBox.onsubmit = async (event) => {
+      event.preventDefault();
+      const subtypes = [...subscriptionBox.querySelectorAll("input[name=subtype]:checked")].map((x) => x.value);
+      await api(`/api/records/${model}/${document}/subscriptions/${contactId}`, { method: "PUT", json: { subtypes } });
+      subscriptionBox.hidden = true;
+      state.toast("Subscription updated", subtypes.length ? subtypes.join(", ") : "no subtype: no notification");
+    };
+    subscriptionBox.hidden = false;
   }
 
   // --- activities ------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ export function channelName(c) {
   return userName(other);
 }
 
-const isOpen = (id) => id === openId && list !== null && document.body.contains(list);
+export const isOpen = (id) => id === openId && list !== null && document.body.contains(list);
 
 function drawBadge() {
   const total = channels.filter((c) => c.is_member && !c.is_muted && !isOpen(c.id))
@@ -250,7 +250,10 @@ export async function renderDiscuss(view, channelId) {
   for (const m of messages.reverse()) addMessage(m);
   older.setBefore(nextBefore);
   if (seen.size === 0) mine.append(empty);
-  if (channel.is_member) await api(`/api/channels/${channelId}/read`, { method: "POST", json: {} });
+  if (channel.is_member) {
+    await api(`/api/channels/${channelId}/read`, { method: "POST", json: {} });
+    bus.dispatchEvent(new Event("inbox-changed"));   // reading a conversation reads its bell entries
+  }
   channel.unread = 0;
   drawSidebar();
   if (!closed) comp.focus();
@@ -261,6 +264,7 @@ export async function renderDiscuss(view, channelId) {
     if (d.channel_id === channelId) {
       addMessage(d.message);
       await api(`/api/channels/${channelId}/read`, { method: "POST", json: { message_id: d.message_id } });
+      bus.dispatchEvent(new Event("inbox-changed"));
     }
   }, { signal });
   bus.addEventListener("channel-message-updated", (event) => {
@@ -269,14 +273,9 @@ export async function renderDiscuss(view, channelId) {
   }, { signal });
 }
 
-// Any chat message: unread badges follow (the open channel is read as it arrives); a DM also toasts.
+// Any chat message: unread badges follow (the open channel is read as it arrives). A DM or a mention
+// toasts from its notification (app.js), which names the conversation and opens it.
 bus.addEventListener("channel-message", (event) => {
-  const d = event.detail;
-  const open = isOpen(d.channel_id);
-  const c = channels.find((x) => x.id === d.channel_id);
-  if (!open && c && c.kind === "Direct" && d.message.author && d.message.author.id !== state.me.contact_id) {
-    state.toast(d.message.author.name, "sent you a direct message", {
-      onclick: () => { window.location.hash = `#/discuss/${d.channel_id}`; } });
-  }
+  const open = isOpen(event.detail.channel_id);
   setTimeout(refreshChannels, open ? 300 : 0);
 });

@@ -1,0 +1,7 @@
+-- Revert pgchatter:settings from pg
+
+BEGIN;
+
+DROP TABLE chatter.settings;
+
+COMMIT;
