@@ -55,7 +55,10 @@ SELECT set_eq(
         'chatter._message_limits()',
         'chatter._recipient_limits()',
         'chatter._attachment_limits()',
-        'chatter.store_body_html(bigint[],text[],text[])'
+        'chatter.store_body_html(bigint[],text[],text[])',
+        -- search: the GIN index cannot serve a search under row-level security (@@ is not LEAKPROOF); ids
+        -- in the acting user's own channels only, read again by search_messages under the policies
+        'chatter._search_channel_hits(tsquery,bigint[],bigint,integer)'
     ]::text[],
     'SECURITY DEFINER functions are exactly the reviewed ones'
 );
