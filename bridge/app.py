@@ -23,7 +23,7 @@ from bridge.deps import ERRORS
 from bridge.headers import SecurityHeaders
 from bridge.limits import BodyLimit, BodyTooLarge, too_large
 from bridge.realtime import Hub
-from bridge.routers import activities, attachments, channels, followers, inbox, messages, people, push
+from bridge.routers import activities, attachments, channels, followers, inbox, messages, people, push, search
 from demo.routes import router as demo_router
 
 log = logging.getLogger("bridge")
@@ -61,7 +61,7 @@ def create_app(settings: BridgeSettings | None = None) -> FastAPI:
     if settings is not None:
         app.state.settings = settings
     # The order of the OpenAPI document; every route may answer the errors of bridge.deps.ERRORS.
-    for resource in (people, messages, followers, attachments, activities, channels, inbox, push):
+    for resource in (people, messages, followers, attachments, activities, channels, inbox, push, search):
         app.include_router(resource.router, prefix="/api", responses=ERRORS)
     app.include_router(ws.router)
     app.include_router(demo_router)   # 404 unless CHATTER_DEMO=1; not in the OpenAPI document
