@@ -5,6 +5,7 @@ import { append, avatar, clear, dayLabel, h, icon, when } from "./dom.js";
 import { sanitize } from "./sanitize.js";
 import { bus, state, userName } from "./state.js";
 import { composer } from "./composer.js";
+import { searchBox } from "./search.js";
 
 let channels = [];
 let openId = null;
@@ -135,7 +136,8 @@ export async function renderDiscuss(view, channelId) {
   });
   main.append(
     h("div.discuss-header", h("b#channel-title", channel.kind === "Direct" ? channelName(channel) : `# ${channel.name}`),
-      channel.description ? h("span.muted", ` — ${channel.description}`) : null),
+      channel.description ? h("span.muted", ` — ${channel.description}`) : null,
+      searchBox({ scope: { channel: channelId }, id: "chat-search", placeholder: "Search this conversation…" })),
     list, comp.el);
 
   const seen = new Set();
