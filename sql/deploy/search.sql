@@ -87,6 +87,7 @@ CREATE FUNCTION chatter._search_channel_hits(query tsquery, channels bigint[], b
 RETURNS SETOF bigint
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = ''
+SET jit = off   -- as the other read paths: a GIN estimate over 5M rows would cross jit_above_cost
 AS $$
 DECLARE
     mine bigint[] := ARRAY(SELECT c FROM chatter._my_channel_ids() AS c
@@ -120,6 +121,7 @@ RETURNS TABLE(hit_id bigint, hit_model text, hit_document bigint, hit_channel bi
 LANGUAGE plpgsql STABLE
 SET search_path = ''
 SET client_min_messages = warning   -- no NOTICE for a query of stop words or punctuation only
+SET jit = off
 AS $$
 DECLARE
     config regconfig := chatter._search_config();
