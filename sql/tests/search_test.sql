@@ -2,7 +2,7 @@
 -- Each user finds exactly what they may read: not a private channel they are not in, not someone else's
 -- DM, not a record the application's own policy hides, not an internal note when they are a customer.
 BEGIN;
-SELECT plan(43);
+SELECT plan(46);
 
 INSERT INTO chatter.contacts (id, name, email) VALUES
     (9951, 'Alice Search', 'alice@search.invalid'), (9952, 'Bob Search', 'bob@search.invalid'),
@@ -55,6 +55,16 @@ SELECT is((SELECT count(*) FROM chatter.messages
             WHERE model = 'search_orders' AND message_type = 'Tracking' AND search_vector IS NULL), 1::bigint,
     'Tracking messages are not indexed');
 SELECT is(chatter._search_config(), 'simple'::regconfig, 'the configuration is simple by default');
+-- Bounded: a body of 500,000 characters is indexed by its first 100,000 (a tsvector holds at most 1 MB).
+SELECT chatter.channel_post(:team, 951, 'heron ' || repeat('<p>filler text goes on and on</p> ', 14000) || ' egret')
+    AS long_msg \gset
+SELECT ok((SELECT search_vector @@ 'heron'::tsquery AND NOT search_vector @@ 'egret'::tsquery
+             FROM chatter.messages WHERE id = :long_msg),
+    'a long body: its first 100,000 characters are indexed, not the rest');
+UPDATE chatter.messages SET body = 'ibis', subject = 'Stork' WHERE id = :long_msg;
+SELECT is((SELECT search_vector FROM chatter.messages WHERE id = :long_msg), '''ibis'':2 ''stork'':1A'::tsvector,
+    'an edit recomputes the vector (subject weighted A)');
+DELETE FROM chatter.messages WHERE id = :long_msg;
 
 SET LOCAL ROLE chatter_app;
 
@@ -148,6 +158,9 @@ SELECT throws_ok(format($$SELECT * FROM chatter.search_messages('pelican', chann
 
 -- The configuration is the owner's to choose: chatter_app may not, the owner rebuilds the column.
 SELECT throws_ok($$SELECT chatter.set_search_config('english')$$, '42501', NULL, 'chatter_app may not change it');
+SET LOCAL chatter.user_id = '';
+SELECT throws_ok($$SELECT * FROM chatter._search_channel_hits('pelican', NULL, NULL, 10)$$, 'CH004', NULL,
+    'the definer part needs an acting user too');
 RESET ROLE;
 SELECT chatter.set_search_config('english');
 SET LOCAL ROLE chatter_app;
