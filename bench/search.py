@@ -80,7 +80,7 @@ def explain(conn: psycopg.Connection, word: str, label: str) -> str:
          ORDER BY m.id DESC LIMIT 50""", (query,)).fetchall()
     count = conn.execute("SELECT count(*) FROM chatter.messages WHERE search_vector @@ websearch_to_tsquery("
                          "chatter._search_config(), %s)", (word,)).fetchone()[0]
-    text = "\n".join(r[0] for r in hits).replace(mine.split("'")[1], "{1,2,3,...,%d}" % MY_CHANNELS)
+    text = "\n".join(r[0] for r in hits).replace(mine.split("'")[1], f"{{1,2,3,...,{MY_CHANNELS}}}")
     return (f"{label}: `{word}`, in {count:,} of {MESSAGES:,} messages; the index part "
             f"(chatter._search_channel_hits, as the owner):\n\n```\n{text}\n```\n")
 
