@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import RESULTS_DIR, fresh_database, record
 from bench.unread import CHANNELS, MY_CHANNELS, channel_data
 from pgchatter import database
+from pgchatter.settings import Settings
 
 MESSAGES = int(os.environ.get("BENCH_SEARCH_MESSAGES", "5000000"))
 VOCABULARY = 50_000
@@ -69,53 +70,64 @@ def queries(conn: psycopg.Connection, n: int) -> list[tuple[str, str]]:
     return out
 
 
-def explain(conn: psycopg.Connection, word: str, label: str) -> str:
-    """The plan of the index part, as chatter._search_channel_hits runs it (the owner; the user's channels
-    and the query as constants)."""
+WALK = """SELECT ARRAY(SELECT w.id FROM (SELECT m.id, m.search_vector FROM chatter.messages AS m
+                                     WHERE m.channel_id = ANY ({mine}) ORDER BY m.id DESC LIMIT 4000) AS w
+                   WHERE w.search_vector @@ %s::tsquery ORDER BY w.id DESC LIMIT 50)"""
+GIN = """WITH found AS MATERIALIZED (SELECT m.id, m.channel_id FROM chatter.messages AS m WHERE m.search_vector @@ %s::tsquery)
+         SELECT f.id FROM found AS f WHERE f.channel_id = ANY ({mine}) ORDER BY f.id DESC LIMIT 50"""
+
+
+def explain(conn: psycopg.Connection, word: str, label: str, step: str) -> str:
+    """The plan of one step of chatter._search_channel_hits (as it runs: the owner, the user's channels and
+    the query as constants): step 1 walks the newest 4,000 messages of the channels, step 2 the GIN index."""
     query = conn.execute("SELECT websearch_to_tsquery(chatter._search_config(), %s)::text", (word,)).fetchone()[0]
     mine = "'{" + ",".join(str(c) for c in range(1, MY_CHANNELS + 1)) + "}'::bigint[]"
-    hits = conn.execute(f"""EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON)
-        SELECT m.id FROM chatter.messages AS m
-         WHERE m.search_vector @@ %s::tsquery AND m.channel_id = ANY ({mine})
-         ORDER BY m.id DESC LIMIT 50""", (query,)).fetchall()
+    sql = (WALK if step == "1" else GIN).format(mine=mine)
+    hits = conn.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) {sql}", (query,)).fetchall()
     count = conn.execute("SELECT count(*) FROM chatter.messages WHERE search_vector @@ websearch_to_tsquery("
                          "chatter._search_config(), %s)", (word,)).fetchone()[0]
     text = "\n".join(r[0] for r in hits).replace(mine.split("'")[1], f"{{1,2,3,...,{MY_CHANNELS}}}")
-    return (f"{label}: `{word}`, in {count:,} of {MESSAGES:,} messages; the index part "
-            f"(chatter._search_channel_hits, as the owner):\n\n```\n{text}\n```\n")
+    return (f"{label}: `{word}`, in {count:,} of {MESSAGES:,} messages; step {step} of "
+            f"chatter._search_channel_hits (as the owner):\n\n```\n{text}\n```\n")
+
+
+def build(conn: psycopg.Connection) -> None:
+    conn.execute("SET synchronous_commit = off")
+    conn.execute("SET maintenance_work_mem = '512MB'")
+    started = time.perf_counter()
+    conn.execute(VOCAB_SQL)
+    index = conn.execute("SELECT pg_get_indexdef('chatter.messages_search_idx'::regclass)").fetchone()[0]
+    conn.execute("DROP INDEX chatter.messages_search_idx")      # built after the load, as a restore does
+    # The per-row triggers (limits, wake-ups) are for writers, not for a restore of generated data:
+    # off during the load, put back as they were (ENABLE ALWAYS). The generated column is computed.
+    triggers = conn.execute("""SELECT tgname, tgenabled FROM pg_trigger
+                                WHERE tgrelid = 'chatter.messages'::regclass AND NOT tgisinternal""").fetchall()
+    conn.execute("ALTER TABLE chatter.messages DISABLE TRIGGER USER")
+    for statement in channel_data(MESSAGES, body=BODY):
+        conn.execute(statement)
+    for name, enabled in triggers:
+        mode = {"A": "ENABLE ALWAYS", "R": "ENABLE REPLICA", "O": "ENABLE", "D": "DISABLE"}[enabled]
+        conn.execute(f'ALTER TABLE chatter.messages {mode} TRIGGER "{name}"')
+    loaded = time.perf_counter() - started
+    conn.execute(index)
+    conn.execute("VACUUM (ANALYZE) chatter.messages, chatter.channel_members, chatter.channels")
+    built = time.perf_counter() - started
+    size = conn.execute("SELECT pg_size_pretty(pg_relation_size('chatter.messages_search_idx'))").fetchone()[0]
+    print(f"built {MESSAGES:,} messages in {CHANNELS} channels: loaded in {loaded:.0f} s, GIN index "
+          f"({size}) and VACUUM ANALYZE by {built:.0f} s")
+
 
 
 def main() -> int:
-    url = fresh_database(DB_NAME)
+    reuse = bool(os.environ.get("BENCH_SEARCH_REUSE"))   # searches only, on the database a KEEP run left
+    url = database.database_url(Settings.from_env(), DB_NAME) if reuse else fresh_database(DB_NAME)
     try:
         with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("SET synchronous_commit = off")
-            conn.execute("SET maintenance_work_mem = '512MB'")
-            started = time.perf_counter()
-            conn.execute(VOCAB_SQL)
-            index = conn.execute("SELECT pg_get_indexdef('chatter.messages_search_idx'::regclass)").fetchone()[0]
-            conn.execute("DROP INDEX chatter.messages_search_idx")      # built after the load, as a restore does
-            # The per-row triggers (limits, wake-ups) are for writers, not for a restore of generated data:
-            # off during the load, put back as they were (ENABLE ALWAYS). The generated column is computed.
-            triggers = conn.execute("""SELECT tgname, tgenabled FROM pg_trigger
-                                        WHERE tgrelid = 'chatter.messages'::regclass AND NOT tgisinternal""").fetchall()
-            conn.execute("ALTER TABLE chatter.messages DISABLE TRIGGER USER")
-            for statement in channel_data(MESSAGES, body=BODY):
-                conn.execute(statement)
-            for name, enabled in triggers:
-                mode = {"A": "ENABLE ALWAYS", "R": "ENABLE REPLICA", "O": "ENABLE", "D": "DISABLE"}[enabled]
-                conn.execute(f'ALTER TABLE chatter.messages {mode} TRIGGER "{name}"')
-            loaded = time.perf_counter() - started
-            conn.execute(index)
-            conn.execute("VACUUM (ANALYZE) chatter.messages, chatter.channel_members, chatter.channels")
-            built = time.perf_counter() - started
-            size = conn.execute("SELECT pg_size_pretty(pg_relation_size('chatter.messages_search_idx'))").fetchone()[0]
-            print(f"built {MESSAGES:,} messages in {CHANNELS} channels: loaded in {loaded:.0f} s, GIN index "
-                  f"({size}) and VACUUM ANALYZE by {built:.0f} s")
-
-            plan = [explain(conn, w, label) for w, label in (
-                (conn.execute("SELECT word FROM public.vocab WHERE i = 20000").fetchone()[0], "A rare word"),
-                (conn.execute("SELECT word FROM public.vocab WHERE i = 3").fetchone()[0], "A common word"))]
+            if not reuse:
+                build(conn)
+            plan = [explain(conn, conn.execute("SELECT word FROM public.vocab WHERE i = %s", (rank,)).fetchone()[0],
+                            label, step) for rank, label, step in (
+                (3, "A common word", "1"), (20000, "A rare word", "2"), (100, "A word in 1% of the messages", "2"))]
             todo = queries(conn, CALLS)
             conn.execute("SET ROLE chatter_app")
             conn.execute("SET chatter.user_id = '1'")
@@ -133,7 +145,7 @@ def main() -> int:
             conn.execute("RESET chatter.user_id")
             conn.execute("RESET ROLE")
     finally:
-        if not os.environ.get("BENCH_SEARCH_KEEP"):
+        if not os.environ.get("BENCH_SEARCH_KEEP") and not reuse:
             database.drop_database(url)
 
     every = [s for v in samples.values() for s in v]
