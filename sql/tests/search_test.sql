@@ -2,7 +2,7 @@
 -- Each user finds exactly what they may read: not a private channel they are not in, not someone else's
 -- DM, not a record the application's own policy hides, not an internal note when they are a customer.
 BEGIN;
-SELECT plan(46);
+SELECT plan(48);
 
 INSERT INTO chatter.contacts (id, name, email) VALUES
     (9951, 'Alice Search', 'alice@search.invalid'), (9952, 'Bob Search', 'bob@search.invalid'),
@@ -65,6 +65,23 @@ UPDATE chatter.messages SET body = 'ibis', subject = 'Stork' WHERE id = :long_ms
 SELECT is((SELECT search_vector FROM chatter.messages WHERE id = :long_msg), '''ibis'':2 ''stork'':1A'::tsvector,
     'an edit recomputes the vector (subject weighted A)');
 DELETE FROM chatter.messages WHERE id = :long_msg;
+
+-- Step 2 of the index part: Alice in 11 channels (a walk of 4,000), an old message behind 4,100 newer ones.
+SELECT chatter.create_channel('walk-search-' || g, 'Private', 951) FROM generate_series(1, 10) AS g;
+SELECT chatter.channel_post(:team, 951, 'a sandpiper long ago') AS old_msg \gset
+INSERT INTO chatter.messages (channel_id, author_id, body)
+    SELECT c.id, 9951, 'filler sandpipers' FROM chatter.channels AS c, generate_series(1, 410) AS g
+     WHERE c.name LIKE 'walk-search-%';
+
+SET LOCAL ROLE chatter_app;
+SET LOCAL chatter.user_id = '951';
+SELECT results_eq($$SELECT message_id FROM chatter.search_messages('sandpiper')$$, format('VALUES (%s::bigint)', :old_msg),
+    'a match older than the walk is found through the index (step 2)');
+SELECT is((SELECT count(*) FROM chatter.search_messages('sandpipers', "limit" => 30)), 30::bigint,
+    'a common word fills the page in the walk (step 1)');
+RESET ROLE;
+DELETE FROM chatter.messages WHERE body = 'filler sandpipers' OR id = :old_msg;
+DELETE FROM chatter.channels WHERE name LIKE 'walk-search-%';
 
 SET LOCAL ROLE chatter_app;
 
