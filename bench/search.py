@@ -9,6 +9,8 @@ Built set-based (INSERT ... SELECT generate_series), the search index created af
 does. Writes the measured plans to .data/bench/search.plan.md for bench/report.py (the README's plan block).
 
     .venv/bin/python bench/search.py        # BENCH_SEARCH_MESSAGES=500000 for a quick run
+    BENCH_SEARCH_KEEP=1 ...                  # keep the database (about 2 GB at 5M) afterwards
+    BENCH_SEARCH_REUSE=1 ...                 # search again on the kept database, without rebuilding it
 """
 
 from __future__ import annotations
