@@ -18,6 +18,7 @@ run: deps
 
 bench: deps
 	.venv/bin/python bench/unread.py
+	.venv/bin/python bench/search.py
 	.venv/bin/python bench/tracking.py
 	.venv/bin/python bench/messages.py
 	.venv/bin/python bench/delivery.py

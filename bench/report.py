@@ -20,7 +20,9 @@ from bench.common import RESULTS_DIR
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
-ORDER = ["tracking", "messages", "unread", "realtime", "delivery"]
+ORDER = ["tracking", "messages", "unread", "search", "realtime", "delivery"]
+# bench/search.py's measured query plans, written between these markers (README.md, docs/benchmarks.md).
+PLAN_START, PLAN_END = "<!-- search-plan:start -->", "<!-- search-plan:end -->"
 
 
 def load() -> list[dict]:
@@ -95,13 +97,19 @@ def main() -> int:
         return 1
     text = table(runs)
     plot(runs, DOCS / "benchmarks.png")
+    plan_file = RESULTS_DIR / "search.plan.md"
+    blocks = [(README_START, README_END, text)]
+    if plan_file.exists():
+        blocks.append((PLAN_START, PLAN_END, plan_file.read_text()))
     for page in (ROOT / "README.md", DOCS / "benchmarks.md"):
         current = page.read_text()
-        if README_START in current and README_END in current:
-            head, rest = current.split(README_START, 1)
-            page.write_text(head + README_START + "\n" + text + README_END + rest.split(README_END, 1)[1])
-        else:
-            print(f"{page}: no {README_START} ... {README_END} markers, not updated", file=sys.stderr)
+        for start, end, block in blocks:
+            if start in current and end in current:
+                head, rest = current.split(start, 1)
+                current = head + start + "\n" + block + end + rest.split(end, 1)[1]
+            else:
+                print(f"{page}: no {start} ... {end} markers, not updated", file=sys.stderr)
+        page.write_text(current)
     print(text)
     print(f"wrote the table in README.md and {DOCS / 'benchmarks.md'}, and {DOCS / 'benchmarks.png'}")
     return 0

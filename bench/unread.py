@@ -30,19 +30,27 @@ UNREAD_MAX = 50           # the user has read all but 0..50 messages of each cha
 CALLS = 300
 DB_NAME = "pgchatter_bench_unread"
 
-BUILD = [
-    "INSERT INTO chatter.contacts (id, name) VALUES (1, 'Reader'), (2, 'Writer')",
-    "INSERT INTO chatter.users (id, contact_id, username) VALUES (1, 1, 'reader'), (2, 2, 'writer')",
-    f"""INSERT INTO chatter.channels (id, name, created_by)
-        SELECT g, 'channel ' || g, 2 FROM generate_series(1, {CHANNELS}) AS g""",
-    f"""INSERT INTO chatter.messages (channel_id, author_id, body)
-        SELECT (g % {CHANNELS}) + 1, 2, 'message ' || g FROM generate_series(1, {MESSAGES}) AS g""",
-    # The reader is in the first 200 channels, a few messages behind in each.
-    f"""INSERT INTO chatter.channel_members (channel_id, user_id, last_read_message)
-        SELECT c, 1, (SELECT max(id) FROM chatter.messages WHERE channel_id = c) - (c * 7919) % ({UNREAD_MAX} + 1)
-                     * {CHANNELS}
-          FROM generate_series(1, {MY_CHANNELS}) AS c""",
-    f"INSERT INTO chatter.channel_members (channel_id, user_id) SELECT c, 2 FROM generate_series(1, {CHANNELS}) AS c",
+def channel_data(messages: int, body: str = "'message ' || g", source: str = "") -> list[str]:
+    """The data set, set-based: `messages` chat messages (body: an SQL expression of g, the message number,
+    over generate_series and `source`, more FROM items) in CHANNELS channels; user 1 in MY_CHANNELS of
+    them. bench/search.py builds on it."""
+    return [
+        "INSERT INTO chatter.contacts (id, name) VALUES (1, 'Reader'), (2, 'Writer')",
+        "INSERT INTO chatter.users (id, contact_id, username) VALUES (1, 1, 'reader'), (2, 2, 'writer')",
+        f"""INSERT INTO chatter.channels (id, name, created_by)
+            SELECT g, 'channel ' || g, 2 FROM generate_series(1, {CHANNELS}) AS g""",
+        f"""INSERT INTO chatter.messages (channel_id, author_id, body)
+            SELECT (g % {CHANNELS}) + 1, 2, {body} FROM generate_series(1, {messages}) AS g{source}""",
+        # The reader is in the first 200 channels, a few messages behind in each.
+        f"""INSERT INTO chatter.channel_members (channel_id, user_id, last_read_message)
+            SELECT c, 1, (SELECT max(id) FROM chatter.messages WHERE channel_id = c) - (c * 7919) % ({UNREAD_MAX} + 1)
+                         * {CHANNELS}
+              FROM generate_series(1, {MY_CHANNELS}) AS c""",
+        f"INSERT INTO chatter.channel_members (channel_id, user_id) SELECT c, 2 FROM generate_series(1, {CHANNELS}) AS c",
+    ]
+
+
+BUILD = channel_data(MESSAGES) + [
     # The floor: stored counters (what SPEC forbids because they drift).
     """CREATE TABLE public.stored_unread AS
         SELECT channel_id, 7::bigint AS unread, false AS is_muted FROM chatter.channel_members WHERE user_id = 1""",

@@ -23,7 +23,7 @@ from bridge.deps import ERRORS
 from bridge.headers import SecurityHeaders
 from bridge.limits import BodyLimit, BodyTooLarge, too_large
 from bridge.realtime import Hub
-from bridge.routers import activities, attachments, channels, followers, inbox, messages, people, push
+from bridge.routers import activities, attachments, channels, followers, inbox, messages, people, push, search
 
 log = logging.getLogger("bridge")
 STATIC = Path(__file__).resolve().parent / "static"
@@ -61,7 +61,7 @@ def create_app(settings: BridgeSettings | None = None, extra: Sequence[APIRouter
     if settings is not None:
         app.state.settings = settings
     # The order of the OpenAPI document; every route may answer the errors of bridge.deps.ERRORS.
-    for resource in (people, messages, followers, attachments, activities, channels, inbox, push):
+    for resource in (people, messages, followers, attachments, activities, channels, inbox, push, search):
         app.include_router(resource.router, prefix="/api", responses=ERRORS)
     app.include_router(ws.router)
     for router in extra:

@@ -53,6 +53,7 @@ DECLARE
           "thinsp": " ","thorn": "þ","tilde": "˜","times": "×","trade": "™","uArr": "⇑","uacute": "ú","uarr": "↑",
           "ucirc": "û","ugrave": "ù","uml": "¨","upsih": "ϒ","upsilon": "υ","uuml": "ü","weierp": "℘","xi": "ξ",
           "yacute": "ý","yen": "¥","yuml": "ÿ","zeta": "ζ","zwj": "‍","zwnj": "‌","apos": "''"}'::jsonb;
+    lowered text;
     pieces text[];
     piece text;
     decoded text[];
@@ -67,11 +68,21 @@ BEGIN
     IF strpos(t, '<') > 0 THEN
         -- ((...){1,1}? makes the whole match the shortest: in PostgreSQL a match is as greedy as its first
         -- quantifier, so without it one comment or script would swallow the text up to the last one.)
-        t := regexp_replace(t, '(<!--.*?(-->|$)){1,1}?', '', 'g');
-        t := regexp_replace(t, '(<(script|style)\M[^>]*>.*?(</(script|style)\s*>|$)){1,1}?', '', 'gi');
-        t := regexp_replace(t, '(<a\s[^>]*\mhref\s*=\s*["'']?((https?://|mailto:)[^"''\s>]*)[^>]*>(.*?)</a\s*>){1,1}?',
-                            E'\\4 \x01\\2\x02', 'gi');
-        t := regexp_replace(t, '<li\M[^>]*>', E'\x03- ', 'gi');
+        -- (Each pass only when its tag can be there: most bodies have no comment, script, link or list.)
+        lowered := lower(t);
+        IF strpos(t, '<!--') > 0 THEN
+            t := regexp_replace(t, '(<!--.*?(-->|$)){1,1}?', '', 'g');
+        END IF;
+        IF strpos(lowered, '<script') > 0 OR strpos(lowered, '<style') > 0 THEN
+            t := regexp_replace(t, '(<(script|style)\M[^>]*>.*?(</(script|style)\s*>|$)){1,1}?', '', 'gi');
+        END IF;
+        IF strpos(lowered, '<a') > 0 THEN
+            t := regexp_replace(t, '(<a\s[^>]*\mhref\s*=\s*["'']?((https?://|mailto:)[^"''\s>]*)[^>]*>(.*?)</a\s*>){1,1}?',
+                                E'\\4 \x01\\2\x02', 'gi');
+        END IF;
+        IF strpos(lowered, '<li') > 0 THEN
+            t := regexp_replace(t, '<li\M[^>]*>', E'\x03- ', 'gi');
+        END IF;
         t := regexp_replace(t, '</?(p|div|br|li|ul|ol|tr|table|h[1-6]|blockquote|pre|hr)\M[^>]*>', E'\x03', 'gi');
         t := regexp_replace(t, '<(/?[A-Za-z]|[!?])[^>]*(>|$)', '', 'g');
     END IF;
@@ -117,8 +128,10 @@ BEGIN
         t := array_to_string(decoded, '');
     END IF;
     t := regexp_replace(t, E'[\\s\u00a0]+', ' ', 'g');
-    t := regexp_replace(t, E' ?\x03 ?', E'\n', 'g');
-    t := regexp_replace(t, E'\n{3,}', E'\n\n', 'g');
+    IF strpos(t, E'\x03') > 0 THEN
+        t := regexp_replace(t, E' ?\x03 ?', E'\n', 'g');
+        t := regexp_replace(t, E'\n{3,}', E'\n\n', 'g');
+    END IF;
     RETURN pg_catalog.translate(btrim(t, E' \n'), E'\x01\x02', '<>');
 END
 $$;

@@ -22,7 +22,7 @@ SELECT chatter.schedule_activity('lim_orders', 1, 'activity_todo', 771, 'limits'
 SELECT plan(38);
 
 SELECT is((SELECT string_agg(name || '=' || value, ' ' ORDER BY name) FROM chatter.limits),
-    'activity_title_chars=200 attachment_bytes=10485760 body_chars=500000 channel_name_chars=255 emoji_chars=32 mentions=200 nesting_depth=100 recipients=500 subject_chars=1000',
+    'activity_title_chars=200 attachment_bytes=10485760 body_chars=500000 channel_name_chars=255 emoji_chars=32 mentions=200 nesting_depth=100 recipients=500 search_chars=200 subject_chars=1000',
     'the defaults');
 
 -- The depth estimate: as a parser nests, never shallower.

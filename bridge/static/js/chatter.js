@@ -6,6 +6,7 @@ import { append, avatar, clear, collapsible, dayLabel, dialog, h, icon, stamp } 
 import { bus, state, userName } from "./state.js";
 import { composer } from "./composer.js";
 import { editedTag, loadOlder, messageBody, messageTools, parentQuote, replaceShown, replyTarget } from "./lifecycle.js";
+import { searchBox } from "./search.js";
 
 function trackingList(items) {
   return h("ul.tracking", items.map((t) => h("li.tracking-item",
@@ -104,6 +105,7 @@ export function chatterPanel(box, model, document) {
       h("button.btn.chatter-tab#schedule-activity", { type: "button", onclick: () => { scheduleBox.hidden = !scheduleBox.hidden; } },
         icon("clock"), " Activities"),
       h("div.chatter-topbar-right",
+        searchBox({ scope: { model, document }, id: "feed-search", placeholder: "Search this record…" }),
         h("button.btn.btn-link.counter#attachments-button", { type: "button", title: "Attachments",
           onclick: () => { attachmentBox.hidden = !attachmentBox.hidden; } }, icon("clip"), " ", attachmentCount),
         followButton,

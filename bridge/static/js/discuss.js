@@ -5,6 +5,7 @@ import { append, avatar, clear, collapsible, dayLabel, dialog, h, icon, stamp } 
 import { bus, state, userName } from "./state.js";
 import { composer } from "./composer.js";
 import { editedTag, loadOlder, messageBody, messageTools, parentQuote, replaceShown, replyTarget } from "./lifecycle.js";
+import { searchBox } from "./search.js";
 
 let channels = [];
 let openId = null;
@@ -159,6 +160,7 @@ function channelHeader(channel, reload) {
     channel.is_archived ? h("span.tag.tag-archived", "Archived") : null,
     channel.description ? h("span.muted.channel-description", ` — ${channel.description}`) : null,
     h("div.discuss-header-actions",
+      searchBox({ scope: { channel: id }, id: "chat-search", placeholder: "Search this conversation…" }),
       h("div.dropdown-wrap", h("button.btn.btn-link#members-button", { type: "button", title: "Members", onclick: showMembers },
         icon("users"), " Members"), members),
       channel.is_member ? h("button.btn.btn-link#mute-button", { type: "button", onclick: act("mute", { muted: !channel.is_muted }) },
