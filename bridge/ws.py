@@ -25,10 +25,13 @@ import asyncpg
 from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
 
 from bridge.db import authenticate
-from bridge.realtime import Client, Hub, message_frame, notification_text
+from bridge.realtime import ALL, MESSAGES, NOTIFICATIONS, Client, Hub, message_frame, notification_text
 
 router = APIRouter()
 AUTH_TIMEOUT = 10.0
+CATCH_UP = 1000       # messages, and notifications, per catch_up answer (then "complete": false)
+CATCH_UP_PAGE = 20    # messages read at a time: a page of maximal bodies is about 20 MB while it is sent
+STALLED = 10.0        # seconds a catch-up waits for a client that reads nothing before dropping it (4408)
 
 CATCH_UP_MESSAGES = """
 SELECT m.id, m.model, m.document, m.channel_id, chatter.message_wire(m) AS message
@@ -37,7 +40,7 @@ SELECT m.id, m.model, m.document, m.channel_id, chatter.message_wire(m) AS messa
    AND (m.channel_id IN (SELECT chatter._my_channel_ids())
         OR (m.in_feed AND (m.model, m.document) IN (SELECT * FROM unnest($2::text[], $3::bigint[]))))
  ORDER BY m.id
- LIMIT 1000
+ LIMIT $4
 """
 CATCH_UP_NOTIFICATIONS = """
 SELECT notification_id, payload::text AS payload FROM chatter.inbox WHERE notification_id > $1
@@ -85,21 +88,35 @@ async def _handle(ws: WebSocket, client: Client, hub: Hub, token: str, frame: di
             client.send({"type": "error", "code": "CH005", "detail": "catch_up takes integer ids"})
             return
         watched = sorted(client.watching)
+        models, documents = [m for m, _ in watched], [d for _, d in watched]
+        last_m, sent_m, page = max(after_m, 0), 0, CATCH_UP_PAGE
+        # In pages, each in a transaction of its own, sent as fast as the client reads (Client.room): the
+        # bridge holds one page at a time and no pool connection while it waits for a slow reader.
+        while page == CATCH_UP_PAGE and sent_m < CATCH_UP:
+            async with pool.acquire() as conn, conn.transaction():
+                await _as_user(ws, conn, token)
+                messages = await conn.fetch(CATCH_UP_MESSAGES, last_m, models, documents,
+                                            min(CATCH_UP_PAGE, CATCH_UP - sent_m))
+            rows = [dict(row) for row in messages]
+            await ws.app.state.bodies.serve(row["message"] for row in rows)
+            for row in rows:
+                text = json.dumps(message_frame(row), default=str)
+                if not await client.room(len(text), STALLED):
+                    return
+                client.send(text, MESSAGES)
+            page, sent_m = len(rows), sent_m + len(rows)
+            last_m = rows[-1]["id"] if rows else last_m
         async with pool.acquire() as conn, conn.transaction():
             await _as_user(ws, conn, token)
-            messages = await conn.fetch(CATCH_UP_MESSAGES, max(after_m, 0), [m for m, _ in watched],
-                                        [d for _, d in watched])
             notifications = await conn.fetch(CATCH_UP_NOTIFICATIONS, max(after_n, 0))
-        rows = [dict(row) for row in messages]
-        await ws.app.state.bodies.serve(row["message"] for row in rows)
-        for row in rows:
-            client.send(message_frame(row))
         for row in notifications:
-            client.send(notification_text(row["notification_id"], row["payload"]))
-        client.send({"type": "caught_up",
-                     "last_message_id": messages[-1]["id"] if messages else after_m,
+            text = notification_text(row["notification_id"], row["payload"])
+            if not await client.room(len(text), STALLED):
+                return
+            client.send(text, NOTIFICATIONS)
+        client.send({"type": "caught_up", "last_message_id": last_m if sent_m else after_m,
                      "last_notification_id": notifications[-1]["notification_id"] if notifications else after_n,
-                     "complete": len(messages) < 1000 and len(notifications) < 1000})
+                     "complete": sent_m < CATCH_UP and len(notifications) < CATCH_UP}, ALL)
     else:
         client.send({"type": "error", "code": "CH005", "detail": f"unknown frame type {kind!r}"})
 
@@ -133,12 +150,15 @@ async def _recheck(ws: WebSocket, client: Client, hub: Hub, token: str) -> None:
 
 
 async def _writer(ws: WebSocket, client: Client) -> None:
+    """Sends the client's frames as they come (urgent first; bulk ones when the hub's pump releases the
+    socket), every frame waiting when it wakes in one go; closes with 4408 when the client was dropped."""
     while True:
-        text = await client.queue.get()
-        if text is None:
-            await ws.close(code=4008, reason="too slow: reconnect and catch up")
+        await client.frames()
+        if client.dropped:
+            await ws.close(code=4408, reason="too slow: frames queued past the limit; reconnect and catch up")
             return
-        await ws.send_text(text)
+        while (text := client.next_frame()) is not None:
+            await ws.send_text(text)
 
 
 @router.websocket("/api/ws")
@@ -168,7 +188,8 @@ async def websocket(ws: WebSocket) -> None:
         return
     if ws.client_state.name == "CONNECTING":
         await ws.accept()
-    client = Client(user_id, asyncio.Queue(maxsize=ws.app.state.settings.ws_queue))
+    settings = ws.app.state.settings
+    client = Client(user_id, settings.ws_queue, settings.ws_queue_bytes, hub.pump)
     hub.add(client)
     client.send({"type": "hello", "user_id": user_id,
                  "last_message_id": hub.messages.high if hub.messages else 0,
