@@ -166,6 +166,7 @@ class Client:
         self.dropped = False
         self._waiter: asyncio.Future[None] | None = None
         self._room: asyncio.Future[None] | None = None
+        self.on_drop: Callable[[], object] | None = None   # ws.py: stop the writer, even in a blocked send
 
     def __len__(self) -> int:
         return len(self.urgent) + len(self.bulk)
@@ -199,6 +200,8 @@ class Client:
         self.bulk_streams.clear()
         self.queued_bytes = 0
         self._wake()
+        if self.on_drop is not None:
+            self.on_drop()
         if self._room is not None and not self._room.done():
             self._room.set_result(None)
 
