@@ -20,9 +20,10 @@ frame sent when it is ready while everyone else's frames go on. A notification's
 once per message, however many recipients it has.
 
 Ids come from identity columns, so a row committed late leaves a gap below the cursor; gaps are
-re-read for a while (GAP_TTL) so nothing committed out of order is lost. Every socket has a bounded
-queue: a client too slow to drain it is disconnected (close code 4008) and catches up by id when it
-reconnects, so it never stalls the others.
+re-read for a while (GAP_TTL) so nothing committed out of order is lost. Every socket's frames are
+bounded (Client): a client too slow to drain them is disconnected (close code 4408) and catches up by id
+when it reconnects, so it never stalls the others. The frames of a large fan-out go to the sockets' bulk
+lanes and are paced by the Pump, so they never hold up anyone's urgent frames.
 """
 
 from __future__ import annotations
