@@ -112,7 +112,7 @@ def notification_text(notification_id: int, payload: str) -> str:
 
 class Pump:
     """Paces the bulk frames of a fan-out: the sockets holding them are released to their writers
-    PUMP_SLICE at a time, one slice per turn of the event loop, so a message to 1,000 followers is 1,000
+    `slice_` (32) at a time, one slice per turn of the event loop, so a message to 1,000 followers is 1,000
     sends spread over some 30 turns with everyone else's frames (and the relay's reads) in between, instead
     of 1,000 writer tasks woken at once, ahead of every frame that comes after them."""
 
@@ -149,8 +149,8 @@ class Client:
     socket's writer runs; `bulk` (frames of a large fan-out) waits for the hub's Pump to release the
     socket. A frame goes to the bulk lane behind a bulk frame of its own stream (ALL: behind any), so no
     stream is reordered. Past `max_frames` frames or `max_bytes` characters queued the client is dropped:
-    its frames are discarded and its writer closes the socket with 4408 (it reconnects and catches up by
-    id)."""
+    its frames are discarded, `on_drop` stops its writer and bridge.ws closes the socket with 4408 (the
+    client reconnects and catches up by id)."""
 
     def __init__(self, user_id: int, max_frames: int = 256, max_bytes: int = 1 << 20,
                  pump: Pump | None = None) -> None:

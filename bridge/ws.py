@@ -29,6 +29,7 @@ from bridge.realtime import ALL, MESSAGES, NOTIFICATIONS, Client, Hub, message_f
 
 router = APIRouter()
 AUTH_TIMEOUT = 10.0
+WRITER_SLICE = 32
 SLOW = "too slow: frames queued past the limit; reconnect and catch up"
 CATCH_UP = 1000       # messages, and notifications, per catch_up answer (then "complete": false)
 CATCH_UP_PAGE = 200   # messages read at a time, at most
@@ -169,8 +170,12 @@ async def _writer(ws: WebSocket, client: Client) -> None:
         await client.frames()
         if client.dropped:
             return
+        sent = 0
         while (text := client.next_frame()) is not None:
             await ws.send_text(text)
+            sent += 1
+            if sent % WRITER_SLICE == 0:
+                await asyncio.sleep(0)     # a long run of frames (a catch-up) lets the other sockets in
 
 
 async def _close_slow(ws: WebSocket) -> None:
