@@ -137,10 +137,25 @@ async def scenario(url: str, bridge: Bridge, tokens: dict[int, str]) -> None:
             mid = await conn.fetchval("SELECT chatter.channel_post($1, $2, 'ping')", live[channel], author)
         committed[mid] = time.perf_counter()
 
+    async def catch_up() -> tuple[list[int], dict]:
+        """A client of one of the stalled users that does read: it gets the whole catch-up, in order."""
+        async with websockets.connect(f"ws://127.0.0.1:{bridge.port}/api/ws?token={tokens[2]}",
+                                      max_size=None) as ws:
+            await ws.recv()
+            await ws.send(json.dumps({"type": "catch_up", "after_message": 0, "after_notification": 0}))
+            ids = []
+            while True:
+                frame = json.loads(await asyncio.wait_for(ws.recv(), 30))
+                if frame["type"] == "caught_up":
+                    return ids, frame
+                if frame.get("data", {}).get("kind") == "channel_message":
+                    ids.append(frame["data"]["message_id"])
+
     await asyncio.sleep(1)
     before = rss_kb(bridge.proc.pid)
     stalled = await asyncio.gather(*(asyncio.to_thread(stalled_client, bridge.port, tokens[u])
                                      for u in range(1, STALLED + 1)))
+    reading = asyncio.create_task(catch_up())
     peak, posts, start = before, [], time.perf_counter()
     while (elapsed := time.perf_counter() - start) < SECONDS:
         while len(posts) < elapsed * RATE:
@@ -148,6 +163,7 @@ async def scenario(url: str, bridge: Bridge, tokens: dict[int, str]) -> None:
         peak = max(peak, rss_kb(bridge.proc.pid))
         await asyncio.sleep(0.02)
     await asyncio.gather(*posts)
+    ids, caught_up = await reading
     await asyncio.sleep(1)
     peak = max(peak, rss_kb(bridge.proc.pid))
     closes = await asyncio.gather(*(asyncio.to_thread(close_code, s) for s in stalled))
@@ -167,6 +183,9 @@ async def scenario(url: str, bridge: Bridge, tokens: dict[int, str]) -> None:
           f"p50 {statistics.median(ms):.1f} ms, p99 {p99:.1f} ms; stalled clients closed: {closes}")
     assert all(code == 4408 and "too slow" in reason for code, reason, _ in closes), closes
     assert all(frames < LARGE for _, _, frames in closes)      # cut off before the catch-up was sent
+    # A client that reads gets all of it (in pages, as fast as it reads), in id order.
+    assert len(ids) == LARGE and ids == sorted(ids) and caught_up["complete"]
+    assert caught_up["last_message_id"] == ids[-1]
     assert growth_mb < STALLED * 10, f"{growth_mb:.1f} MB for {STALLED} stalled clients"
     assert received == len(posts) * 5                             # every frame to the others delivered
     assert p99 < 1000, f"the others' p99 {p99:.1f} ms"
