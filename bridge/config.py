@@ -20,6 +20,10 @@ class BridgeSettings:
     """CHATTER_VAPID_PUBLIC_KEY: the application server key browsers subscribe to Web Push with."""
     ws_queue: int
     """Frames buffered per socket; a client that falls this far behind is disconnected (it catches up by id)."""
+    ws_queue_bytes: int
+    """CHATTER_WS_QUEUE_BYTES: characters of frames buffered per socket, the same."""
+    ws_stalled: float
+    """CHATTER_WS_STALLED: seconds a catch-up waits for a client that reads nothing before closing it (4408)."""
     ws_recheck: float
     """CHATTER_WS_RECHECK: seconds between re-checks of a socket's token and watched records (revocations)."""
     poll_interval: float
@@ -50,6 +54,8 @@ class BridgeSettings:
             role=env.get("CHATTER_BRIDGE_ROLE", "chatter_app"),
             vapid_public_key=env.get("CHATTER_VAPID_PUBLIC_KEY") or None,
             ws_queue=int(env.get("CHATTER_WS_QUEUE", "256")),
+            ws_queue_bytes=int(env.get("CHATTER_WS_QUEUE_BYTES", str(1024 * 1024))),
+            ws_stalled=float(env.get("CHATTER_WS_STALLED", "10")),
             ws_recheck=float(env.get("CHATTER_WS_RECHECK", "30")),
             poll_interval=float(env.get("CHATTER_BRIDGE_POLL", "0.25")),
             pool_size=int(env.get("CHATTER_BRIDGE_POOL", "10")),

@@ -24,9 +24,10 @@ frame sent when it is ready while everyone else's frames go on. A notification's
 once per message, however many recipients it has.
 
 Ids come from identity columns, so a row committed late leaves a gap below the cursor; gaps are
-re-read for a while (GAP_TTL) so nothing committed out of order is lost. Every socket has a bounded
-queue: a client too slow to drain it is disconnected (close code 4008) and catches up by id when it
-reconnects, so it never stalls the others.
+re-read for a while (GAP_TTL) so nothing committed out of order is lost. Every socket's frames are
+bounded (Client): a client too slow to drain them is disconnected (close code 4408) and catches up by id
+when it reconnects, so it never stalls the others. The frames of a large fan-out go to the sockets' bulk
+lanes and are paced by the Pump, so they never hold up anyone's urgent frames.
 """
 
 from __future__ import annotations
@@ -36,9 +37,8 @@ import contextlib
 import json
 import logging
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
@@ -52,6 +52,7 @@ GAP_TTL = 10.0          # seconds a missing id is looked for again
 FOLLOW_UP = 0.005       # poll interval while busy (seconds)
 BUSY_WINDOW = 0.1       # how long after a wake-up or a find the relay stays busy
 BATCH = 500
+BULK_FANOUT = 64     # a message's frames to more sockets than this go to their bulk lanes (Pump)
 
 # Routing columns, and the message in its one wire shape (chatter.message_wire: the same as the HTTP routes).
 NEW_MESSAGES = """
@@ -77,7 +78,7 @@ WITH n AS (
     SELECT d.message_id, chatter.notification_payload(d.message_id) AS payload
       FROM (SELECT DISTINCT n.message_id FROM n) AS d
 )
-SELECT n.id, n.user_id, p.payload::text AS payload FROM n JOIN p USING (message_id) ORDER BY n.id
+SELECT n.id, n.user_id, n.message_id, p.payload::text AS payload FROM n JOIN p USING (message_id) ORDER BY n.id
 """
 NEW_EVENTS = """
 SELECT e.id, e.user_id, e.data
@@ -128,28 +129,158 @@ def notification_text(notification_id: int, payload: str) -> str:
     return f'{{"type": "activity_update", "data": {payload[:-1]}, "notification_id": {notification_id}}}}}'
 
 
-@dataclass(eq=False)
+class Pump:
+    """Paces the bulk frames of a fan-out: the sockets holding them are released to their writers
+    `slice_` (32) at a time, one slice per turn of the event loop, so a message to 1,000 followers is 1,000
+    sends spread over some 30 turns with everyone else's frames (and the relay's reads) in between, instead
+    of 1,000 writer tasks woken at once, ahead of every frame that comes after them."""
+
+    def __init__(self, slice_: int = 32) -> None:
+        self.slice = slice_
+        self.waiting: deque[Client] = deque()
+        self._task: asyncio.Task[None] | None = None
+
+    def add(self, client: Client) -> None:
+        self.waiting.append(client)
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="chatter-pump")
+
+    async def _run(self) -> None:
+        try:
+            while self.waiting:
+                for _ in range(min(self.slice, len(self.waiting))):
+                    self.waiting.popleft().release()
+                await asyncio.sleep(0)
+        finally:
+            self._task = None
+
+
+# Ordering streams of a frame: the page keeps the highest message and notification id it has seen and
+# catches up after them, so frames of one stream reach a socket in id order; frames of different streams
+# need not (a chat frame may overtake a bulk notification frame).
+MESSAGES, NOTIFICATIONS, ALL = "m", "n", "*"
+
+
 class Client:
-    """One connected socket: its user, the records it watches, its bounded outgoing queue."""
+    """One connected socket: its user, the records it watches, its bounded outgoing frames.
 
-    user_id: int
-    queue: asyncio.Queue[str | None]
-    watching: set[tuple[str, int]] = field(default_factory=set)
-    dropped: bool = False
+    Two lanes: `urgent` (frames for one socket or a few: chat, replies, catch-up) is sent as soon as the
+    socket's writer runs; `bulk` (frames of a large fan-out) waits for the hub's Pump to release the
+    socket. A frame goes to the bulk lane behind a bulk frame of its own stream (ALL: behind any), so no
+    stream is reordered. Past `max_frames` frames or `max_bytes` characters queued the client is dropped:
+    its frames are discarded, `on_drop` stops its writer and bridge.ws closes the socket with 4408 (the
+    client reconnects and catches up by id)."""
 
-    def send(self, frame: dict[str, Any] | str) -> None:
+    def __init__(self, user_id: int, max_frames: int = 256, max_bytes: int = 1 << 20,
+                 pump: Pump | None = None) -> None:
+        self.user_id = user_id
+        self.watching: set[tuple[str, int]] = set()
+        self.max_frames, self.max_bytes = max_frames, max_bytes
+        self.pump = pump
+        self.urgent: deque[str] = deque()
+        self.bulk: deque[tuple[str, str | None]] = deque()
+        self.bulk_streams: dict[str | None, int] = {}
+        self.queued_bytes = 0
+        self.released = pump is None     # may send its bulk lane now
+        self.pumped = False              # waiting in the pump
+        self.dropped = False
+        self._waiter: asyncio.Future[None] | None = None
+        self._room: asyncio.Future[None] | None = None
+        self.on_drop: Callable[[], object] | None = None   # ws.py: stop the writer, even in a blocked send
+
+    def __len__(self) -> int:
+        return len(self.urgent) + len(self.bulk)
+
+    def send(self, frame: dict[str, Any] | str, stream: str | None = None, bulk: bool = False) -> None:
         if self.dropped:
             return
         text = frame if isinstance(frame, str) else json.dumps(frame, default=str)
+        if len(self) >= self.max_frames or self.queued_bytes + len(text) > self.max_bytes:
+            # Too slow: cut it loose rather than stall everyone or grow without bound.
+            self.drop()
+            return
+        self.queued_bytes += len(text)
+        if bulk or (self.bulk and (stream == ALL or stream in self.bulk_streams or ALL in self.bulk_streams)):
+            self.bulk.append((text, stream))
+            self.bulk_streams[stream] = self.bulk_streams.get(stream, 0) + 1
+            if self.released:
+                self._wake()
+            elif not self.pumped:
+                self.pumped = True
+                assert self.pump is not None
+                self.pump.add(self)
+        else:
+            self.urgent.append(text)
+            self._wake()
+
+    def drop(self) -> None:
+        self.dropped = True
+        self.urgent.clear()
+        self.bulk.clear()
+        self.bulk_streams.clear()
+        self.queued_bytes = 0
+        self._wake()
+        if self.on_drop is not None:
+            self.on_drop()
+        if self._room is not None and not self._room.done():
+            self._room.set_result(None)
+
+    def release(self) -> None:
+        self.pumped = False
+        if self.bulk:
+            self.released = True
+            self._wake()
+
+    def next_frame(self) -> str | None:
+        """The next frame to send, urgent first; None when nothing may be sent now."""
+        if self.urgent:
+            text = self.urgent.popleft()
+        elif self.bulk and self.released:
+            text, stream = self.bulk.popleft()
+            left = self.bulk_streams[stream] - 1
+            if left:
+                self.bulk_streams[stream] = left
+            else:
+                del self.bulk_streams[stream]
+            if not self.bulk and self.pump is not None:
+                self.released = False
+        else:
+            return None
+        self.queued_bytes -= len(text)
+        if self._room is not None and not self._room.done():
+            self._room.set_result(None)
+        return text
+
+    async def room(self, size: int, timeout: float) -> bool:
+        """Wait until a frame of `size` characters fits (always when nothing is queued): a catch-up sends as
+        fast as the client reads. False when the client is dropped, or dropped now because it read nothing
+        for `timeout` seconds."""
+        while not self.dropped and len(self) and (len(self) >= self.max_frames
+                                                  or self.queued_bytes + size > self.max_bytes):
+            before = self.queued_bytes
+            self._room = asyncio.get_running_loop().create_future()
+            try:
+                await asyncio.wait_for(self._room, timeout)
+            except TimeoutError:
+                if self.queued_bytes >= before:
+                    self.drop()
+            finally:
+                self._room = None
+        return not self.dropped
+
+    async def frames(self) -> None:
+        """Wait until there is a frame to send (or the client was dropped)."""
+        if self.dropped or self.urgent or (self.bulk and self.released):
+            return
+        self._waiter = asyncio.get_running_loop().create_future()
         try:
-            self.queue.put_nowait(text)
-        except asyncio.QueueFull:
-            # Too slow: cut it loose rather than stall everyone; it reconnects and catches up by id.
-            self.dropped = True
-            with contextlib.suppress(asyncio.QueueEmpty):
-                while True:
-                    self.queue.get_nowait()
-            self.queue.put_nowait(None)
+            await self._waiter
+        finally:
+            self._waiter = None
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
 
 
 class Cursor:
@@ -198,6 +329,7 @@ class Hub:
         self.notifications: Cursor | None = None
         self.events: Cursor | None = None
         self.message_events: Cursor | None = None
+        self.pump = Pump()
         self._late: set[asyncio.Task[None]] = set()
 
     # -- sockets --------------------------------------------------------------------------------------
@@ -297,8 +429,11 @@ class Hub:
         made: list[Fresh] = []                        # bodies sanitized here, to store
         late: list[dict[str, Any]] = []               # long bodies: sanitized off the loop, routed after
 
-        def on_message(record: asyncpg.Record) -> None:
-            row = dict(record)
+        def on_messages(records: list[asyncpg.Record]) -> None:
+            for record in records:
+                on_message(dict(record))
+
+        def on_message(row: dict[str, Any]) -> None:
             if row["message_type"] == "Tracking" and row["model"] is not None:
                 changed[(row["model"], row["document"])] = None
             message = row["message"]
@@ -316,21 +451,22 @@ class Hub:
             message["body"] = html
             self._route_message(row)
 
-        delivered = await self._drain(conn, NEW_MESSAGES, self.messages, on_message)
+        delivered = await self._drain(conn, NEW_MESSAGES, self.messages, on_messages)
 
         # Changed messages: once per message and poll, in their state now.
         updated: dict[int, dict[str, Any]] = {}
 
-        def on_change(record: asyncpg.Record) -> None:
-            row = dict(record)
-            for user in row["users"]:
-                self._to_user(user, {"type": "activity_update", "data": {
-                    "kind": "notification_removed", "message_id": row["message_id"]}})
-            if row["message"] is not None:
-                row["id"], row["updated"] = row["message_id"], True
-                updated[row["message_id"]] = row
+        def on_changes(records: list[asyncpg.Record]) -> None:
+            for record in records:
+                row = dict(record)
+                for user in row["users"]:
+                    self._to_user(user, {"type": "activity_update", "data": {
+                        "kind": "notification_removed", "message_id": row["message_id"]}})
+                if row["message"] is not None:
+                    row["id"], row["updated"] = row["message_id"], True
+                    updated[row["message_id"]] = row
 
-        delivered += await self._drain(conn, MESSAGE_EVENTS, self.message_events, on_change)
+        delivered += await self._drain(conn, MESSAGE_EVENTS, self.message_events, on_changes)
         for row in updated.values():
             if not self._audience(row):
                 continue
@@ -355,32 +491,45 @@ class Hub:
             if watchers:
                 frame = json.dumps({"type": "activity_update", "data": {
                     "kind": "record_changed", "model": model, "documents": [document]}})
+                bulk = len(watchers) > BULK_FANOUT
                 for client in list(watchers):
-                    client.send(frame)
-        delivered += await self._drain(conn, NEW_NOTIFICATIONS, self.notifications, lambda row: self._to_user(
-            row["user_id"], notification_text(row["id"], row["payload"])))
-        delivered += await self._drain(conn, NEW_EVENTS, self.events, lambda row: self._to_user(
-            row["user_id"], {"type": "activity_update", "data": row["data"]}))
+                    client.send(frame, bulk=bulk)
+        delivered += await self._drain(conn, NEW_NOTIFICATIONS, self.notifications, self._route_notifications)
+        delivered += await self._drain(conn, NEW_EVENTS, self.events, lambda rows: [self._to_user(
+            row["user_id"], {"type": "activity_update", "data": row["data"]}) for row in rows])
         return delivered
+
+    def _route_notifications(self, rows: list[asyncpg.Record]) -> None:
+        """A message's notifications to more than BULK_FANOUT users (in this batch) are bulk frames."""
+        fanout: dict[int, int] = defaultdict(int)
+        for row in rows:
+            fanout[row["message_id"]] += 1
+        for row in rows:
+            clients = self.by_user.get(row["user_id"])
+            if clients:
+                text = notification_text(row["id"], row["payload"])
+                bulk = fanout[row["message_id"]] > BULK_FANOUT
+                for client in list(clients):
+                    client.send(text, NOTIFICATIONS, bulk)
 
     @staticmethod
     async def _drain(conn: asyncpg.Connection, query: str, cursor: Cursor,
-                     handle: Callable[[asyncpg.Record], None]) -> int:
+                     handle: Callable[[list[asyncpg.Record]], object]) -> int:
         """Read one id stream past its cursor (and its gaps) in batches; hand each new row over once."""
         delivered = 0
         while True:
             rows = await conn.fetch(query, cursor.high, cursor.gap_list(), BATCH)
             fresh = set(cursor.seen([r["id"] for r in rows]))
-            for row in rows:
-                if row["id"] in fresh:
-                    delivered += 1
-                    handle(row)
+            new = [row for row in rows if row["id"] in fresh]
+            if new:
+                delivered += len(new)
+                handle(new)
             if len(rows) < BATCH:
                 return delivered
 
-    def _to_user(self, user_id: int, frame: dict[str, Any] | str) -> None:
+    def _to_user(self, user_id: int, frame: dict[str, Any] | str, stream: str | None = None) -> None:
         for client in list(self.by_user.get(user_id, ())):
-            client.send(frame)
+            client.send(frame, stream)
 
     async def _route_late(self, rows: list[dict[str, Any]]) -> None:
         made: list[Fresh] = []
@@ -408,5 +557,6 @@ class Hub:
         clients = self._audience(row)
         if clients:
             text = json.dumps(message_frame(row), default=str)
+            bulk = len(clients) > BULK_FANOUT
             for client in clients:
-                client.send(text)
+                client.send(text, MESSAGES, bulk)

@@ -25,19 +25,32 @@ import asyncpg
 from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
 
 from bridge.db import authenticate
-from bridge.realtime import Client, Hub, message_frame, notification_text
+from bridge.realtime import ALL, MESSAGES, NOTIFICATIONS, Client, Hub, message_frame, notification_text
 
 router = APIRouter()
 AUTH_TIMEOUT = 10.0
+WRITER_SLICE = 32
+SLOW = "too slow: frames queued past the limit; reconnect and catch up"
+CATCH_UP = 1000       # messages, and notifications, per catch_up answer (then "complete": false)
+CATCH_UP_PAGE = 200   # messages read at a time, at most
+CATCH_UP_BYTES = 1 << 19   # and past the first, only while their bodies add up to less than this
 
+# A page of the messages missed: up to $4 of them, and past the first only while their bodies add up to
+# less than $5 bytes (octet_length reads the stored size, not the body).
 CATCH_UP_MESSAGES = """
+WITH page AS (
+    SELECT m.id, sum(octet_length(m.body)) OVER (ORDER BY m.id) - octet_length(m.body) AS before
+      FROM chatter.messages AS m
+     WHERE m.id > $1
+       AND (m.channel_id IN (SELECT chatter._my_channel_ids())
+            OR (m.in_feed AND (m.model, m.document) IN (SELECT * FROM unnest($2::text[], $3::bigint[]))))
+     ORDER BY m.id
+     LIMIT $4
+)
 SELECT m.id, m.model, m.document, m.channel_id, chatter.message_wire(m) AS message
-  FROM chatter.messages AS m
- WHERE m.id > $1
-   AND (m.channel_id IN (SELECT chatter._my_channel_ids())
-        OR (m.in_feed AND (m.model, m.document) IN (SELECT * FROM unnest($2::text[], $3::bigint[]))))
+  FROM page JOIN chatter.messages AS m USING (id)
+ WHERE page.before < $5 OR page.before = 0
  ORDER BY m.id
- LIMIT 1000
 """
 CATCH_UP_NOTIFICATIONS = """
 SELECT notification_id, payload::text AS payload FROM chatter.inbox WHERE notification_id > $1
@@ -85,21 +98,38 @@ async def _handle(ws: WebSocket, client: Client, hub: Hub, token: str, frame: di
             client.send({"type": "error", "code": "CH005", "detail": "catch_up takes integer ids"})
             return
         watched = sorted(client.watching)
+        models, documents = [m for m, _ in watched], [d for _, d in watched]
+        stalled = ws.app.state.settings.ws_stalled
+        last_m, sent_m, more = max(after_m, 0), 0, True
+        # In pages (of at most CATCH_UP_BYTES of bodies past the first), each in a transaction of its own,
+        # sent as fast as the client reads (Client.room): the bridge holds one page at a time and no pool
+        # connection while it waits for a slow reader.
+        while more and sent_m < CATCH_UP:
+            async with pool.acquire() as conn, conn.transaction():
+                await _as_user(ws, conn, token)
+                limit = min(CATCH_UP_PAGE, CATCH_UP - sent_m)
+                messages = await conn.fetch(CATCH_UP_MESSAGES, last_m, models, documents, limit, CATCH_UP_BYTES)
+            more = len(messages) > 0
+            rows = [dict(row) for row in messages]
+            await ws.app.state.bodies.serve(row["message"] for row in rows)
+            for row in rows:
+                text = json.dumps(message_frame(row), default=str)
+                if not await client.room(len(text), stalled):
+                    return
+                client.send(text, MESSAGES)
+            sent_m += len(rows)
+            last_m = rows[-1]["id"] if rows else last_m
         async with pool.acquire() as conn, conn.transaction():
             await _as_user(ws, conn, token)
-            messages = await conn.fetch(CATCH_UP_MESSAGES, max(after_m, 0), [m for m, _ in watched],
-                                        [d for _, d in watched])
             notifications = await conn.fetch(CATCH_UP_NOTIFICATIONS, max(after_n, 0))
-        rows = [dict(row) for row in messages]
-        await ws.app.state.bodies.serve(row["message"] for row in rows)
-        for row in rows:
-            client.send(message_frame(row))
         for row in notifications:
-            client.send(notification_text(row["notification_id"], row["payload"]))
-        client.send({"type": "caught_up",
-                     "last_message_id": messages[-1]["id"] if messages else after_m,
+            text = notification_text(row["notification_id"], row["payload"])
+            if not await client.room(len(text), stalled):
+                return
+            client.send(text, NOTIFICATIONS)
+        client.send({"type": "caught_up", "last_message_id": last_m if sent_m else after_m,
                      "last_notification_id": notifications[-1]["notification_id"] if notifications else after_n,
-                     "complete": len(messages) < 1000 and len(notifications) < 1000})
+                     "complete": sent_m < CATCH_UP and len(notifications) < CATCH_UP}, ALL)
     else:
         client.send({"type": "error", "code": "CH005", "detail": f"unknown frame type {kind!r}"})
 
@@ -133,12 +163,27 @@ async def _recheck(ws: WebSocket, client: Client, hub: Hub, token: str) -> None:
 
 
 async def _writer(ws: WebSocket, client: Client) -> None:
+    """Sends the client's frames as they come (urgent first; bulk ones when the hub's pump releases the
+    socket), every frame waiting when it wakes in one go. Returns when the client was dropped (and is
+    cancelled then if it is blocked in a send)."""
     while True:
-        text = await client.queue.get()
-        if text is None:
-            await ws.close(code=4008, reason="too slow: reconnect and catch up")
+        await client.frames()
+        if client.dropped:
             return
-        await ws.send_text(text)
+        sent = 0
+        while (text := client.next_frame()) is not None:
+            await ws.send_text(text)
+            sent += 1
+            if sent % WRITER_SLICE == 0:
+                await asyncio.sleep(0)     # a long run of frames (a catch-up) lets the other sockets in
+
+
+async def _close_slow(ws: WebSocket) -> None:
+    """Close a dropped client with 4408. Its close frame goes behind what its socket has not read yet: if
+    it reads nothing more, the server's close timeout (10 s) ends the connection. Meanwhile the socket holds
+    only its transport's buffer: its queue and catch-up page are gone."""
+    with contextlib.suppress(Exception):
+        await ws.close(code=4408, reason=SLOW)
 
 
 @router.websocket("/api/ws")
@@ -168,12 +213,14 @@ async def websocket(ws: WebSocket) -> None:
         return
     if ws.client_state.name == "CONNECTING":
         await ws.accept()
-    client = Client(user_id, asyncio.Queue(maxsize=ws.app.state.settings.ws_queue))
+    settings = ws.app.state.settings
+    client = Client(user_id, settings.ws_queue, settings.ws_queue_bytes, hub.pump)
     hub.add(client)
     client.send({"type": "hello", "user_id": user_id,
                  "last_message_id": hub.messages.high if hub.messages else 0,
                  "last_notification_id": hub.notifications.high if hub.notifications else 0})
     writer = asyncio.create_task(_writer(ws, client))
+    client.on_drop = writer.cancel
     recheck = asyncio.create_task(_recheck(ws, client, hub, token))
     try:
         while True:
@@ -181,6 +228,8 @@ async def websocket(ws: WebSocket) -> None:
             done, _ = await asyncio.wait({receive, writer, recheck}, return_when=asyncio.FIRST_COMPLETED)
             if writer in done:
                 receive.cancel()
+                if client.dropped:
+                    await _close_slow(ws)
                 break
             if recheck in done:
                 receive.cancel()

@@ -11,7 +11,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect as ws_connect
 
-from bridge.realtime import Client
+from bridge.realtime import ALL, MESSAGES, NOTIFICATIONS, Client, Pump
 from tests.servers import Bridge
 
 
@@ -190,12 +190,35 @@ def test_catch_up_after_reconnect(bridges, bridge_db):
 
 def test_a_slow_socket_is_cut_loose():
     async def scenario() -> None:
-        slow, fast = Client(1, asyncio.Queue(maxsize=3)), Client(1, asyncio.Queue(maxsize=100))
+        slow, fast = Client(1, max_frames=3), Client(1, max_frames=100)
+        narrow = Client(1, max_frames=100, max_bytes=100)
         for i in range(10):
             slow.send({"n": i})
             fast.send({"n": i})
-        assert slow.dropped and slow.queue.qsize() == 1 and slow.queue.get_nowait() is None
-        assert fast.queue.qsize() == 10 and not fast.dropped
+            narrow.send({"n": i, "pad": "x" * 20})
+        assert slow.dropped and len(slow) == 0 and slow.next_frame() is None
+        assert len(fast) == 10 and not fast.dropped
+        assert narrow.dropped and narrow.queued_bytes == 0      # past 100 characters, not 100 frames
+    asyncio.run(scenario())
+
+
+def test_bulk_frames_wait_for_the_pump_and_never_reorder_a_stream():
+    async def scenario() -> None:
+        pump = Pump(slice_=2)
+        clients = [Client(1, pump=pump) for _ in range(5)]
+        for c in clients:
+            c.send("bulk-n1", NOTIFICATIONS, bulk=True)
+        last = clients[-1]
+        last.send("chat-m1", MESSAGES)            # another stream: ahead of the bulk frame
+        last.send("light-n2", NOTIFICATIONS)      # the same stream: behind it
+        last.send("caught_up", ALL)               # behind everything
+        assert last.next_frame() == "chat-m1" and last.next_frame() is None   # not released yet
+        await asyncio.sleep(0)
+        released = [c for c in clients if c.released]
+        assert len(released) == 2                 # one slice per turn of the loop
+        for _ in range(3):
+            await asyncio.sleep(0)
+        assert [last.next_frame() for _ in range(4)] == ["bulk-n1", "light-n2", "caught_up", None]
     asyncio.run(scenario())
 
 
