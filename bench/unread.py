@@ -1,4 +1,6 @@
-"""Benchmark: chatter.unread_counts for a user in 200 channels over 5M chat messages (SPEC section 10: <= 5 ms).
+"""Benchmark: chatter.unread_counts for a user in 200 channels over 5M chat messages (SPEC section 10: <= 5 ms),
+and the worst cases the counts are capped for (issue 26): a channel with 1,000,000 unread messages and a bell
+with 1,000,000 unread notifications (<= 5 ms p50 each), side by side with the exact count.
 
 Builds the data set set-based (INSERT ... SELECT generate_series) in a fresh database of the private
 cluster (or DATABASE_URL's server), then times the call as the application role would make it, side by
@@ -29,6 +31,7 @@ MY_CHANNELS = 200         # the measured user's channels
 UNREAD_MAX = 50           # the user has read all but 0..50 messages of each channel
 CALLS = 300
 DB_NAME = "pgchatter_bench_unread"
+BACKLOG = int(os.environ.get("BENCH_UNREAD_BACKLOG", "1000000"))   # the worst cases: never read
 
 def channel_data(messages: int, body: str = "'message ' || g", source: str = "") -> list[str]:
     """The data set, set-based: `messages` chat messages (body: an SQL expression of g, the message number,
@@ -100,6 +103,31 @@ def main() -> int:
             # Worst case, for the record: a member of 200 channels who has read nothing at all.
             conn.execute("UPDATE chatter.channel_members SET last_read_message = NULL WHERE user_id = 1")
             nothing_read = timed(conn, "SELECT * FROM chatter.unread_counts(%s)", (1,))[:50]
+            # The capped worst cases (issue 26): a bot channel of BACKLOG messages the user never read, and
+            # as many unread notifications in the bell.
+            bot = CHANNELS + 1
+            started = time.perf_counter()
+            conn.execute(f"INSERT INTO chatter.channels (id, name, created_by) VALUES ({bot}, 'bot feed', 2)")
+            conn.execute(f"""INSERT INTO chatter.messages (channel_id, author_id, body)
+                             SELECT {bot}, 2, 'bot ' || g FROM generate_series(1, {BACKLOG}) AS g""")
+            conn.execute(f"INSERT INTO chatter.channel_members (channel_id, user_id) VALUES ({bot}, 1), ({bot}, 2)")
+            conn.execute(f"""INSERT INTO chatter.notifications (message_id, contact_id, user_id)
+                             SELECT id, 1, 1 FROM chatter.messages WHERE channel_id = {bot}""")
+            conn.execute("VACUUM (ANALYZE) chatter.messages, chatter.channel_members, chatter.notifications")
+            print(f"added {BACKLOG:,} unread messages and notifications in {time.perf_counter() - started:.0f} s")
+            conn.execute("UPDATE chatter.channel_members SET last_read_message = "
+                         "(SELECT max(id) FROM chatter.messages) WHERE user_id = 1 AND channel_id <> %s", (bot,))
+            conn.execute("SET ROLE chatter_app")
+            conn.execute("SET chatter.user_id = '1'")
+            backlog_counts = timed(conn, "SELECT * FROM chatter.unread_counts(%s)", (1,))
+            backlog_one = timed(conn, "SELECT chatter.unread_count(%s, %s)", (bot, 1))
+            bell = timed(conn, "SELECT chatter.inbox_count()")
+            conn.execute("SET chatter.count_cap = 'exact'")
+            backlog_exact = timed(conn, "SELECT * FROM chatter.unread_counts(%s)", (1,))[:20]
+            bell_exact = timed(conn, "SELECT chatter.inbox_count()")[:20]
+            conn.execute("RESET chatter.count_cap")
+            conn.execute("RESET chatter.user_id")
+            conn.execute("RESET ROLE")
     finally:
         database.drop_database(url)
 
@@ -111,15 +139,26 @@ def main() -> int:
     print(row("`unread_counts(user)` as the owner (no row-level security)", owner))
     print(row("floor: 200 stored counters from a plain table", stored))
     print(row("`unread_count(channel, user)`, one channel", one))
-    print(row(f"worst case: nothing ever read ({MY_CHANNELS * MESSAGES // CHANNELS:,} rows counted)", nothing_read))
+    print(row(f"nothing ever read in {MY_CHANNELS} channels ({MY_CHANNELS * MESSAGES // CHANNELS:,} unread; capped at 100 "
+              "each)", nothing_read))
+    print(row(f"worst case: `unread_counts(user)`, one channel with {BACKLOG:,} unread (capped)", backlog_counts,
+              "≤ 5 ms"))
+    print(row(f"worst case: `unread_count(channel, user)`, {BACKLOG:,} unread (capped)", backlog_one))
+    print(row(f"worst case: `inbox_count()`, {BACKLOG:,} unread notifications (capped)", bell, "≤ 5 ms"))
+    print(row("the same `unread_counts(user)` with `chatter.count_cap = exact`", backlog_exact))
+    print(row("the same `inbox_count()` with `chatter.count_cap = exact`", bell_exact))
     ratio = statistics.median(app) / statistics.median(stored)
     print(f"\nderived / stored-counter floor: {ratio:.1f}x")
-    ok = statistics.median(app) <= 5.0
+    ok = max(statistics.median(app), statistics.median(backlog_counts), statistics.median(bell)) <= 5.0
     record("unread", [
         {"what": "unread_counts, user in 200 channels, 5M messages (p50)", "value": statistics.median(app),
          "unit": "ms", "target": 5, "better": "lower"},
+        {"what": f"unread_counts, one channel with {BACKLOG:,} unread (capped, p50)",
+         "value": statistics.median(backlog_counts), "unit": "ms", "target": 5, "better": "lower"},
+        {"what": f"inbox_count, {BACKLOG:,} unread notifications (capped, p50)", "value": statistics.median(bell),
+         "unit": "ms", "target": 5, "better": "lower"},
     ])
-    print("target met" if ok else "TARGET MISSED: unread_counts p50 > 5 ms")
+    print("targets met" if ok else "TARGET MISSED: a count p50 > 5 ms")
     return 0  # make bench goes on; bench/report.py shows which targets are met
 
 

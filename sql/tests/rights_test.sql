@@ -107,6 +107,7 @@ INSERT INTO rights_matrix VALUES
     ('chatter._wake(text)', '881', $$SELECT 1 FROM (SELECT chatter._wake('chatter_rights_test')) AS w WHERE false$$, 'nothing'),   -- any role may NOTIFY
     ('chatter._within_limit(text,bigint,text)', '881', $$SELECT 1 FROM (SELECT chatter._within_limit('mentions', 1)) AS l WHERE false$$, 'nothing'),   -- a check, no data
     ('chatter._preview(text)', '881', $$SELECT 1 WHERE chatter._preview('<b>x</b>') <> 'x'$$, 'nothing'),   -- pure
+    ('chatter._count_cap()', '881', $$SELECT 1 WHERE chatter._count_cap() <> 100$$, 'nothing'),   -- a setting, no data
     ('chatter.html_text(text)', '881', $$SELECT 1 WHERE chatter.html_text('<b>x</b>') <> 'x'$$, 'nothing'),   -- pure
     ('chatter.log_message(text,bigint,text,bigint)', '881', $$SELECT chatter.log_message('orders', 2, 'x')$$, 'CH003'),
     ('chatter.mark_notifications_read(bigint[],bigint)', '881', 'SELECT chatter.mark_notifications_read(NULL, 882)', 'CH004'),

@@ -2,7 +2,9 @@
 
 BEGIN;
 
-SELECT 'chatter.unread_count(bigint, bigint)'::regprocedure, 'chatter.unread_counts(bigint)'::regprocedure,
-       'chatter.mark_read(bigint, bigint, bigint)'::regprocedure;
+SELECT 1 / (chatter._count_cap() = 100)::integer;
+SELECT 1 / (p.prosrc LIKE '%LIMIT cap%')::integer
+  FROM pg_catalog.pg_proc AS p WHERE p.oid IN ('chatter.unread_counts(bigint)'::regprocedure,
+                                               'chatter.unread_count(bigint, bigint)'::regprocedure);
 
 ROLLBACK;

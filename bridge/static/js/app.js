@@ -2,7 +2,7 @@
 // the bell, the activity counter and toasts in the top bar; everything live over /api/ws.
 
 import { api, Live, OFFLINE, onOffline, session } from "./api.js";
-import { append, avatar, clear, h, icon, stamp } from "./dom.js";
+import { append, avatar, clear, countLabel, h, icon, stamp } from "./dom.js";
 import { state, bus } from "./state.js";
 import { renderOrders, renderOrder } from "./records.js";
 import { channelLabel, isOpen, renderDiscuss, refreshChannels } from "./discuss.js";
@@ -100,7 +100,7 @@ function navLink(label, hash, extra) {
 async function refreshBell() {
   const { count } = await api("/api/inbox/count");
   const badge = document.getElementById("bell-count");
-  badge.textContent = count;
+  badge.textContent = countLabel(count);
   badge.hidden = count === 0;
   document.body.dataset.bell = count;
 }

@@ -1,7 +1,7 @@
 // Discuss: public and private channels and direct messages, unread badges, live over /api/ws.
 
 import { api } from "./api.js";
-import { append, avatar, clear, collapsible, dayLabel, dialog, h, icon, stamp } from "./dom.js";
+import { append, avatar, clear, collapsible, countLabel, dayLabel, dialog, h, icon, stamp } from "./dom.js";
 import { bus, state, userName } from "./state.js";
 import { composer } from "./composer.js";
 import { editedTag, loadOlder, messageBody, messageTools, parentQuote, replaceShown, replyTarget } from "./lifecycle.js";
@@ -32,7 +32,7 @@ function drawBadge() {
   const total = channels.filter((c) => c.is_member && !c.is_muted && !isOpen(c.id))
     .reduce((n, c) => n + (c.unread || 0), 0);
   const badge = document.getElementById("discuss-unread");
-  if (badge) { badge.textContent = total; badge.hidden = total === 0; }
+  if (badge) { badge.textContent = countLabel(total); badge.hidden = total === 0; }
 }
 
 export async function refreshChannels() {
@@ -47,7 +47,7 @@ function item(c) {
     : [h("span.hash", icon(c.kind === "Private" ? "lock" : "hash")), c.name];
   return h(`a.channel-item${c.id === openId ? ".active" : ""}${unread ? ".has-unread" : ""}${c.is_archived ? ".archived" : ""}`,
     { href: `#/discuss/${c.id}`, dataset: { channelId: c.id, name: channelName(c) } },
-    h("span.channel-label", label), unread ? h("span.badge.unread", String(unread)) : null);
+    h("span.channel-label", label), unread ? h("span.badge.unread", countLabel(unread)) : null);
 }
 
 /** "+ New channel": a name, Public or Private, the members to invite. */

@@ -145,3 +145,8 @@ export function icon(name) {
   }
   return svg;
 }
+
+/** A count for a badge: the database stops counting at 100 (chatter._count_cap), so 100 reads "99+". */
+export function countLabel(n) {
+  return n >= 100 ? "99+" : String(n);
+}
