@@ -16,9 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import demo_database
+from tests.browser import CHROMIUM, bridge, browser, demo_db, order_id  # noqa: F401 - fixtures
 from tests.servers import Bridge
-from tests.test_web_page import CHROMIUM, order_id
 
 MIB = 1024 * 1024
 MAX_BODY = MIB                 # CHATTER_MAX_BODY's default
@@ -357,29 +356,6 @@ class Pixel:
 needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
 
 
-@pytest.fixture(scope="module")
-def demo_url(settings):
-    """A deployed database with the demo data (as the page's tests use)."""
-    yield from demo_database(settings, "pgchatter_edge")
-
-
-@pytest.fixture(scope="module")
-def demo_bridge(demo_url, tmp_path_factory):
-    b = Bridge(demo_url, {"CHATTER_DEMO": "1", "CHATTER_DEMO_MAILBOX": str(tmp_path_factory.mktemp("mailbox"))})
-    yield b
-    b.stop()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
 WATCH_CSP = """window.__csp = [];
 document.addEventListener("securitypolicyviolation",
   (e) => window.__csp.push(`${e.effectiveDirective} ${e.blockedURI}`));"""
@@ -393,13 +369,12 @@ def watch_csp(page) -> list[str]:
 
 
 @needs_chromium
-def test_page_works_under_its_csp(chromium, demo_bridge, demo_url):
+def test_page_works_under_its_csp(browser, bridge, demo_db):
     """Log in, open an order, post a message: no CSP violation. A remote image is not fetched."""
     from playwright.sync_api import expect
 
-    bridge = demo_bridge
     assert "script-src 'self'" in httpx.get(f"{bridge.base}/").headers["content-security-policy"]
-    context = chromium.new_context(viewport={"width": 1400, "height": 860})
+    context = browser.new_context(viewport={"width": 1400, "height": 860})
     page = context.new_page()
     console = watch_csp(page)
     page.set_default_timeout(10_000)
@@ -407,7 +382,7 @@ def test_page_works_under_its_csp(chromium, demo_bridge, demo_url):
     page.click("button.login-user[data-username=alice]")
     page.wait_for_selector("#me[data-username=alice]")
     page.wait_for_selector("body[data-live=up]")           # the WebSocket is up under connect-src
-    order = order_id(demo_url, "S00014")
+    order = order_id(demo_db, "S00014")
     page.goto(f"{bridge.base}/#/orders/{order}")
     page.wait_for_selector(f"body[data-watching='sale_orders/{order}']")
     composer = page.locator(".chatter .composer-input")
@@ -435,10 +410,10 @@ def test_page_works_under_its_csp(chromium, demo_bridge, demo_url):
 
 
 @needs_chromium
-def test_docs_work_offline_under_their_csp(chromium, edge):
+def test_docs_work_offline_under_their_csp(browser, edge):
     """Swagger UI from the bridge's own files: every request goes to the bridge (others are aborted, as
     offline), the operations render, no CSP violation."""
-    context = chromium.new_context()
+    context = browser.new_context()
     elsewhere: list[str] = []
 
     def only_the_bridge(route) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pgchatter.settings import PROJECT_ROOT
-from tests.test_web_page import CHROMIUM
+from tests.browser import CHROMIUM
 
 STATIC = PROJECT_ROOT / "bridge" / "static"
 MENTIONS_JS = STATIC / "js" / "mentions.js"

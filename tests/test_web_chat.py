@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import psycopg
 
-from tests.test_web_page import bell, bridge, browser, demo_db, login, order_id, pytestmark  # noqa: F401
+from tests.browser import bell, bridge, browser, demo_db, login, order_id, pytestmark  # noqa: F401
 
 
 def _name(url: str, username: str) -> str:
@@ -16,7 +16,7 @@ def _name(url: str, username: str) -> str:
                             "WHERE u.username = %s", (username,)).fetchone()[0]
 
 
-def test_a_dm_toasts_rings_and_opens_the_conversation(browser, bridge, demo_db):  # noqa: F811
+def test_a_dm_toasts_rings_and_opens_the_conversation(browser, bridge, demo_db):
     from playwright.sync_api import expect
 
     bob = login(browser, bridge, "bob")
@@ -65,7 +65,7 @@ def test_a_dm_toasts_rings_and_opens_the_conversation(browser, bridge, demo_db):
     assert alice.errors == [] and bob.errors == []
 
 
-def test_edit_subscription_in_the_follower_menu(browser, bridge, demo_db):  # noqa: F811
+def test_edit_subscription_in_the_follower_menu(browser, bridge, demo_db):
     from playwright.sync_api import expect
 
     order = order_id(demo_db, "S00014")
@@ -97,7 +97,7 @@ def test_edit_subscription_in_the_follower_menu(browser, bridge, demo_db):  # no
     assert carol.errors == []
 
 
-def test_a_dm_push_names_the_conversation_and_points_at_it(browser, bridge, demo_db):  # noqa: F811
+def test_a_dm_push_names_the_conversation_and_points_at_it(browser, bridge, demo_db):
     """The service worker shows a DM's real payload (notification_payload of a DM the database holds) as
     "<sender> · Direct message", and its click target is the conversation in Discuss."""
     import json

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import psycopg
 
-from tests.test_web_page import bridge, browser, demo_db, login, pytestmark  # noqa: F401
+from tests.browser import bridge, browser, demo_db, login, pytestmark  # noqa: F401
 
 
-def test_a_backlog_past_the_cap_reads_99_plus(browser, bridge, demo_db):  # noqa: F811
+def test_a_backlog_past_the_cap_reads_99_plus(browser, bridge, demo_db):
     from playwright.sync_api import expect
 
     with psycopg.connect(demo_db, autocommit=True) as conn:

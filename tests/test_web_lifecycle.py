@@ -7,7 +7,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from tests.test_web_page import bridge, browser, channel_id, demo_db, login, order_id  # noqa: F401
+from tests.browser import bridge, browser, channel_id, demo_db, login, order_id  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("bridge")
 
@@ -17,7 +17,7 @@ def user_id(url: str, username: str) -> int:
         return conn.execute("SELECT id FROM chatter.users WHERE username = %s", (username,)).fetchone()[0]
 
 
-def test_edit_react_reply_star_delete_on_a_record(browser, bridge, demo_db):  # noqa: F811
+def test_edit_react_reply_star_delete_on_a_record(browser, bridge, demo_db):
     from playwright.sync_api import expect
 
     order = order_id(demo_db, "S00016")
@@ -80,7 +80,7 @@ def test_edit_react_reply_star_delete_on_a_record(browser, bridge, demo_db):  # 
     assert alice.errors == [] and bob.errors == []
 
 
-def test_chat_tombstone_live_and_load_older(browser, bridge, demo_db):  # noqa: F811
+def test_chat_tombstone_live_and_load_older(browser, bridge, demo_db):
     from playwright.sync_api import expect
 
     alice_id, bob_id = user_id(demo_db, "alice"), user_id(demo_db, "bob")

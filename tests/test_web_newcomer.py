@@ -11,64 +11,25 @@ import re
 import shlex
 import subprocess
 import time
-from pathlib import Path
 
 import httpx
 import psycopg
-import pytest
 
 from pgchatter.settings import PROJECT_ROOT
-from tests.conftest import demo_database
-from tests.servers import Bridge
-from tests.test_web_page import CHROMIUM, bell, channel_id, order_id, pytestmark, shot  # noqa: F401
+from tests.browser import (  # noqa: F401 - fixtures
+    CHROMIUM,
+    bell,
+    bridge,
+    browser,
+    channel_id,
+    demo_db,
+    login,
+    order_id,
+    pytestmark,
+    shot,
+)
 
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def demo_db(settings):
-    yield from demo_database(settings, "pgchatter_web20")
-
-
-@pytest.fixture(scope="module")
-def mailbox_dir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("mailbox20")
-
-
-@pytest.fixture(scope="module")
-def bridge(demo_db, mailbox_dir):
-    b = Bridge(demo_db, {"CHATTER_DEMO": "1", "CHATTER_DEMO_MAILBOX": str(mailbox_dir)})
-    yield b
-    b.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
-def login(browser, bridge, username: str, viewport: dict | None = None, before=None):
-    """A logged-in page; `before(page)` runs before the page loads (routes to install)."""
-    context = browser.new_context(viewport=viewport or {"width": 1400, "height": 860})
-    page = context.new_page()
-    page.errors = []
-    page.dialogs = []
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    # window.alert/confirm/prompt: the page must use none of them (recorded, then dismissed).
-    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-    page.set_default_timeout(10_000)
-    if before:
-        before(page)
-    page.goto(f"{bridge.base}/")
-    page.click(f"button.login-user[data-username={username}]")
-    page.wait_for_selector(f"#me[data-username={username}]")
-    page.wait_for_selector("body[data-live=up]")
-    return page
 
 
 def as_user(url: str, username: str):
@@ -421,7 +382,7 @@ def test_readme_curl_example_works_against_the_demo(bridge, demo_db, settings):
 
 # --- 10. the mailbox is live; "Reconnecting…" when the socket drops --------------------------------------
 
-def test_mailbox_live_and_reconnecting_banner(browser, bridge, mailbox_dir):
+def test_mailbox_live_and_reconnecting_banner(browser, bridge):
     from playwright.sync_api import expect
 
     sockets = []
@@ -435,7 +396,7 @@ def test_mailbox_live_and_reconnecting_banner(browser, bridge, mailbox_dir):
     alice.wait_for_selector("#mailbox")
     mail = ("From: chatter@example.invalid\r\nTo: alice@example.invalid\r\nSubject: Live mail\r\n"
             "Date: Mon, 07 Dec 2026 05:00:00 +0000\r\n\r\nArrived while the page was open.\r\n")
-    (mailbox_dir / f"{time.time_ns()}-000001.eml").write_text(mail)
+    (bridge.mailbox_dir / f"{time.time_ns()}-000001.eml").write_text(mail)
     expect(alice.locator("#mailbox .mail", has_text="Live mail")).to_be_visible()
     expect(alice.locator("#mailbox .mail .mail-date")).to_have_attribute("datetime", "2026-12-07T05:00:00.000Z")
     # The socket drops: a banner says so until it is back.

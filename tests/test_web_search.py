@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import psycopg
 
-from tests.test_web_page import bridge, browser, channel_id, demo_db, login, order_id  # noqa: F401  (fixtures)
+from tests.browser import bridge, browser, channel_id, demo_db, login, order_id  # noqa: F401  (fixtures)
 
 
-def test_search_boxes(browser, bridge, demo_db):  # noqa: F811  (fixtures)
+def test_search_boxes(browser, bridge, demo_db):
     from playwright.sync_api import expect
 
     order = order_id(demo_db, "S00012")
