@@ -71,13 +71,14 @@ def test_edit_react_reply_star_delete_on_a_record(browser, bridge, demo_db):
     alice.wait_for_selector(f"body[data-watching='sale_orders/{order}']")
 
     # Alice deletes it: it leaves both feeds; the reply shows its parent deleted after a reload.
-    alice.once("dialog", lambda dialog: dialog.accept())
     alice.locator(f"#feed .message[data-id='{message}'] .message-delete").click()
+    alice.click("#delete-message-dialog .dialog-ok")   # an in-page dialog, never window.confirm
     expect(alice.locator(f"#feed .message[data-id='{message}']")).to_have_count(0)
     expect(bob.locator(f"#feed .message[data-id='{message}']")).to_have_count(0)
     bob.goto(f"{bridge.base}/#/starred")
     expect(bob.locator(f"#starred .starred-message[data-id='{message}']")).to_have_count(0)
     assert alice.errors == [] and bob.errors == []
+    assert alice.dialogs == [] and bob.dialogs == []
 
 
 def test_chat_tombstone_live_and_load_older(browser, bridge, demo_db):
@@ -111,8 +112,8 @@ def test_chat_tombstone_live_and_load_older(browser, bridge, demo_db):
     posted = bob.locator("#chat-list .chat-message").filter(has_text="wrong room, sorry")
     expect(posted).to_have_count(1)
     posted_id = posted.get_attribute("data-id")
-    alice.once("dialog", lambda dialog: dialog.accept())
     alice.locator("#chat-list .chat-message").filter(has_text="wrong room, sorry").locator(".message-delete").click()
+    alice.click("#delete-message-dialog .dialog-ok")
     tomb = bob.locator(f"#chat-list .chat-message[data-id='{posted_id}']")
     expect(tomb.locator(".message-deleted")).to_have_text("This message was deleted")
     expect(bob.locator("#chat-list").filter(has_text="wrong room, sorry")).to_have_count(0)

@@ -5,7 +5,7 @@
 // shows whatever the API answers.
 
 import { api } from "./api.js";
-import { append, avatar, clear, h, stamp } from "./dom.js";
+import { append, avatar, clear, dialog, h, stamp } from "./dom.js";
 import { sanitize, textToHtml } from "./sanitize.js";
 import { state } from "./state.js";
 
@@ -65,8 +65,10 @@ export function messageTools(m, { changed, reply }) {
       onclick: () => act("/star", { method: m.starred ? "DELETE" : "PUT" }) }, m.starred ? "★" : "☆"),
     mineToEdit ? h("button.link.message-edit", { type: "button", title: "Edit",
       onclick: (event) => startEdit(event.target.closest("[data-id]"), m, changed) }, "Edit") : null,
-    mineToEdit ? h("button.link.message-delete", { type: "button", title: "Delete", onclick: () => {
-      if (window.confirm("Delete this message?")) act("", { method: "DELETE" });
+    mineToEdit ? h("button.link.message-delete", { type: "button", title: "Delete", onclick: async () => {
+      const sure = await dialog({ title: "Delete this message?", text: "Its files go with it; this cannot be undone.",
+        ok: "Delete", cancel: "Keep it", danger: true, id: "delete-message-dialog" });
+      if (sure) act("", { method: "DELETE" });
     } }, "Delete") : null);
   return [reactions, actions];
 }
