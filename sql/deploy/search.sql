@@ -70,7 +70,9 @@ COMMENT ON FUNCTION chatter.set_search_config(regconfig) IS
 ALTER FUNCTION chatter.set_search_config(regconfig) OWNER TO chatter_owner;
 REVOKE EXECUTE ON FUNCTION chatter.set_search_config(regconfig) FROM PUBLIC;
 
+SET LOCAL client_min_messages = warning;   -- the first build has no column to drop: no NOTICE saying so
 SELECT chatter.set_search_config('simple');
+RESET client_min_messages;
 ALTER FUNCTION chatter._search_config() OWNER TO chatter_owner;
 ALTER FUNCTION chatter._search_vector(text, text) OWNER TO chatter_owner;
 COMMENT ON FUNCTION chatter._search_config() IS 'The text search configuration of search (chatter.set_search_config)';
