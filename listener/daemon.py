@@ -88,7 +88,8 @@ class Listener:
         self.config = config
         self.stats = Stats()
         self.smtp = SmtpSender(config.smtp, envelope_from=config.smtp_from)
-        self.writer = EmailWriter(config.smtp_from)
+        # The text cache holds at least one batch: texts are fetched for a batch, then its emails written.
+        self.writer = EmailWriter(config.smtp_from, cache_size=max(256, config.batch))
         self.push = (PushSender(vapid, subject=config.vapid_subject, ttl=config.push_ttl)
                      if vapid is not None else None)
         self._wake = asyncio.Event()
