@@ -1,41 +1,17 @@
 -- Deploy pgchatter:render_email to pg
--- requires: render_email@v0.5.0
--- requires: chat_email
+-- requires: render_email@v0.6.0
+-- requires: mailgate
 
 BEGIN;
-
--- What the recipient has not read of a conversation when its delayed email goes out: from the
--- notification's message on, the messages after the recipient's read marker that others wrote, oldest
--- first, each under its author's name (escaped here; the bodies are sanitized by the listener). At most
--- 50: the email says how many more wait in Discuss.
-CREATE FUNCTION chatter._chat_email_html(notification bigint) RETURNS text
-LANGUAGE sql STABLE
-SET search_path = ''
-AS $$
-    WITH n AS (SELECT n.contact_id, n.user_id, m.id AS first_id, m.channel_id, cm.last_read_message
-                 FROM chatter.notifications AS n
-                 JOIN chatter.messages AS m ON m.id = n.message_id
-                 LEFT JOIN chatter.channel_members AS cm ON cm.channel_id = m.channel_id AND cm.user_id = n.user_id
-                WHERE n.id = notification),
-    unread AS (SELECT x.id, x.body, x.author_id FROM n, chatter.messages AS x
-                WHERE x.channel_id = n.channel_id AND x.id >= n.first_id AND x.id > coalesce(n.last_read_message, 0)
-                  AND x.author_id IS DISTINCT FROM n.contact_id),
-    shown AS (SELECT * FROM unread ORDER BY id LIMIT 50)
-    SELECT string_agg('<p><b>' || chatter._html_escape(coalesce(a.name, 'Someone')) || '</b></p>' || s.body, ''
-                      ORDER BY s.id)
-           || CASE WHEN (SELECT count(*) FROM unread) > 50
-                   THEN '<p>… and ' || ((SELECT count(*) FROM unread) - 50) || ' more in Discuss</p>' ELSE '' END
-      FROM shown AS s LEFT JOIN chatter.contacts AS a ON a.id = s.author_id
-$$;
-COMMENT ON FUNCTION chatter._chat_email_html(bigint) IS
-    'HTML of a delayed DM email: the conversation''s messages the recipient has not read, each under its author';
-REVOKE EXECUTE ON FUNCTION chatter._chat_email_html(bigint) FROM PUBLIC;
-ALTER FUNCTION chatter._chat_email_html(bigint) OWNER TO chatter_owner;
 
 -- Everything the listener needs to write the email of one notification. The body is the stored HTML:
 -- the listener sanitizes it (every output path does). A chat notification's email is the delayed DM
 -- email (chat_email): one per conversation, so it lists the conversation's unread messages
 -- (chatter._chat_email_html) under "Unread messages from <sender>".
+-- SPEC 8a: the Reply-To of an email about a record is the thread's authenticated token
+-- (chatter.mail_reply_to: <alias>+<token>@<mail domain>), so the recipient's answer comes back to the mail
+-- gateway and lands on the record. A reply_to given to create_message still wins; chat emails keep the
+-- author's address (the gateway routes record threads only).
 CREATE OR REPLACE FUNCTION chatter.render_email(notification bigint, address text, mail_domain text) RETURNS jsonb
 LANGUAGE sql STABLE
 SET search_path = ''
@@ -45,7 +21,9 @@ AS $$
         'to_name', c.name,
         'from_name', coalesce(a.name, m.from_email),
         'from_address', coalesce(a.email, m.from_email),
-        'reply_to', coalesce(nullif(btrim(m.reply_to), ''), a.email, m.from_email),
+        'reply_to', coalesce(nullif(btrim(m.reply_to), ''),
+                             CASE WHEN m.model IS NOT NULL THEN chatter.mail_reply_to(m.id, n.contact_id, mail_domain) END,
+                             a.email, m.from_email),
         'subject', coalesce(nullif(btrim(m.subject), ''), chatter.record_label(m.model, m.document),
                             CASE WHEN m.channel_id IS NOT NULL THEN 'Unread messages from ' || coalesce(a.name, 'Someone') END,
                             'Message from ' || coalesce(a.name, m.from_email, 'Someone')),
@@ -79,7 +57,7 @@ AS $$
      WHERE n.id = notification
 $$;
 COMMENT ON FUNCTION chatter.render_email(bigint, text, text) IS
-    'Email of a notification: to, from (the author), reply_to, subject (or the record''s label), html, '
+    'Email of a notification: to, from (the author), reply_to (the thread''s reply token), subject (or the record''s label), html, '
     'message_id, in_reply_to, references, attachments';
 
 COMMIT;

@@ -1,10 +1,10 @@
--- Revert pgchatter:message_audience from pg
--- Restores the v0.5.0 message_audience (no DM branch) and notification_payload (no channel keys).
+-- Revert pgchatter:message_audience from pg (restores the @v0.6.0 definition)
+-- requires: message_audience@v0.5.0, html_text
 
 BEGIN;
 
--- message_audience as before, its followers from chatter._record_followers (the one union of followers
--- and following channels' members, which record_followers lists too).
+-- SPEC 5, chat notifications: a DM notifies its other member (via 'direct'); a post in a Public or
+-- Private channel notifies only the members it mentions (as before). The rest is as in v0.5.0.
 CREATE OR REPLACE FUNCTION chatter.message_audience(message bigint) RETURNS TABLE (contact_id bigint, email text, via text[])
 LANGUAGE plpgsql
 SET search_path = ''
@@ -32,6 +32,12 @@ BEGIN
             UNION ALL
             SELECT x, 'record' FROM msg, chatter._record_contacts(msg.model, msg.document) AS x
              WHERE msg.message_type = 'Message' AND msg.in_feed
+            UNION ALL
+            SELECT du.contact_id, 'direct' FROM msg
+              JOIN chatter.channels AS ch ON ch.id = msg.channel_id AND ch.kind = 'Direct'
+              JOIN chatter.channel_members AS dm ON dm.channel_id = ch.id
+              JOIN chatter.users AS du ON du.id = dm.user_id
+             WHERE msg.message_type = 'Message'
         )
         SELECT r.contact_id, c.email, array_agg(DISTINCT r.via ORDER BY r.via)
           FROM raw AS r
@@ -51,9 +57,11 @@ BEGIN
 END
 $$;
 
--- notification_payload as before, from a bounded prefix of the body: it runs for every toast, bell entry
--- and push, and a regex over a whole 500 KB body cost milliseconds each time (issue 18). The preview is
--- 140 characters; 2,000 of HTML give it, a tag cut at the end of the prefix is dropped.
+-- notification_payload as before (the seed's shape for a record's message), and for a chat message also
+-- where it was said, so every toast, bell entry and push opens the conversation: channel_id,
+-- channel_name, channel_kind and, for a DM, partner_name (the other person, as its recipient sees it:
+-- the author). The preview is chatter._preview of the body: its chatter.html_text on one line, the same
+-- text as the email's text part, cut to 140 characters (< > as ‹ ›).
 CREATE OR REPLACE FUNCTION chatter.notification_payload(message bigint) RETURNS jsonb
 LANGUAGE plpgsql STABLE
 SET search_path = ''
@@ -64,17 +72,16 @@ BEGIN
     SELECT jsonb_build_object(
                'kind', 'message', 'model', m.model, 'document', m.document, 'message_id', m.id,
                'title', coalesce(a.name, m.from_email, 'Someone'),
-               'body', left(coalesce(nullif(btrim(m.subject), ''),
-                                     btrim(regexp_replace(
-                                         replace(replace(replace(replace(replace(replace(
-                                             regexp_replace(regexp_replace(left(m.body, 2000), '<[^>]*$', ''),
-                                                            '<[^>]*>', ' ', 'g'),
-                                             '&nbsp;', ' '), '&lt;', '‹'), '&gt;', '›'), '&quot;', '"'),
-                                             '&#39;', ''''), '&amp;', '&'),
-                                         '[[:space:]]+', ' ', 'g'))), 140))
+               'body', left(coalesce(nullif(btrim(m.subject), ''), chatter._preview(m.body)), 140))
+           || CASE WHEN m.channel_id IS NOT NULL
+                   THEN jsonb_build_object('channel_id', m.channel_id, 'channel_name', ch.name,
+                                           'channel_kind', ch.kind,
+                                           'partner_name', CASE WHEN ch.kind = 'Direct' THEN a.name END)
+                   ELSE '{}'::jsonb END
       INTO result
       FROM chatter.messages AS m
       LEFT JOIN chatter.contacts AS a ON a.id = m.author_id
+      LEFT JOIN chatter.channels AS ch ON ch.id = m.channel_id
      WHERE m.id = message;
     IF result IS NULL THEN
         RAISE EXCEPTION 'message % not found', coalesce(message::text, 'NULL') USING ERRCODE = 'CH003';

@@ -32,7 +32,9 @@ SELECT is((SELECT email->>'from_name' || ' <' || (email->>'from_address') || '>'
 SELECT is((SELECT email->>'subject' FROM claimed WHERE message_id = :m1), 'Quote', 'subject: the message''s');
 SELECT is((SELECT email->>'subject' FROM claimed WHERE message_id = :m2), 'Big deal', 'no subject: the record''s label');
 SELECT is((SELECT email->>'reply_to' FROM claimed WHERE message_id = :m2), 'deals@example.com', 'reply_to as given');
-SELECT is((SELECT email->>'reply_to' FROM claimed WHERE message_id = :m1), 'alice@example.com', 'reply_to defaults to the author');
+SELECT is((SELECT email->>'reply_to' FROM claimed WHERE message_id = :m1),
+    'reply+' || chatter.mail_token(:m1, 9002) || '@mail.test',
+    'reply_to defaults to the thread''s reply token (SPEC 8a): <alias>+<token>@<mail domain>');
 SELECT is((SELECT email->>'message_id' FROM claimed WHERE message_id = :m1), format('<pgchatter.%s.9002@mail.test>', :m1),
     'a stable Message-ID per message and recipient');
 SELECT is((SELECT email->>'in_reply_to' FROM claimed WHERE message_id = :m3), format('<pgchatter.%s.9002@mail.test>', :m2),

@@ -2,8 +2,8 @@
 BEGIN;
 SELECT plan(14);
 
-SELECT enum_has_labels('chatter', 'message_type', ARRAY['Message', 'Note', 'Tracking'],
-    'message_type has the seed''s human-readable values');
+SELECT enum_has_labels('chatter', 'message_type', ARRAY['Message', 'Note', 'Tracking', 'Email'],
+    'message_type has the seed''s human-readable values, and Email (SPEC 8a)');
 SELECT results_eq(
     $$SELECT identifier::text FROM chatter.subtypes ORDER BY id$$,
     $$VALUES ('comment'), ('note'), ('activities'), ('tracking')$$,

@@ -66,7 +66,13 @@ SELECT set_eq(
         'chatter.channel_reply(bigint,bigint,text,bigint)',   -- as channel_post: sets parent_id
         -- search: the GIN index cannot serve a search under row-level security (@@ is not LEAKPROOF); ids
         -- in the acting user's own channels only, read again by search_messages under the policies
-        'chatter._search_channel_hits(tsquery,bigint[],bigint,integer)'
+        'chatter._search_channel_hits(tsquery,bigint[],bigint,integer)',
+        -- the mail gateway (issue 22): granted to chatter_mailgate only; they write mails, contacts,
+        -- messages, notifications and followers for a sender who has no user
+        'chatter.mailgate_accept(bytea,text,text[],jsonb,text,integer)',
+        'chatter.mailgate_claim(text,integer,interval,integer)',
+        'chatter.mailgate_post(bigint,text,text,text,text,text[],text[],bytea[],text[])',
+        'chatter.mailgate_fail(bigint,text,text,boolean,integer)'
     ]::text[],
     'SECURITY DEFINER functions are exactly the reviewed ones'
 );

@@ -11,4 +11,7 @@ SELECT 1 / (p.prosrc LIKE '%''direct''%')::integer
 SELECT 1 / (p.prosrc LIKE '%chatter._preview(m.body)%')::integer
   FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter.notification_payload(bigint)'::regprocedure;
 
+SELECT 1 / (p.prosrc LIKE '%''Email''%')::integer
+  FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter.message_audience(bigint)'::regprocedure;
+
 ROLLBACK;
