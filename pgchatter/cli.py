@@ -4,6 +4,7 @@
     pgchatter deploy [--db NAME] [--fresh]
     pgchatter revert [--db NAME] [--to CHANGE]
     pgchatter listener [--db NAME] [--once] [--worker NAME]
+    pgchatter mailgate [--db NAME] [--stdin [--sender ADDR] [--recipient ADDR ...]]
     pgchatter vapid generate [--dir DIR] [--force] | pgchatter vapid public
     pgchatter token create USER [--name NAME] | list [USER] | revoke ID
     pgchatter bridge [--host HOST] [--port PORT] [--workers N]
@@ -76,6 +77,14 @@ def _listener(args: argparse.Namespace, settings: Settings) -> int:
     from listener import cli as listener_cli
 
     return listener_cli.run(args, settings)
+
+
+def _mailgate(args: argparse.Namespace, settings: Settings) -> int:
+    """Replies by email (listener/mailgate.py): the SMTP server on CHATTER_MAILGATE, or one mail on stdin."""
+    from listener import mailgate
+
+    database.ensure_server(settings)
+    return mailgate.run(args, database.database_url(settings, args.db))
 
 
 def _vapid(args: argparse.Namespace, settings: Settings) -> int:
@@ -191,6 +200,14 @@ def parser() -> argparse.ArgumentParser:
     listener = sub.add_parser("listener", help=listener_cli.HELP)
     listener_cli.add_arguments(listener)   # the listener's own options (listener/cli.py)
     listener.set_defaults(func=_listener)
+
+    gate = sub.add_parser("mailgate", help="receive replies by email: SMTP on CHATTER_MAILGATE, or --stdin (Postfix pipe)")
+    gate.add_argument("--db", default=None, help="database name (default: PGCHATTER_DB or pgchatter)")
+    gate.add_argument("--stdin", action="store_true", help="store one raw mail read from standard input, post it, exit")
+    gate.add_argument("--sender", default=None, help="with --stdin: the envelope sender (Postfix ${sender})")
+    gate.add_argument("--recipient", action="append", default=[],
+                      help="with --stdin: an envelope recipient (Postfix ${recipient}); default: the mail's To, Cc")
+    gate.set_defaults(func=_mailgate)
 
     vapid = sub.add_parser("vapid", help="VAPID keys for Web Push")
     vapid.add_argument("action", choices=["generate", "public"])

@@ -69,7 +69,9 @@ async def test_email_parts_headers_attachments_and_threading(db_url, smtp):
     m2 = mails[f"<pgchatter.{reply}.101@mail.test>"]
     assert m1["From"] == "Alice Author <alice@example.com>"
     assert m1["To"] == "Reader 1 <reader1@example.com>"
-    assert m1["Reply-To"] == "alice@example.com"
+    # SPEC 8a: replies go to the mail gateway, under the thread's authenticated token.
+    assert m1["Reply-To"] == scalar(db_url, "SELECT chatter.mail_reply_to(%s, 101, 'mail.test')", first)
+    assert str(m1["Reply-To"]).startswith(f"reply+{first}-101-")
     assert m1["Subject"] == "Your quote"
     assert m1.get_content_type() == "multipart/mixed"
     assert [p.get_content_type() for p in m1.walk()] == [
