@@ -69,7 +69,7 @@ class ParentSummary(BaseModel):
 
 class Message(BaseModel):
     id: int
-    message_type: Literal["Message", "Note", "Tracking"]
+    message_type: Literal["Message", "Note", "Tracking", "Email"]
     subtype: str | None
     model: str | None
     document: int | None

@@ -61,6 +61,32 @@ ORDERS = [  # name, customer, salesperson (username), state, amount, days ago
 ]
 
 
+# Mail to sales@<mail domain> opens a quotation (SPEC 8a, chatter.mail_aliases). The function runs as
+# chatter_owner (the gateway's definer functions call it), which is granted just the INSERT it needs.
+MAIL_ALIAS = """
+CREATE OR REPLACE FUNCTION public.demo_order_from_mail(subject text, sender bigint) RETURNS bigint
+LANGUAGE sql SET search_path = '' AS $$
+    INSERT INTO public.sale_orders (name, customer_id, notes)
+    VALUES ('S' || lpad((SELECT count(*) + 12 FROM public.sale_orders)::text, 5, '0'), sender, subject)
+    RETURNING id
+$$;
+COMMENT ON FUNCTION public.demo_order_from_mail(text, bigint) IS
+    'Demo: a mail to sales@ opens a quotation for its sender (chatter.mail_aliases)';
+GRANT EXECUTE ON FUNCTION public.demo_order_from_mail(text, bigint) TO chatter_owner;
+GRANT INSERT (name, customer_id, notes) ON public.sale_orders TO chatter_owner;
+INSERT INTO chatter.mail_aliases (alias, model, create_function, description)
+VALUES ('sales', 'sale_orders', 'public.demo_order_from_mail(text,bigint)', 'Demo: opens a quotation')
+ON CONFLICT (alias) DO NOTHING;
+"""
+
+
+def mail_alias(url: str) -> None:
+    """The demo's sales@ alias (idempotent: also for a demo seeded before the mail gateway existed)."""
+    with psycopg.connect(url) as conn:
+        if is_seeded(conn):
+            conn.execute(MAIL_ALIAS)
+
+
 def is_seeded(conn: psycopg.Connection) -> bool:
     return conn.execute("SELECT to_regclass('public.demo_logins') IS NOT NULL").fetchone()[0]
 
@@ -185,6 +211,7 @@ def seed(url: str) -> bool:
         conn.execute("""UPDATE chatter.notifications AS n SET created_at = m.created_at
                           FROM chatter.messages AS m WHERE m.id = n.message_id""")
         conn.commit()
+    mail_alias(url)
     return True
 
 

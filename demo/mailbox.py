@@ -6,7 +6,11 @@ from __future__ import annotations
 import email
 import email.policy
 import itertools
+import re
+import smtplib
 import time
+from email.message import EmailMessage
+from email.utils import make_msgid
 from pathlib import Path
 from typing import Any
 
@@ -49,5 +53,38 @@ def read(directory: Path, limit: int = 100) -> list[dict[str, Any]]:
             "text": text.get_content() if text is not None else "",
             "html": html.get_content() if html is not None else None,
             "attachments": [part.get_filename() for part in msg.iter_attachments() if part.get_filename()],
+            "reply_to": str(msg.get("Reply-To", "")),
         })
     return mails
+
+
+MAIL_ID = re.compile(r"[0-9]{1,25}-[0-9]{6}")
+
+
+def reply(directory: Path, mail_id: str, text: str, gateway: tuple[str, int]) -> tuple[int, str]:
+    """Answer a received mail as its recipient's mail client would (Reply-To, In-Reply-To, References,
+    the original quoted), sent over SMTP to the mail gateway; its answer (250, or 550 and the reason)."""
+    path = directory / f"{mail_id}.eml"
+    if not MAIL_ID.fullmatch(mail_id) or not path.is_file():
+        return 404, "no such mail"
+    original = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    msg = EmailMessage()
+    msg["From"] = str(original["To"])
+    msg["To"] = str(original.get("Reply-To") or original["From"])
+    subject = str(original.get("Subject", ""))
+    msg["Subject"] = subject if subject.lower().startswith("re:") else f"Re: {subject}"
+    msg["Message-ID"] = make_msgid(domain=original["To"].addresses[0].domain or "demo.invalid")
+    if original.get("Message-ID"):
+        msg["In-Reply-To"] = str(original["Message-ID"])
+        msg["References"] = " ".join(filter(None, [str(original.get("References", "")), str(original["Message-ID"])]))
+    body = original.get_body(preferencelist=("plain",))
+    quoted = "\n".join("> " + line for line in (body.get_content() if body is not None else "").splitlines())
+    msg.set_content(f"{text}\n\nOn {original.get('Date', 'an earlier day')}, {original['From']} wrote:\n{quoted}\n")
+    try:
+        with smtplib.SMTP(*gateway, timeout=30) as smtp:
+            smtp.send_message(msg)
+    except smtplib.SMTPDataError as exc:
+        return exc.smtp_code, exc.smtp_error.decode("utf-8", "replace")
+    except OSError as exc:
+        return 503, f"the mail gateway is not reachable: {exc}"
+    return 250, "sent to the mail gateway"

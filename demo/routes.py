@@ -7,6 +7,7 @@ route 404s unless the bridge runs in demo mode, and none is in the OpenAPI docum
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -99,3 +100,24 @@ async def mail(request: Request) -> Any:
         if m["html"] is not None:
             m["html"] = sanitize(m["html"])
     return {"listener": settings.demo_listener, "mailbox": directory is not None, "mails": mails}
+
+
+class MailReply(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: Annotated[str, Field(min_length=1, max_length=10_000)]
+
+
+@router.post("/mailbox/{mail_id}/reply")
+async def reply_mail(request: Request, mail_id: str, body: MailReply) -> Any:
+    """The customer's side of the loop: answer a mail of the mailbox through the mail gateway
+    (CHATTER_DEMO_MAILGATE, set by pgchatter run); the answer lands on the record."""
+    settings = request.app.state.settings
+    gateway = os.environ.get("CHATTER_DEMO_MAILGATE")
+    if not settings.demo_mailbox or not gateway:
+        raise HTTPException(404, "no mail gateway in this demo")
+    host, _, port = gateway.rpartition(":")
+    code, message = await asyncio.to_thread(mailbox.reply, Path(settings.demo_mailbox), mail_id, body.text,
+                                            (host, int(port)))
+    if code == 404:
+        raise HTTPException(404, message)
+    return {"code": code, "message": message}

@@ -1,8 +1,8 @@
 """`pgchatter run` (what `make run` calls): the whole stack on one machine, in the foreground.
 
 Deploys, seeds the demo (once), starts a local SMTP "mailbox" (aiosmtpd, mails kept under
-.data/mailbox), the delivery listener when the `listener` package is installed, and the bridge in
-demo mode; prints the URL and the demo users. Ctrl-C (or SIGTERM) stops everything it started.
+.data/mailbox), the delivery listener and the mail gateway (`pgchatter mailgate`, replies by email)
+when the `listener` package is installed, and the bridge in demo mode; prints the URL and the demo users. Ctrl-C (or SIGTERM) stops everything it started.
 
 Seam for the listener: it is started as `python -m listener` with CHATTER_SMTP_URL pointing at the
 mailbox; nothing else here knows about it.
@@ -77,20 +77,20 @@ def _vapid_env() -> dict[str, str]:
 
 
 def run(settings: Settings, *, host: str, port: int, smtp_port: int, fresh: bool,
-        mailbox_dir: Path | None = None, external: bool = False) -> int:
+        mailbox_dir: Path | None = None, external: bool = False, mailgate_port: int = 2525) -> int:
     # A process started in the background by a non-interactive shell inherits SIGINT ignored, and Python
     # then leaves it ignored: Ctrl-C (or the SIGINT a supervisor sends) must stop the stack all the same.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         return _run(settings, host=host, port=port, smtp_port=smtp_port, fresh=fresh, mailbox_dir=mailbox_dir,
-                    external=external)
+                    external=external, mailgate_port=mailgate_port)
     except KeyboardInterrupt:   # Ctrl-C before the stack was up (deploying, seeding): nothing left running
         print("\nstopped")
         return 0
 
 
 def _run(settings: Settings, *, host: str, port: int, smtp_port: int, fresh: bool,
-         mailbox_dir: Path | None, external: bool) -> int:
+         mailbox_dir: Path | None, external: bool, mailgate_port: int) -> int:
     if settings.database_url is not None and not external:
         print("pgchatter: DATABASE_URL is set; run seeds demo data and hands out tokens, so it uses the private "
               "cluster only. Unset DATABASE_URL, or pass --external to use that server anyway.", file=sys.stderr)
@@ -107,14 +107,20 @@ def _run(settings: Settings, *, host: str, port: int, smtp_port: int, fresh: boo
         print(_busy("the demo mailbox's SMTP server", "127.0.0.1", smtp_port, "--smtp-port"), file=sys.stderr)
         return 2
     try:
+        _bind("127.0.0.1", mailgate_port).close()
+    except OSError:
+        listening.close()
+        print(_busy("the mail gateway's SMTP server", "127.0.0.1", mailgate_port, "--mailgate-port"), file=sys.stderr)
+        return 2
+    try:
         return _stack(settings, listening, host=host, port=port, smtp_port=smtp_port, fresh=fresh,
-                      mailbox_dir=mailbox_dir)
+                      mailbox_dir=mailbox_dir, mailgate_port=mailgate_port)
     finally:
         listening.close()
 
 
 def _stack(settings: Settings, listening: socket.socket, *, host: str, port: int, smtp_port: int, fresh: bool,
-           mailbox_dir: Path | None) -> int:
+           mailbox_dir: Path | None, mailgate_port: int) -> int:
     database.ensure_server(settings)
     url = database.database_url(settings)
     database.create_database(url, fresh=fresh)
@@ -122,6 +128,7 @@ def _stack(settings: Settings, listening: socket.socket, *, host: str, port: int
         return 1
     if data.seed(url):
         print("demo data seeded")
+    data.mail_alias(url)
     box = (mailbox_dir or settings.data_dir.parent / "mailbox").resolve()
     try:
         smtp = mailbox.start(box, port=smtp_port)
@@ -136,6 +143,10 @@ def _stack(settings: Settings, listening: socket.socket, *, host: str, port: int
         env.update(_vapid_env())
         procs["listener"] = subprocess.Popen([sys.executable, "-m", "listener"], cwd=PROJECT_ROOT, env=env,
                                              process_group=0)
+        # Replies to the listener's emails (the mailbox's Reply button) come back through the gateway.
+        env["CHATTER_MAILGATE"] = env["CHATTER_DEMO_MAILGATE"] = f"127.0.0.1:{mailgate_port}"
+        procs["mail gateway"] = subprocess.Popen([sys.executable, "-m", "pgchatter", "mailgate"], cwd=PROJECT_ROOT,
+                                                 env=env, process_group=0)
     # The bridge serves the socket bound above (--fd): the port is ours from the check to the end.
     fd = listening.fileno()
     procs["bridge"] = subprocess.Popen(
@@ -160,6 +171,9 @@ def _stack(settings: Settings, listening: socket.socket, *, host: str, port: int
             print(f"  {username:8} {name}")
         print(f"mailbox: SMTP on 127.0.0.1:{smtp_port}, mails in {box}"
               + ("" if "listener" in procs else " (no listener installed: nothing is emailed)"))
+        if "mail gateway" in procs:
+            print(f"mail gateway: SMTP on 127.0.0.1:{mailgate_port} (the mailbox's Reply answers through it; "
+                  "mail to sales@ opens a quotation)")
         print("Ctrl-C stops everything.")
         while not stopping:
             for name, proc in procs.items():

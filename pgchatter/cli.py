@@ -9,7 +9,8 @@
     pgchatter token create USER [--name NAME] | list [USER] | revoke ID
     pgchatter bridge [--host HOST] [--port PORT] [--workers N]
     pgchatter demo [--db NAME] [--fresh]
-    pgchatter run [--host HOST] [--port PORT] [--smtp-port PORT] [--mailbox DIR] [--fresh] [--external]
+    pgchatter run [--host HOST] [--port PORT] [--smtp-port PORT] [--mailgate-port PORT] [--mailbox DIR] [--fresh]
+                  [--external]
 """
 
 from __future__ import annotations
@@ -172,7 +173,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from demo import run
 
     return run.run(settings, host=args.host, port=args.port, smtp_port=args.smtp_port, fresh=args.fresh,
-                   mailbox_dir=Path(args.mailbox) if args.mailbox else None, external=args.external)
+                   mailbox_dir=Path(args.mailbox) if args.mailbox else None, external=args.external,
+                   mailgate_port=args.mailgate_port)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -237,6 +239,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8000)
     run.add_argument("--smtp-port", type=int, default=8025, help="the demo mailbox (a local SMTP server)")
+    run.add_argument("--mailgate-port", type=int, default=2525, help="the mail gateway (replies by email)")
     run.add_argument("--fresh", action="store_true", help="start from an empty database (reseeds the demo)")
     run.add_argument("--mailbox", default=None, help="where received mails are kept (default: .data/mailbox)")
     run.add_argument("--external", action="store_true", help="allow DATABASE_URL (demo data goes into it)")

@@ -35,7 +35,7 @@ def test_run_serves_the_page_and_the_mailbox_then_stops(settings, tmp_path):
         extra = ["--external"]
     proc = subprocess.Popen(
         [sys.executable, "-u", "-m", "pgchatter", "run", "--port", str(port), "--smtp-port", str(smtp_port),
-         "--mailbox", str(tmp_path / "mailbox"), *extra],
+         "--mailgate-port", str(free_port()), "--mailbox", str(tmp_path / "mailbox"), *extra],
         cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         lines = []
@@ -75,6 +75,24 @@ def test_run_serves_the_page_and_the_mailbox_then_stops(settings, tmp_path):
         assert "Shipped today." in {m["subject"]: m for m in box["mails"]}["Order S00012"]["text"]
         assert delivered, "the listener started by pgchatter run delivered the message's email"
         assert all("script" not in m["text"] for m in delivered)
+        # The loop closes (SPEC 8a): the customer answers from the mailbox through the mail gateway, and the
+        # answer is on the order as an Email message.
+        customer_mail = next(m for m in delivered if "+" in m["reply_to"])
+        answer = json.dumps({"text": "Received, thank you!"}).encode()
+        request = urllib.request.Request(f"{base}/api/demo/mailbox/{customer_mail['id']}/reply", data=answer,
+                                         method="POST", headers={"Authorization": f"Bearer {logins[0]['token']}",
+                                                                 "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            assert json.loads(reply.read())["code"] == 250
+        deadline = time.monotonic() + 30
+        while True:
+            feed = get(f"{base}/api/records/sale_orders/{orders[0]['id']}/messages", logins[0]["token"])
+            emails = [m for m in (feed if isinstance(feed, list) else feed.get("messages", []))
+                      if m["message_type"] == "Email"]
+            if emails or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert emails and "Received, thank you!" in emails[0]["body"]
     finally:
         proc.send_signal(signal.SIGINT)   # what Ctrl-C does
         try:
@@ -94,7 +112,8 @@ def test_run_serves_the_page_and_the_mailbox_then_stops(settings, tmp_path):
 
 def _run_cli(port: int, smtp_port: int, db: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-u", "-m", "pgchatter", "run", "--port", str(port), "--smtp-port", str(smtp_port)],
+        [sys.executable, "-u", "-m", "pgchatter", "run", "--port", str(port), "--smtp-port", str(smtp_port),
+         "--mailgate-port", str(free_port())],
         check=False, cwd=PROJECT_ROOT, env={**os.environ, "PGCHATTER_DB": db}, capture_output=True, text=True,
         timeout=60)
 
@@ -152,7 +171,8 @@ def test_ctrl_c_while_starting_exits_0(settings):
         return
     db = f"pgchatter_int_{uuid.uuid4().hex[:8]}"
     proc = subprocess.Popen(
-        [sys.executable, "-u", "-m", "pgchatter", "run", "--port", str(free_port()), "--smtp-port", str(free_port())],
+        [sys.executable, "-u", "-m", "pgchatter", "run", "--port", str(free_port()), "--smtp-port", str(free_port()),
+         "--mailgate-port", str(free_port())],
         cwd=PROJECT_ROOT, env={**os.environ, "PGCHATTER_DB": db}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True)
     try:

@@ -103,6 +103,24 @@ export async function download(attachmentId, name) {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
+const imageUrls = new Map();
+
+/** An object URL of a stored file (an email's inline image), fetched once with the user's token. */
+export function attachmentUrl(attachmentId) {
+  if (!imageUrls.has(attachmentId)) {
+    const login = session.login;
+    imageUrls.set(attachmentId, fetch(`/api/attachments/${attachmentId}`,
+      { headers: login ? { Authorization: `Bearer ${login.token}` } : {} })
+      .then((answer) => {
+        if (!answer.ok) throw new ApiError(answer.status, null);
+        return answer.blob();
+      })
+      .then((blob) => URL.createObjectURL(blob))
+      .catch((err) => { imageUrls.delete(attachmentId); throw err; }));
+  }
+  return imageUrls.get(attachmentId);
+}
+
 /** /api/ws with reconnects: re-watches records and catches up by id after a drop. */
 export class Live {
   constructor(onFrame, onState) {

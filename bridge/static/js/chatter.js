@@ -36,6 +36,7 @@ export function messageItem(m, tools = null) {
       h("div.message-head", h("b.message-author", who), stamp(m.created_at, "message-time"),
         m.message_type === "Note" ? h("span.tag.tag-note", "Note") : null,
         m.message_type === "Tracking" ? h("span.tag.tag-tracking", "Tracking") : null,
+        m.message_type === "Email" ? h("span.tag.tag-email", { title: `By email from ${m.from_email || who}` }, "Email") : null,
         m.subject ? h("span.message-subject", m.subject) : null, editedTag(m)),
       parentQuote(m),
       body,

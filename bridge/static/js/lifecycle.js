@@ -4,7 +4,7 @@
 // Every rule is the database's: the page offers edit and delete to the author only for convenience, and
 // shows whatever the API answers.
 
-import { api } from "./api.js";
+import { api, attachmentUrl } from "./api.js";
 import { append, avatar, clear, dialog, h, stamp } from "./dom.js";
 import { sanitize, textToHtml } from "./sanitize.js";
 import { state } from "./state.js";
@@ -30,7 +30,17 @@ export function editedTag(m) {
 
 /** The body of a message: its sanitized HTML, or the tombstone of a deleted one. */
 export function messageBody(m) {
-  return m.deleted ? h("div.message-body.message-deleted", h("i.muted", DELETED)) : h("div.message-body", sanitize(m.body));
+  if (m.deleted) return h("div.message-body.message-deleted", h("i.muted", DELETED));
+  const body = h("div.message-body", sanitize(m.body));
+  inlineImages(body);
+  return body;
+}
+
+/** An email's inline images: its stored files, fetched with the user's token (an <img src> has none). */
+function inlineImages(body) {
+  for (const img of body.querySelectorAll("img[data-attachment]")) {
+    attachmentUrl(img.dataset.attachment).then((url) => { img.src = url; }).catch(() => { img.alt = "(image unavailable)"; });
+  }
 }
 
 /**

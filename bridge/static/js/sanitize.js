@@ -7,7 +7,11 @@ import { mentionSpans } from "./mentions.js";
 const ALLOWED = new Set([
   "p", "br", "b", "strong", "i", "em", "u", "s", "ul", "ol", "li", "a", "blockquote", "code", "pre",
   "span", "div", "h1", "h2", "h3", "h4", "table", "thead", "tbody", "tr", "td", "th", "hr", "small",
+  "details", "summary", "img",
 ]);
+// The only images kept: a message's own files (an email's inline images, cid: links the gateway pointed at
+// the stored file). They load with the user's token (lifecycle.js inlineImages), never by URL.
+const ATTACHMENT_SRC = /^\/api\/attachments\/([0-9]{1,18})$/;
 const DROP_WITH_CONTENT = new Set(["script", "style", "template", "iframe", "object", "embed", "noscript",
   "svg", "math", "textarea", "select", "title", "head"]);
 
@@ -46,6 +50,16 @@ function copy(node, into, depth) {
       if (DROP_WITH_CONTENT.has(tag)) continue;
       if (!ALLOWED.has(tag)) {           // unknown element: keep its text, lose the element
         copy(child, into, depth + 1);
+        continue;
+      }
+      if (tag === "img") {
+        const id = ATTACHMENT_SRC.exec(child.getAttribute("src") || "");
+        if (id) {
+          const img = document.createElement("img");
+          img.dataset.attachment = id[1];
+          img.alt = "inline image";
+          into.append(img);
+        }
         continue;
       }
       const el = document.createElement(tag);
