@@ -77,7 +77,20 @@ def test_run_serves_the_page_and_the_mailbox_then_stops(settings, tmp_path):
         assert all("script" not in m["text"] for m in delivered)
         # The loop closes (SPEC 8a): the customer answers from the mailbox through the mail gateway, and the
         # answer is on the order as an Email message.
-        customer_mail = next(m for m in delivered if "+" in m["reply_to"])
+        body = json.dumps({"body": "<p>Your order ships Monday</p>", "model": "sale_orders", "send": True,
+                           "document": orders[0]["id"]}).encode()
+        request = urllib.request.Request(f"{base}/api/send_message", data=body, method="POST", headers={
+            "Authorization": f"Bearer {logins[0]['token']}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert answer.status == 201
+        deadline = time.monotonic() + 30
+        while True:   # the customer's copy, its Reply-To the thread's token
+            tokened = [m for m in get(f"{base}/api/demo/mailbox")["mails"]
+                       if "ships Monday" in m["text"] and "+" in m["reply_to"]]
+            if tokened or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        customer_mail = tokened[0]
         answer = json.dumps({"text": "Received, thank you!"}).encode()
         request = urllib.request.Request(f"{base}/api/demo/mailbox/{customer_mail['id']}/reply", data=answer,
                                          method="POST", headers={"Authorization": f"Bearer {logins[0]['token']}",
