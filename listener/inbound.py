@@ -13,7 +13,7 @@ import mimetypes
 import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
-from email.parser import BytesHeaderParser
+from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses, parseaddr
 
 MSGID = re.compile(r"<[^<>\s]{1,500}>")
@@ -105,8 +105,9 @@ def _bounced_ids(msg: Message, raw: bytes) -> list[str]:
 
 
 def route_headers(raw: bytes) -> dict[str, object]:
-    """What chatter.mailgate_accept routes by (see its comment)."""
-    msg = _parse(raw)
+    """What chatter.mailgate_accept routes by (see its comment): the header block alone is parsed, the
+    whole mail only for a delivery report."""
+    msg = BytesParser(policy=email.policy.default).parsebytes(raw, headersonly=True)
     from_name, address = _sender(msg)
     bounce = is_bounce(msg)
     headers: dict[str, object] = {
@@ -122,7 +123,7 @@ def route_headers(raw: bytes) -> dict[str, object]:
         "bounce": bounce,
     }
     if bounce:
-        headers["bounced_ids"] = _bounced_ids(msg, raw)
+        headers["bounced_ids"] = _bounced_ids(_parse(raw), raw)
     return headers
 
 
@@ -236,33 +237,25 @@ def post_of(raw: bytes) -> Post:
     if body_part is not None:
         content = _text(body_part)
         body = collapse_quote_html(content) if body_part.get_content_subtype() == "html" else text_to_html(content)
+    # Each part's type read once: the policy parses the header on every call (most of a mail's parse time).
+    parts = [(part, part.get_content_type()) for part in msg.walk()]
+    kinds = {id(part): kind for part, kind in parts}
     # The body's text alternatives and the parts of an attached message (stored as one .eml) are no files.
-    skip = {id(body_part)} | {id(p) for p in _inside_messages(msg)}
-    for part in msg.walk():
-        if part.get_content_type() == "multipart/alternative":
-            skip.update(id(p) for p in part.iter_parts() if p.get_content_maintype() == "text")
+    skip = {id(body_part)}
+    for part, kind in parts:
+        if kind == "multipart/alternative":
+            skip.update(id(p) for p in part.iter_parts() if kinds.get(id(p), "").startswith("text/"))
+        elif kind.startswith("message/") and part is not msg:
+            skip.update(id(p) for p in part.walk() if p is not part)
     attachments: list[Attachment] = []
-    for part in msg.walk():
-        if id(part) in skip or part is msg and part.get_content_maintype() == "message":
+    for part, kind in parts:
+        if id(part) in skip or part is msg and kind.startswith("message/"):
             continue
-        if part.is_multipart() and part.get_content_maintype() != "message":
+        if part.is_multipart() and not kind.startswith("message/"):
             continue
-        mimetype = part.get_content_type().lower()
-        if not MIMETYPE.fullmatch(mimetype):
-            mimetype = "application/octet-stream"
+        mimetype = kind.lower() if MIMETYPE.fullmatch(kind.lower()) else "application/octet-stream"
         cid = _ids(_raw_header(part, "Content-ID"))
         attachments.append(Attachment(_file_name(part, mimetype, len(attachments) + 1), mimetype, _content(part),
                                       cid[0][1:-1] if cid else None))
     subject = _header(msg, "Subject")
     return Post(from_name or address, subject, body, attachments)
-
-
-def _inside_messages(msg: Message) -> list[Message]:
-    """Parts nested in an attached message/rfc822 (stored as one .eml file, not one by one)."""
-    inner: list[Message] = []
-    for part in msg.walk():
-        if part is not msg and part.get_content_maintype() == "message":
-            for sub in part.walk():
-                if sub is not part:
-                    inner.append(sub)
-    return inner

@@ -35,6 +35,9 @@ CLAIM = "SELECT inbound, raw, attempts FROM chatter.mailgate_claim($1, $2, make_
 POST = "SELECT chatter.mailgate_post($1, $2, $3, $4, $5, $6::text[], $7::text[], $8::bytea[], $9::text[])"
 FAIL = "SELECT chatter.mailgate_fail($1, $2, $3, $4, $5)"
 
+# Connections: SMTP sessions storing mails and the worker posting them share them.
+POOL = 10
+
 # Above this size a mail is parsed in a worker thread, off the event loop that serves SMTP sessions.
 INLINE_PARSE_BYTES = 256 * 1024
 
@@ -89,7 +92,7 @@ class Mailgate:
 
     async def open(self) -> None:
         if self.pool is None:
-            self.pool = await asyncpg.create_pool(self.dsn, min_size=1, max_size=4)
+            self.pool = await asyncpg.create_pool(self.dsn, min_size=1, max_size=POOL)
 
     async def close(self) -> None:
         if self.pool is not None:
@@ -163,8 +166,9 @@ class Mailgate:
         assert self.pool is not None
         cfg = self.config
         rows = await self.pool.fetch(CLAIM, cfg.worker, cfg.batch, cfg.lease, cfg.max_attempts)
-        for row in rows:
-            await self._post(row["inbound"], row["raw"])
+        # Posted side by side on the pool's connections: the database's work (notifications for every
+        # follower) overlaps with the parsing of the next mails here.
+        await asyncio.gather(*(self._post(row["inbound"], row["raw"]) for row in rows))
         return len(rows)
 
     async def _post(self, inbound_id: int, raw: bytes) -> None:
