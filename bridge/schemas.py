@@ -67,6 +67,12 @@ class ParentSummary(BaseModel):
     excerpt: str = Field(description="The replied-to message as plain text, cut to 140 characters")
 
 
+class Bounced(BaseModel):
+    contact_id: int
+    name: str
+    email: str | None
+
+
 class Message(BaseModel):
     id: int
     message_type: Literal["Message", "Note", "Tracking", "Email"]
@@ -88,6 +94,8 @@ class Message(BaseModel):
     reactions: list[Reaction] = Field(default_factory=list)
     starred: bool = Field(False, description="Starred by the acting user (false in relayed frames)")
     parent: ParentSummary | None = Field(None, description="The message this one replies to, if readable")
+    bounced: list[Bounced] = Field(default_factory=list,
+                                   description="Recipients whose email of this message bounced (a delivery report)")
 
 
 class MessagePage(BaseModel):

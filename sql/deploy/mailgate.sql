@@ -195,6 +195,18 @@ CREATE TABLE chatter.contact_bounces (
     last_bounce_at timestamptz NOT NULL DEFAULT now()
 );
 COMMENT ON TABLE chatter.contact_bounces IS 'Delivery reports (bounces) received for emails to a contact';
+-- Which emails of a message bounced, for the page (message_wire): readable with the message, as its files.
+CREATE TABLE chatter.message_bounces (
+    message_id bigint NOT NULL REFERENCES chatter.messages (id) ON DELETE CASCADE,
+    contact_id bigint NOT NULL REFERENCES chatter.contacts (id) ON DELETE CASCADE,
+    bounced_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (message_id, contact_id)
+);
+COMMENT ON TABLE chatter.message_bounces IS 'Emails of a message that came back as a delivery report (bounce)';
+ALTER TABLE chatter.message_bounces ENABLE ROW LEVEL SECURITY;
+CREATE POLICY message_bounces_visible ON chatter.message_bounces FOR SELECT TO chatter_app
+    USING (EXISTS (SELECT FROM chatter.messages AS m WHERE m.id = message_bounces.message_id));
+GRANT SELECT ON chatter.message_bounces TO chatter_app;
 
 -- Store a received mail, or say why not (the SMTP answer 550). headers: what the gateway read with
 -- Python's email package: message_id, sender (the From address), from_name, subject, thread (In-Reply-To
@@ -233,11 +245,15 @@ BEGIN
         marked AS (UPDATE chatter.notifications AS n SET email_status = 'bounced'
                      FROM ours WHERE n.message_id = ours.message AND n.contact_id = ours.contact
                       AND n.email_status <> 'bounced'
-                   RETURNING n.contact_id),
+                   RETURNING n.message_id, n.contact_id),
         counted AS (INSERT INTO chatter.contact_bounces AS b (contact_id, bounces)
                     SELECT m.contact_id, count(*) FROM marked AS m GROUP BY m.contact_id
                     ON CONFLICT (contact_id) DO UPDATE SET bounces = b.bounces + excluded.bounces, last_bounce_at = now()
-                    RETURNING 1)
+                    RETURNING 1),
+        shown AS (INSERT INTO chatter.message_bounces (message_id, contact_id)
+                  SELECT m.message_id, m.contact_id FROM marked AS m
+                  ON CONFLICT DO NOTHING
+                  RETURNING 1)
         -- (data-modifying CTEs run to completion whether or not the query reads them)
         SELECT count(*) INTO v_id FROM ours WHERE EXISTS (SELECT FROM chatter.notifications AS n
                                                            WHERE n.message_id = ours.message AND n.contact_id = ours.contact);
@@ -514,6 +530,7 @@ ALTER TABLE chatter.mail_secret OWNER TO chatter_owner;
 ALTER TABLE chatter.mail_aliases OWNER TO chatter_owner;
 ALTER TABLE chatter.inbound_mails OWNER TO chatter_owner;
 ALTER TABLE chatter.contact_bounces OWNER TO chatter_owner;
+ALTER TABLE chatter.message_bounces OWNER TO chatter_owner;
 ALTER VIEW chatter.mailgate_dead_letters OWNER TO chatter_owner;
 DO $$
 DECLARE

@@ -1,5 +1,6 @@
 -- Deploy pgchatter:message_wire to pg
--- requires: message_lifecycle, html_text
+-- requires: message_wire@v0.6.0
+-- requires: mailgate
 
 BEGIN;
 
@@ -13,6 +14,9 @@ BEGIN;
 -- one: the page keeps its own), `parent` (the replied-to message: author and a plain-text excerpt).
 -- Read-path cost: each of the three additions is one index probe (reactions by their unique key, stars
 -- by their primary key, the parent by id and only for replies).
+-- Issue 22: `bounced`, the recipients whose email of this message came back as a delivery report
+-- (chatter.message_bounces, readable with the message): name and address, so the page can say whose
+-- mail bounced. One primary-key probe when none did.
 CREATE OR REPLACE FUNCTION chatter.message_wire(m chatter.messages) RETURNS jsonb
 LANGUAGE sql STABLE
 SET search_path = ''
@@ -53,6 +57,12 @@ AS $$
                                    WHERE x.message_id = m.id
                                    GROUP BY x.emoji) AS r)
                      ELSE '[]'::jsonb END,
+        'bounced', CASE WHEN EXISTS (SELECT FROM chatter.message_bounces AS b WHERE b.message_id = m.id) THEN
+                       (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('contact_id', c.id, 'name', c.name,
+                                                                                  'email', c.email) ORDER BY c.id)
+                          FROM chatter.message_bounces AS b JOIN chatter.contacts AS c ON c.id = b.contact_id
+                         WHERE b.message_id = m.id)
+                   ELSE '[]'::jsonb END,
         'starred', EXISTS (SELECT FROM chatter.stars AS st
                             WHERE st.message_id = m.id
                               AND st.user_id = nullif(pg_catalog.current_setting('chatter.user_id', true), '')::bigint),
@@ -65,6 +75,6 @@ AS $$
                         FROM chatter.messages AS p WHERE p.id = m.parent_id) END)
 $$;
 COMMENT ON FUNCTION chatter.message_wire(chatter.messages) IS
-    'A message as the API sends it: author, attachments, reactions, edited/deleted, starred, parent, body and body_html';
+    'A message as the API sends it: author, attachments, reactions, edited/deleted, starred, parent, bounced, body and body_html';
 
 COMMIT;

@@ -7,6 +7,7 @@ DROP FUNCTION chatter.mailgate_fail(bigint, text, text, boolean, integer);
 DROP FUNCTION chatter.mailgate_post(bigint, text, text, text, text, text[], text[], bytea[], text[]);
 DROP FUNCTION chatter.mailgate_claim(text, integer, interval, integer);
 DROP FUNCTION chatter.mailgate_accept(bytea, text, text[], jsonb, text, integer);
+DROP TABLE chatter.message_bounces;
 DROP TABLE chatter.contact_bounces;
 UPDATE chatter.notifications SET email_status = 'failed' WHERE email_status = 'bounced';
 ALTER TABLE chatter.notifications DROP CONSTRAINT notifications_email_status_check;

@@ -2,7 +2,7 @@
 -- loops, duplicates, bounces, posting as 'Email' with the followers notified, retries and dead letters;
 -- run as the gateway's role (chatter_mailgate), and refused to chatter_app.
 BEGIN;
-SELECT plan(49);
+SELECT plan(50);
 
 INSERT INTO chatter.contacts (id, name, email) VALUES
     (9701, 'Alice Seller', 'alice@seller.invalid'), (9702, 'Bob Follower', 'bob@seller.invalid'),
@@ -176,6 +176,14 @@ RESET ROLE;
 SELECT is((SELECT email_status FROM chatter.notifications WHERE message_id = :m1 AND contact_id = 9703), 'bounced',
     'the notification is marked bounced');
 SELECT is((SELECT bounces FROM chatter.contact_bounces WHERE contact_id = 9703), 1, 'and the bounce counts on the contact');
+GRANT SELECT ON public.deals TO chatter_app;
+SET LOCAL ROLE chatter_app;
+SET LOCAL chatter.user_id = '972';
+SELECT is((SELECT chatter.message_wire(m)->'bounced' FROM chatter.messages AS m WHERE m.id = :m1),
+    '[{"name": "Carla Customer", "email": "carla@customer.invalid", "contact_id": 9703}]'::jsonb,
+    'the page sees whose email bounced, as a user who reads the record');
+RESET ROLE;
+RESET chatter.user_id;
 SET LOCAL ROLE chatter_mailgate;
 SELECT is((SELECT refusal FROM chatter.mailgate_accept('dsn', NULL, '{bounces@mail.test}',
     '{"bounce": true, "bounced_ids": ["<someone@else>"]}', 'mail.test')),

@@ -18,7 +18,7 @@ SELECT chatter.create_message('<b>hi</b>', subject => 'Hello', model => 'wire_or
 
 SELECT is((SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(
               (SELECT chatter.message_wire(m) FROM chatter.messages AS m WHERE m.id = :msg)) AS k),
-          '{attachments,author,body,body_html,channel_id,created_at,deleted,document,edited,edited_at,from_email,id,message_type,model,parent,parent_id,reactions,starred,subject,subtype,tracking}'::text[],
+          '{attachments,author,body,body_html,bounced,channel_id,created_at,deleted,document,edited,edited_at,from_email,id,message_type,model,parent,parent_id,reactions,starred,subject,subtype,tracking}'::text[],
           'the wire shape has exactly the API''s fields, and body_html for the bridge');
 SELECT is((SELECT chatter.message_wire(m) - 'created_at' FROM chatter.messages AS m WHERE m.id = :msg),
           jsonb_build_object('id', :msg, 'message_type', 'Message', 'subtype', 'comment', 'model', 'wire_orders',
@@ -26,7 +26,7 @@ SELECT is((SELECT chatter.message_wire(m) - 'created_at' FROM chatter.messages A
                              'body_html', NULL, 'author', jsonb_build_object('id', 9601, 'name', 'Wire Writer'),
                              'from_email', NULL, 'parent_id', NULL, 'tracking', NULL,
                              'edited', false, 'edited_at', NULL, 'deleted', false, 'reactions', '[]'::jsonb,
-                             'starred', false, 'parent', NULL,
+                             'starred', false, 'parent', NULL, 'bounced', '[]'::jsonb,
                              'attachments', jsonb_build_array(jsonb_build_object('id', :file, 'name', 'a.txt',
                                                                                  'mimetype', 'text/plain', 'size', 2))),
           'a message with its author and its attachment');

@@ -42,6 +42,8 @@ export function messageItem(m, tools = null) {
       body,
       m.attachments && m.attachments.length ? h("div.attachment-chips", m.attachments.map((a) =>
         fileChip(a))) : null,
+      m.bounced && m.bounced.length ? h("div.bounced", { title: "The mail server of these recipients sent the email back" },
+        `✉ Email bounced: ${m.bounced.map((b) => `${b.name} <${b.email || "?"}>`).join(", ")}`) : null,
       tools ? messageTools(m, tools) : null));
 }
 
