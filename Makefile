@@ -23,6 +23,7 @@ bench: deps
 	.venv/bin/python bench/messages.py
 	.venv/bin/python bench/delivery.py
 	.venv/bin/python bench/realtime.py
+	.venv/bin/python bench/mailgate.py
 	.venv/bin/python bench/report.py
 
 lint: deps
