@@ -16,7 +16,7 @@ from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses, parseaddr
 
-MSGID = re.compile(r"<[^<>\s]{1,500}>")
+MSGID = re.compile(r"<[^<>\s\x00-\x1f\x7f]{1,500}>")
 OUR_MSGID = re.compile(rb"<pgchatter\.[0-9]{1,18}\.[0-9]{1,18}@[^<>\s]{1,255}>")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 MIMETYPE = re.compile(r"[a-z]+/[a-z0-9.+_-]+")
@@ -36,15 +36,21 @@ def _parse(raw: bytes) -> EmailMessage:
     return msg
 
 
+def _safe(value: str) -> str:
+    """Text PostgreSQL takes: no NUL, no lone surrogate (the policy keeps undecodable header bytes as
+    surrogates); either would fail the insert, and a 451 would make the sender retry for days."""
+    return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
 def _clean(value: str, limit: int = 1000) -> str:
-    return CONTROL.sub(" ", value).strip()[:limit]
+    return _safe(CONTROL.sub(" ", value)).strip()[:limit]
 
 
 def _raw_header(msg: Message, name: str) -> str | None:
     """A header's value unparsed (for ids and flags: no parser can fail on it)."""
     for key, value in msg.raw_items():
         if key.lower() == name.lower():
-            return str(value)
+            return _safe(str(value))
     return None
 
 
@@ -133,7 +139,7 @@ def header_recipients(raw: bytes) -> list[str]:
     found: list[str] = []
     for name in ("Delivered-To", "X-Original-To", "To", "Cc"):
         values = [v for k, v in msg.raw_items() if k.lower() == name.lower()]
-        found += [a for _, a in getaddresses([CONTROL.sub(" ", str(v)) for v in values]) if "@" in a]
+        found += [a for _, a in getaddresses([_clean(str(v)) for v in values]) if "@" in a]
     return list(dict.fromkeys(found))[:100]
 
 
@@ -258,4 +264,4 @@ def post_of(raw: bytes) -> Post:
         attachments.append(Attachment(_file_name(part, mimetype, len(attachments) + 1), mimetype, _content(part),
                                       cid[0][1:-1] if cid else None))
     subject = _header(msg, "Subject")
-    return Post(from_name or address, subject, body, attachments)
+    return Post(from_name or address, subject, _safe(body), attachments)

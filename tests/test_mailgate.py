@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import dataclasses
 import html
+import json
 import os
 import socket
 import subprocess
@@ -20,7 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 import aiosmtplib
 import psycopg
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from psycopg.conninfo import conninfo_to_dict
 
@@ -465,3 +466,38 @@ def test_hostile_headers_and_bodies_never_raise(headers, body):
     assert set(routed) >= {"message_id", "sender", "thread", "bounce"}
     assert isinstance(post.body, str) and all(isinstance(a.content, bytes) for a in post.attachments)
     assert routed["sender"] is None or "@" in routed["sender"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(["From", "Subject", "Message-ID", "In-Reply-To", "References",
+                                           "Content-Type", "Auto-Submitted", "Precedence"]),
+                          st.binary(max_size=40)), max_size=8),
+       st.binary(max_size=200))
+@example(headers=[], body=b"plain words")
+@example(headers=[("Content-Type", b"text/html; charset=utf-16")], body=b"\x00<\x00p\x00>\xff\xfe")
+def test_hostile_mail_is_stored_or_refused_never_an_error(deployed_db, connect, headers, body):
+    """What the parser makes of any bytes, the database takes: a refusal (550) or a stored mail, never an
+    error (which would answer 451 and make the sender retry for days); and a stored one posts or is a
+    dead letter with its reason."""
+    raw = b"To: reply+1-1-99999-abcdefabcdefabcdefab@mail.test\r\n"
+    raw += b"".join(k.encode() + b": " + v.replace(b"\r", b"").replace(b"\n", b" ") + b"\r\n" for k, v in headers)
+    raw += b"From: someone@customer.test\r\n\r\n" + body
+    with connect(deployed_db) as conn:
+        if not conn.execute("SELECT count(*) FROM chatter.mail_aliases").fetchone()[0]:
+            conn.execute("CREATE TABLE public.deals (id int PRIMARY KEY); INSERT INTO public.deals VALUES (1);"
+                         "SELECT chatter.enable('deals', track => false);"
+                         "CREATE FUNCTION public.one(subject text, sender bigint) RETURNS bigint LANGUAGE sql "
+                         "SET search_path = '' AS 'SELECT 1::bigint'; GRANT EXECUTE ON FUNCTION public.one(text, bigint) "
+                         "TO chatter_owner; INSERT INTO chatter.mail_aliases VALUES ('sales', 'deals', 'public.one(text,bigint)')")
+        row = conn.execute("SELECT inbound, refusal FROM chatter.mailgate_accept(%s, NULL, %s, %s, 'mail.test', 1000000)",
+                           (raw, ["sales@mail.test"], json.dumps(inbound.route_headers(raw)))).fetchone()
+        assert (row[0] is None) != (row[1] is None)
+        if not headers:
+            assert row[0] is not None, "a plain mail to an alias is stored"
+        if row[0] is not None:
+            conn.execute("SELECT * FROM chatter.mailgate_claim('h', 1000, interval '0', 1000)")
+            post = inbound.post_of(raw)
+            atts = post.attachments
+            conn.execute("SELECT chatter.mailgate_post(%s, 'h', %s, %s, %s, %s, %s, %s, %s)",
+                         (row[0], post.from_name, post.subject, post.body, [a.name for a in atts],
+                          [a.mimetype for a in atts], [a.content for a in atts], [a.content_id for a in atts]))
