@@ -65,6 +65,26 @@ def setup(url: str) -> list[tuple[str, str]]:
               FROM public.deals d JOIN chatter.contacts c ON c.id = d.customer_id ORDER BY d.id""", (DOMAIN,)).fetchall()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def backends_cpu(database: str) -> float:
+    """CPU time of the PostgreSQL backends serving `database` (their titles name it)."""
+    total = 0.0
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                title = (proc / "cmdline").read_bytes()
+                if title.startswith(b"postgres: ") and f" {database} ".encode() in title:
+                    total += cpu_seconds(int(proc.name))
+            except OSError:
+                continue
+    return total
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -120,6 +140,7 @@ def main() -> None:
             if time.monotonic() > deadline:
                 raise SystemExit("the gateway did not start")
             time.sleep(0.1)
+        gate_cpu, db_cpu = cpu_seconds(proc.pid), backends_cpu(DB_NAME)
         start = time.perf_counter()
         sending = asyncio.run(send_all(port, mails))
         with psycopg.connect(url, autocommit=True) as conn:
@@ -129,6 +150,7 @@ def main() -> None:
                     raise SystemExit("the gateway did not post everything in 10 minutes")
                 time.sleep(0.05)
             total = time.perf_counter() - start
+            gate_cpu, db_cpu = cpu_seconds(proc.pid) - gate_cpu, backends_cpu(DB_NAME) - db_cpu
             posted, notified, dead = conn.execute("""
                 SELECT (SELECT count(*) FROM chatter.messages WHERE message_type = 'Email'),
                        (SELECT count(*) FROM chatter.notifications n JOIN chatter.messages m ON m.id = n.message_id
@@ -144,12 +166,18 @@ def main() -> None:
     print(f"  stored (250)                       {stored:8.0f} /s")
     print(f"  stored as messages with notifications {rate:5.0f} /s   (target >= 200/s)")
     print(f"  posted {posted}, notifications {notified} (expected {expected_notified}), lost {lost}, dead {dead}")
+    # CPU per reply, which other load on the machine does not change: what 2 free cores would allow.
+    print(f"  CPU per reply: gateway {gate_cpu / REPLIES * 1000:.2f} ms, PostgreSQL {db_cpu / REPLIES * 1000:.2f} ms "
+          f"-> at most {min(1 / (gate_cpu / REPLIES), 2 / ((gate_cpu + db_cpu) / REPLIES)):.0f}/s on 2 free cores")
     if lost or dead or notified != expected_notified:
         raise SystemExit("replies were lost")
+    capacity = min(1 / (gate_cpu / REPLIES), 2 / ((gate_cpu + db_cpu) / REPLIES))
     record("mailgate", [
         {"what": "replies received by pgchatter mailgate over SMTP, stored as messages with notifications",
          "value": round(rate), "unit": "/s", "target": 200, "better": "higher"},
         {"what": "mailgate: replies lost", "value": lost, "unit": "", "target": 0, "better": "lower"},
+        {"what": "mailgate: CPU bound on 2 free cores (gateway and PostgreSQL CPU per reply)",
+         "value": round(capacity), "unit": "/s", "target": None, "better": "higher"},
     ])
 
 
