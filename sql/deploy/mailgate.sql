@@ -27,6 +27,25 @@ COMMENT ON ROLE chatter_mailgate IS
     'The mail gateway (pgchatter mailgate): may store, claim and post received mails, nothing else';
 GRANT USAGE ON SCHEMA chatter TO chatter_mailgate;
 
+-- An 'Email' message is what the gateway received: no application user writes one (create_message with
+-- message_type 'Email', or a plain INSERT), so the Email tag in the feed always means "came by email".
+-- A row trigger whose WHEN clause is evaluated before any call: other messages never run it.
+CREATE FUNCTION chatter._email_by_gateway() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+BEGIN
+    IF NOT chatter._caller_is_system() THEN
+        RAISE EXCEPTION 'Email messages are written by the mail gateway' USING ERRCODE = 'CH004';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION chatter._email_by_gateway() IS 'CH004 for an Email message written by anyone but the system (the gateway)';
+CREATE TRIGGER messages_email_by_gateway BEFORE INSERT OR UPDATE OF message_type ON chatter.messages
+    FOR EACH ROW WHEN (NEW.message_type = 'Email') EXECUTE FUNCTION chatter._email_by_gateway();
+ALTER TABLE chatter.messages ENABLE ALWAYS TRIGGER messages_email_by_gateway;
+
 -- Tunables: where replies go and how long a reply token lives.
 ALTER TABLE chatter.settings ADD CONSTRAINT settings_mailgate_check CHECK (
     (name <> 'mail_token_lifetime' OR value::interval > interval '0')
@@ -538,7 +557,7 @@ DECLARE
 BEGIN
     FOR f IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc AS p
               WHERE p.pronamespace = 'chatter'::regnamespace
-                AND p.proname IN ('_mail_hmac', 'mail_token', 'mail_reply_to', '_mail_token_check', '_our_message_ids',
+                AND p.proname IN ('_email_by_gateway', '_mail_hmac', 'mail_token', 'mail_reply_to', '_mail_token_check', '_our_message_ids',
                                   'mailgate_accept', 'mailgate_claim', 'mailgate_post', 'mailgate_fail', 'mailgate_retry')
     LOOP
         EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);

@@ -24,6 +24,8 @@ DROP FUNCTION chatter._mail_hmac(text);
 DROP TABLE chatter.mail_secret;
 DELETE FROM chatter.settings WHERE name IN ('mail_reply_alias', 'mail_token_lifetime');
 ALTER TABLE chatter.settings DROP CONSTRAINT settings_mailgate_check;
+DROP TRIGGER messages_email_by_gateway ON chatter.messages;
+DROP FUNCTION chatter._email_by_gateway();
 -- 'Email' messages go with the gateway (the enum value stays: see message_type_email's revert).
 DELETE FROM chatter.messages WHERE message_type = 'Email';
 REVOKE USAGE ON SCHEMA chatter FROM chatter_mailgate;
