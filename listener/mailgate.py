@@ -242,6 +242,9 @@ def run(args: object, dsn: str) -> int:
             print(f"552 mail over CHATTER_MAILGATE_MAX_BYTES ({config.max_bytes} bytes)", file=sys.stderr)
             return 73
         recipients = list(getattr(args, "recipient", None) or []) or inbound.header_recipients(raw)
+        if not recipients:
+            print("550 no recipient: pass --recipient (Postfix ${recipient})", file=sys.stderr)
+            return 67
         try:
             await gate.store(raw, getattr(args, "sender", None), recipients)
         except Refused as exc:
