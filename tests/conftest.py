@@ -186,6 +186,7 @@ def own_cluster(settings: Settings, deployed_template: str) -> Iterator[tuple[Pr
             # Roles are the cluster's, not in the dump: as sql/deploy/roles.sql and owner_role.sql make them.
             conn.execute("CREATE ROLE chatter_app NOLOGIN")
             conn.execute("CREATE ROLE chatter_owner NOLOGIN BYPASSRLS")
+            conn.execute("CREATE ROLE chatter_mailgate NOLOGIN")   # as sql/deploy/mailgate.sql
             conn.execute("GRANT SET ON PARAMETER session_replication_role TO chatter_owner")
         dump = subprocess.run(["pg_dump", database.database_url(settings, deployed_template)],
                               capture_output=True, check=True).stdout
