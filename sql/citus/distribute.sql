@@ -24,6 +24,14 @@ SELECT run_command_on_workers('SET citus.enable_alter_role_propagation = off; AL
 -- exist"). The workers keep such bodies unchecked; a call there of a part that reads the table fails.
 SELECT run_command_on_workers(format('ALTER DATABASE %I SET check_function_bodies = off', current_database()));
 
+-- Converting a table into a Citus table (a reference table, or a Citus-local one when it references
+-- one) loses its COMMENT: kept here, put back at the end.
+CREATE TEMP TABLE citus_comments AS
+SELECT c.oid::regclass::text AS tbl, CASE c.relkind WHEN 'v' THEN 'VIEW' ELSE 'TABLE' END AS kind,
+       obj_description(c.oid, 'pg_class') AS comment
+  FROM pg_class c WHERE c.relnamespace = 'chatter'::regnamespace AND c.relkind IN ('r', 'p', 'v')
+   AND obj_description(c.oid, 'pg_class') IS NOT NULL;
+
 BEGIN;
 
 -- 1. Row-level policies without subqueries --------------------------------------------------------
@@ -245,3 +253,19 @@ END $$;
 -- The local copies left behind by the conversion are invisible; free their space.
 SELECT truncate_local_data_after_distributing_table(logicalrelid)
   FROM pg_dist_partition WHERE logicalrelid::regclass::text LIKE 'chatter.%' AND partmethod <> 'n';
+
+-- Comments back (see the top), and identity sequences of the converted tables past their rows: after
+-- the conversion activity_types handed out an id its shipped rows already had.
+DO $$
+DECLARE t record;
+BEGIN
+    -- by name: a view the conversion recreated has a new oid
+    FOR t IN SELECT * FROM citus_comments WHERE obj_description(tbl::regclass, 'pg_class') IS DISTINCT FROM comment LOOP
+        EXECUTE format('COMMENT ON %s %s IS %L', t.kind, t.tbl, t.comment);
+    END LOOP;
+    FOR t IN SELECT a.attrelid::regclass AS tbl, a.attname, pg_get_serial_sequence(a.attrelid::regclass::text, a.attname) AS seq
+               FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+              WHERE c.relnamespace = 'chatter'::regnamespace AND a.attidentity <> '' LOOP
+        EXECUTE format('SELECT setval(%L, greatest((SELECT max(%I) FROM %s), 1))', t.seq, t.attname, t.tbl);
+    END LOOP;
+END $$;
