@@ -247,8 +247,9 @@ END $$;
 
 -- The rest stays on the coordinator as Citus-local tables (they reference reference tables, so Citus
 -- converts them itself when the reference tables are created): message_attachments, attachments,
--- message_events, activities, outbox, push_subscriptions, api_tokens, realtime_events. See
--- docs/scaling.md for why. record_vouchers (UNLOGGED, no foreign key) stays a plain local table.
+-- activities, outbox, push_subscriptions, api_tokens, realtime_events. See docs/scaling.md for why.
+-- models, tracked_column_overrides, message_events and record_vouchers (no foreign key to a Citus
+-- table) stay plain tables of the coordinator.
 
 -- The local copies left behind by the conversion are invisible; free their space.
 SELECT truncate_local_data_after_distributing_table(logicalrelid)
