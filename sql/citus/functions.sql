@@ -248,4 +248,112 @@ BEGIN
 END
 $$;
 
+-- _subscribe: its upsert carried PL/pgSQL variables in ON CONFLICT … DO UPDATE, which Citus sends to the
+-- worker with the parameters unresolved ("could not determine data type of parameter $1"). The same
+-- rule in two statements: new followers are inserted; existing ones get the new subtypes when subtypes
+-- are given and the caller is the system or the follower (a new one gets the same value twice).
+CREATE OR REPLACE FUNCTION chatter._subscribe(model text, document bigint, contacts bigint[], subtypes text[])
+RETURNS void
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+#variable_conflict use_column
+DECLARE
+    ids bigint[];
+    mine bigint := chatter.current_contact_id();
+    system boolean := chatter._caller_is_system();
+BEGIN
+    PERFORM chatter._redeem(model, document);
+    PERFORM chatter._check_contacts(contacts);
+    ids := chatter._subtype_ids(model, subtypes);
+    -- Subscribing again without subtypes keeps the follower's choice; with subtypes it replaces it.
+    INSERT INTO chatter.followers AS f (model, document, contact_id, subtype_ids)
+    SELECT _subscribe.model, _subscribe.document, c, ids FROM unnest(contacts) AS c
+    ON CONFLICT (model, document, contact_id) WHERE contact_id IS NOT NULL DO NOTHING;
+    IF subtypes IS NOT NULL THEN
+        UPDATE chatter.followers AS f SET subtype_ids = ids
+         WHERE f.model = _subscribe.model AND f.document = _subscribe.document
+           AND f.contact_id = ANY (contacts) AND (system OR f.contact_id = mine);
+    END IF;
+END
+$$;
+
+
+-- Subqueries inside INSERT: Citus refuses `INSERT … VALUES ((SELECT s.id FROM chatter.subtypes …), …)`
+-- and its planner fails on the same subquery in an INSERT … SELECT list ("unrecognized RTE kind: 7").
+-- The functions that write it (log_message, notify, activity_done, and the tracking generator, whose
+-- generated INSERTs carry it) call chatter._citus_subtype_id instead, a function Citus evaluates on the
+-- coordinator before routing the row. The rest of each function is left as deployed.
+CREATE FUNCTION chatter._citus_subtype_id(identifier text) RETURNS bigint
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+BEGIN
+    RETURN (SELECT s.id FROM chatter.subtypes AS s WHERE s.identifier = _citus_subtype_id.identifier);
+END
+$$;
+ALTER FUNCTION chatter._citus_subtype_id(text) OWNER TO chatter_owner;
+REVOKE EXECUTE ON FUNCTION chatter._citus_subtype_id(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chatter._citus_subtype_id(text) TO chatter_app;
+
+-- SQL functions: Citus plans no LANGUAGE sql function that reads a Citus table with its parameters
+-- ("could not create distributed plan … parameters in SQL functions"): token_revoke, render_email,
+-- delivery_claim, search_messages, _record_followers and the others. Each single-statement one becomes
+-- PL/pgSQL with the same header and query (`#variable_conflict use_column`: a column wins over a
+-- parameter of the same name, as in SQL functions). What they lose is inlining into the caller's query.
+DO $$
+DECLARE
+    f record;
+    def text;
+    body text;
+    converted integer := 0;
+BEGIN
+    FOR f IN SELECT p.oid, p.oid::regprocedure AS sig, p.prosrc, p.proretset, p.prorettype
+               FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+              WHERE p.pronamespace = 'chatter'::regnamespace AND l.lanname = 'sql' AND p.prokind = 'f'
+                AND p.proname NOT LIKE '\_citus\_%' LOOP
+        body := btrim(f.prosrc, E' \n\t');
+        body := rtrim(body, ';');
+        IF body ~ ';' THEN
+            RAISE NOTICE 'left as SQL (several statements): %', f.sig;
+            CONTINUE;
+        END IF;
+        def := pg_get_functiondef(f.oid);
+        def := replace(def, ' LANGUAGE sql', ' LANGUAGE plpgsql');
+        IF f.proretset THEN
+            body := E'\n#variable_conflict use_column\nBEGIN\n    RETURN QUERY ' || body || E';\nEND\n';
+        ELSIF f.prorettype = 'void'::regtype THEN
+            body := E'\n#variable_conflict use_column\nBEGIN\n    PERFORM * FROM (' || body || E') AS q;\nEND\n';
+        ELSE
+            body := E'\n#variable_conflict use_column\nDECLARE\n    result ' || format_type(f.prorettype, NULL)
+                    || E';\nBEGIN\n    ' || body || E'\n    INTO result;\n    RETURN result;\nEND\n';
+        END IF;
+        def := replace(def, f.prosrc, body);
+        BEGIN
+            EXECUTE def;
+            converted := converted + 1;
+        EXCEPTION WHEN OTHERS THEN
+            RAISE NOTICE 'left as SQL (%): %', SQLERRM, f.sig;
+        END;
+    END LOOP;
+    RAISE NOTICE 'SQL functions made PL/pgSQL: %', converted;
+END $$;
+
+DO $$
+DECLARE
+    f record;
+    def text;
+BEGIN
+    FOR f IN SELECT p.oid, p.oid::regprocedure AS sig FROM pg_proc p
+              WHERE p.pronamespace = 'chatter'::regnamespace AND p.proname NOT LIKE '\_citus\_%'
+                AND p.prosrc ~ '\(SELECT s\.id FROM chatter\.subtypes AS s WHERE s\.identifier = ''+\w+''+\)' LOOP
+        def := regexp_replace(pg_get_functiondef(f.oid),
+                              '\(SELECT s\.id FROM chatter\.subtypes AS s WHERE s\.identifier = (''+)(\w+)(''+)\)',
+                              'chatter._citus_subtype_id(\1\2\3)', 'g');
+        EXECUTE def;
+        RAISE NOTICE 'subtype subquery replaced in %', f.sig;
+    END LOOP;
+END $$;
+
 COMMIT;
