@@ -1,26 +1,28 @@
 -- Distribute the deployed chatter schema on a Citus coordinator (docs/scaling.md, "Distribution").
--- Run as the superuser on the coordinator after `sqitch deploy`, once: scripts/citus-test does it.
+-- Run as the superuser on the coordinator after `sqitch deploy`, once, then sql/citus/functions.sql
+-- (scripts/citus-test and bench/scaling.py do both): psql -v DBNAME=<database> -f distribute.sql
 -- Nothing here is part of the Sqitch plan: a single-node deployment never runs it.
 -- Each step that differs from the plan in docs/scaling.md says why: the engine refused the plan's form.
 \set ON_ERROR_STOP 1
 
 -- Triggers on distributed tables run on the shards; Citus refuses to distribute a table with triggers
--- unless told that the triggers only touch their own shard (ours: limits, body_html reset, wake-up).
+-- unless told that they are safe there. The limits and body_html triggers are; the two that are not
+-- (the bridges' wake-up, the marker reads) are disabled by functions.sql, which does their work.
 ALTER DATABASE :"DBNAME" SET citus.enable_unsafe_triggers = on;
 -- Joins of tables distributed on different columns (followers by document with channel_members by
 -- channel_id, in record_followers) are refused unless Citus may repartition them: slow, but right.
 ALTER DATABASE :"DBNAME" SET citus.enable_repartition_joins = on;
 SET citus.enable_unsafe_triggers = on;
--- One shard per worker and a few more: 8 shards keep the per-statement fan-out of the tests small.
+-- 8 shards rather than the default 32: a statement that asks every shard opens fewer connections.
 SET citus.shard_count = 8;
 
 -- Citus reaches the shards on the workers as the current user: chatter_app (RLS tests, the bridge)
 -- and chatter_owner (every SECURITY DEFINER function, the event triggers). Both are NOLOGIN by design;
--- on the workers only they must log in (not propagated: a worker with metadata would pass it on). Anyone who can reach a worker's socket may then connect as
--- them: in production the workers' pg_hba.conf admits these roles from the coordinator alone.
+-- on the workers only they must log in (not propagated: a worker with metadata would pass it on to
+-- the coordinator). Anyone who can reach a worker's socket may then connect as them: in production
+-- the workers' pg_hba.conf admits these roles from the coordinator alone.
 SELECT run_command_on_workers('SET citus.enable_alter_role_propagation = off; ALTER ROLE chatter_app LOGIN');
 SELECT run_command_on_workers('SET citus.enable_alter_role_propagation = off; ALTER ROLE chatter_owner LOGIN');
-
 
 -- Converting a table into a Citus table (a reference table, or a Citus-local one when it references
 -- one) loses its COMMENT: kept here, put back at the end.
