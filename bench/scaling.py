@@ -65,8 +65,8 @@ def setup(url: str) -> None:
 def distributed_database() -> str:
     """A fresh database on the local Citus cluster, deployed and distributed; its URL."""
     cluster = citus.CitusCluster(Settings.from_env())
-    if set(cluster.status().values()) == {"running"}:
-        cluster.drop_database(DB_NAME)
+    cluster.up(DB_NAME)    # nodes started, so that last run's database can be dropped on every one
+    cluster.drop_database(DB_NAME)
     cluster.up(DB_NAME)
     url = cluster.url(DB_NAME)
     if database.sqitch(url, "--quiet", "deploy", "--verify") != 0:
