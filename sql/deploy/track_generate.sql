@@ -1,12 +1,14 @@
 -- Deploy pgchatter:track_generate to pg
--- requires: track_generate@v0.3.0
--- requires: owner_role
+-- requires: track_generate@v0.6.0
+-- requires: realtime_wakeup
 
 BEGIN;
 
--- As in v0.3.0, with a non-superuser owner (SPEC 2a): the generated function is owned by chatter_owner,
--- the tables its foreign keys reference are granted to chatter_owner (their display names), and the
--- statement triggers are created once instead of dropped and created on every regeneration.
+-- As in v0.6.0, with a cheaper fixed cost per statement (issue 23): the generated function wakes the
+-- bridges itself (chatter._wake_bridges), once per statement that wrote messages, and runs with
+-- chatter.wakes_bridges = on so that its INSERTs fire no wake-up trigger on chatter.messages; the planner
+-- settings of the bulk queries (jit, merge joins, work_mem) are set around those queries only, not by SET
+-- clauses that every single-row call paid for.
 
 -- (Re)generates tbl's tracking function from its current columns and installs the two statement triggers.
 -- Rows are compared through transition tables, one INSERT ... SELECT per statement; the queries run with
@@ -158,20 +160,20 @@ CREATE OR REPLACE FUNCTION chatter.%1$I() RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
-SET jit = off
-SET enable_mergejoin = off
-SET work_mem = '64MB'
+SET chatter.wakes_bridges = 'on'
 AS $body$
 DECLARE
     _chatter_author bigint;
     _chatter_rows bigint;
     _chatter_written bigint := 0;
+    _chatter_moved bigint;
     _chatter_role text;
     _chatter_r record;
     _chatter_od text;
     _chatter_nd text;
     _chatter_items text;
     _chatter_json text;
+    _chatter_settings text[];
 BEGIN
     -- Writes made by another trigger (compute cascades) and sessions that switched tracking off.
     IF pg_trigger_depth() > 1 OR lower(current_setting('chatter.tracking', true)) = 'off' THEN
@@ -188,30 +190,48 @@ BEGIN
         -- Small statements use plans cached for small row counts, and a row loop.
         IF TG_OP = 'INSERT' THEN
             %2$s;
+            GET DIAGNOSTICS _chatter_written = ROW_COUNT;
         ELSE
             %3$s
             IF _chatter_written < _chatter_rows THEN
                 %4$s;
+                GET DIAGNOSTICS _chatter_moved = ROW_COUNT;
+                _chatter_written := _chatter_written + _chatter_moved;
             END IF;
         END IF;
     ELSE
         -- Larger ones are planned for their size (EXECUTE): a cached plan keeps the transition tables'
         -- row count of its first call.
+        -- Planner settings for these queries only (restored below): no JIT (transition tables have no
+        -- statistics, it would compile on every call), no merge join (it sorts both transition tables
+        -- where a hash join is a third cheaper), and a work_mem that keeps the join in memory.
+        _chatter_settings := ARRAY[current_setting('jit'), current_setting('enable_mergejoin'),
+                                   current_setting('work_mem')];
+        PERFORM set_config('jit', 'off', true), set_config('enable_mergejoin', 'off', true),
+                set_config('work_mem', '64MB', true);
         _chatter_role := chatter._track_bulk_begin(_chatter_author);
         IF TG_OP = 'INSERT' THEN
             EXECUTE %5$L USING _chatter_author;
+            GET DIAGNOSTICS _chatter_written = ROW_COUNT;
         ELSE
             %6$s
             IF _chatter_written < _chatter_rows THEN
                 EXECUTE %7$L USING _chatter_author;
+                GET DIAGNOSTICS _chatter_moved = ROW_COUNT;
+                _chatter_written := _chatter_written + _chatter_moved;
             END IF;
         END IF;
         IF _chatter_role IS NOT NULL THEN
             PERFORM pg_catalog.set_config('session_replication_role', _chatter_role, true);
         END IF;
+        PERFORM set_config('jit', _chatter_settings[1], true), set_config('enable_mergejoin', _chatter_settings[2], true),
+                set_config('work_mem', _chatter_settings[3], true);
     END IF;
-    -- No NOTIFY here: the messages written wake the bridges (messages_wake_bridge), which tell a
-    -- record's viewers that it changed.
+    -- One wake-up of the bridges per statement that wrote messages (they tell a record's viewers that it
+    -- changed); this function's own INSERTs fire no wake-up trigger (chatter.wakes_bridges = on).
+    IF _chatter_written > 0 THEN
+        PERFORM chatter._wake_bridges();
+    END IF;
     RETURN NULL;
 END
 $body$
