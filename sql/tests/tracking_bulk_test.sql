@@ -1,7 +1,7 @@
 -- Tracking's bulk path (statements over 64 rows): same messages as the small path, the author and subtype
 -- held by one lock instead of per-row foreign-key checks, and the session left as it was.
 BEGIN;
-SELECT plan(23);
+SELECT plan(25);
 
 CREATE TABLE public.lots (
     id bigint PRIMARY KEY, name varchar(40), qty integer, price numeric(10, 2), active boolean, due date
@@ -122,7 +122,8 @@ COMMENT ON COLUMN public.lots2.margin IS 'Margin % "net"';
 INSERT INTO public.lots2 SELECT g, 1, 'low', NULL, 'n' FROM generate_series(1, 100) AS g;
 SELECT chatter.enable('lots2');
 UPDATE public.lots2 SET owner_id = 2, grade = 'high', margin = 12.5, note = NULL WHERE id = 1;
-UPDATE public.lots2 SET owner_id = 2, grade = 'high', margin = 12.5, note = NULL WHERE id > 1;
+UPDATE public.lots2 SET owner_id = 2, grade = 'high', margin = 12.5, note = NULL WHERE id BETWEEN 2 AND 4;
+UPDATE public.lots2 SET owner_id = 2, grade = 'high', margin = 12.5, note = NULL WHERE id > 4;
 SELECT is((SELECT body FROM chatter.messages WHERE model = 'lots2' AND document = 1),
     '<ul><li>Owner: Ann &amp; Co → &lt;Bob&gt;</li><li>Grade: low → high</li>'
     '<li>Margin % &quot;net&quot;: None → 12.5</li><li>Note: n → None</li></ul>',
@@ -133,6 +134,14 @@ SELECT is((SELECT body FROM chatter.messages WHERE model = 'lots2' AND document 
 SELECT is((SELECT tracking FROM chatter.messages WHERE model = 'lots2' AND document = 50)::text,
           (SELECT tracking FROM chatter.messages WHERE model = 'lots2' AND document = 1)::text,
     'the bulk JSON equals the small-statement JSON on keys, enums and NULLs');
+
+-- A small statement of several rows: its messages collected by the row loop and written by one INSERT
+SELECT is((SELECT array_agg(DISTINCT body) FROM chatter.messages WHERE model = 'lots2' AND document BETWEEN 2 AND 4),
+          ARRAY[(SELECT body FROM chatter.messages WHERE model = 'lots2' AND document = 1)],
+    'a 3-row statement writes the single-row body for each row');
+SELECT is((SELECT array_agg(DISTINCT tracking::text) FROM chatter.messages WHERE model = 'lots2' AND document BETWEEN 2 AND 4),
+          ARRAY[(SELECT tracking::text FROM chatter.messages WHERE model = 'lots2' AND document = 1)],
+    'and the single-row JSON');
 
 SELECT * FROM finish();
 ROLLBACK;
