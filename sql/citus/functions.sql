@@ -11,16 +11,15 @@ SET LOCAL citus.multi_shard_modify_mode TO 'sequential';
 -- the shard, on a worker, where (a) the bridges, which LISTEN on the coordinator, never hear it and
 -- (b) a NOTIFY makes the worker refuse the two-phase commit of any transaction that wrote on two nodes
 -- ("cannot PREPARE a transaction that has executed LISTEN, UNLISTEN, or NOTIFY"). It is disabled there;
--- the writers below wake the bridges from the coordinator instead, with the same throttle.
+-- the writers below wake the bridges from the coordinator instead, with the same throttle (the
+-- generated tracking functions already do, with chatter.wakes_bridges = on).
 ALTER TABLE chatter.messages DISABLE TRIGGER messages_wake_bridge;
 CREATE FUNCTION chatter._citus_wake_bridge() RETURNS void
 LANGUAGE plpgsql
 SET search_path = ''
 AS $$
 BEGIN
-    IF coalesce(lower(pg_catalog.current_setting('chatter.realtime', true)), '') <> 'off' THEN
-        PERFORM chatter._wake('chatter_bridge');
-    END IF;
+    PERFORM chatter._wake_bridges();    -- the one rule (realtime_wakeup.sql)
 EXCEPTION WHEN OTHERS THEN    -- as _wake_bridge: a writer without the right to wake
     RAISE WARNING 'chatter: bridge wake-up not sent: %', SQLERRM;
 END
