@@ -5,11 +5,11 @@ BEGIN;
 
 -- The index part of a search past its walk (issue 21's p99). @v0.6.0 read every match of the words through
 -- the GIN index and then each row's channel from the heap: for a word in 1% of 5M messages, 50,000 rows
--- scattered over the table, 790 ms. Now it reads the matches of a window of the newest ids, sized from the
--- hit rate the walk measured, then the next (four times larger) window below it, until the page is full:
--- the rows it reads are few (about what the page needs, times the share of other channels) and close
--- together. A BRIN index on id gives the window's pages for almost nothing (the ids grow with the table);
--- the GIN bitmap of the words is ANDed with it, so only matches inside the window are read.
+-- scattered over the table (p99 790 ms). Now a rare word still reads all its matches (they are few), and
+-- any other search reads windows of the newest ids going down, each sized from the hit rate so far: the
+-- rows it reads are about what the page needs (times the share of other channels), close together. A
+-- BRIN index on id gives a window's pages for almost nothing (ids grow with the table; new pages cost it
+-- nothing until VACUUM summarizes them); the GIN bitmap of the words is ANDed with it.
 -- (A GIN on (channel_id, search_vector), with btree_gin, was measured first: `channel_id = ANY(200
 -- channels)` runs 200 GIN scans, each reading the words' posting lists again: 60-380 ms on the same data.)
 CREATE INDEX messages_id_brin ON chatter.messages USING brin (id) WITH (pages_per_range = 32);
