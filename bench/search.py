@@ -5,8 +5,9 @@ The channel layout is bench/unread.py's (1,000 channels, messages interleaved by
 200); the bodies are ten words each from a 50,000-word vocabulary drawn log-uniformly (word i about as
 often as 1/i, as in natural text), so a search word ranges from one in most messages to one in a hundred.
 The searches are drawn the same way: single words, phrases taken from stored messages, and prefixes.
-Built set-based (INSERT ... SELECT generate_series), the search index created after the load as a restore
-does. Writes the measured plans to .data/bench/search.plan.md for bench/report.py (the README's plan block).
+Built set-based (INSERT ... SELECT generate_series) as a restore loads: the secondary indexes (the search
+index among them) built after the load, triggers and foreign-key checks off during it. Writes the measured
+plans to .data/bench/search.plan.md for bench/report.py (the README's plan block).
 
     .venv/bin/python bench/search.py        # BENCH_SEARCH_MESSAGES=500000 for a quick run
     BENCH_SEARCH_KEEP=1 ...                  # keep the database (about 2 GB at 5M) afterwards
@@ -75,50 +76,72 @@ def queries(conn: psycopg.Connection, n: int) -> list[tuple[str, str]]:
 
 WALK = """SELECT ARRAY(SELECT w.id FROM (SELECT m.id, m.search_vector FROM chatter.messages AS m
                                      WHERE m.channel_id = ANY ({mine}) ORDER BY m.id DESC LIMIT 4000) AS w
-                   WHERE w.search_vector @@ %s::tsquery ORDER BY w.id DESC LIMIT 50)"""
-GIN = """WITH found AS MATERIALIZED (SELECT m.id, m.channel_id FROM chatter.messages AS m WHERE m.search_vector @@ %s::tsquery)
-         SELECT f.id FROM found AS f WHERE f.channel_id = ANY ({mine}) ORDER BY f.id DESC LIMIT 50"""
+                   WHERE w.search_vector @@ %(q)s::tsquery ORDER BY w.id DESC LIMIT 50)"""
+PROBE = """WITH found AS MATERIALIZED (SELECT m.id, m.channel_id FROM chatter.messages AS m
+                                       WHERE m.search_vector @@ %(q)s::tsquery LIMIT 5001)
+           SELECT (SELECT count(*) FROM found),
+                  ARRAY(SELECT f.id FROM found AS f WHERE f.channel_id = ANY ({mine}) ORDER BY f.id DESC LIMIT 50)"""
+WINDOW = """WITH found AS MATERIALIZED (SELECT m.id, m.channel_id FROM chatter.messages AS m
+                                        WHERE m.search_vector @@ %(q)s::tsquery AND m.id >= %(lo)s AND m.id < %(hi)s)
+            SELECT f.id FROM found AS f WHERE f.channel_id = ANY ({mine}) ORDER BY f.id DESC LIMIT %(n)s"""
 
 
 def explain(conn: psycopg.Connection, word: str, label: str, step: str) -> str:
-    """The plan of one step of chatter._search_channel_hits (as it runs: the owner, the user's channels and
-    the query as constants): step 1 walks the newest 4,000 messages of the channels, step 2 the GIN index."""
+    """The plan of one step of chatter._search_channel_hits as it runs (the owner; the user's channels, the
+    query and the window as constants): 1 walks the newest 4,000 messages of the channels, 2 reads all the
+    matches of a rare word, 3 reads the first window of ids below the walk's last hit."""
     query = conn.execute("SELECT websearch_to_tsquery(chatter._search_config(), %s)::text", (word,)).fetchone()[0]
     mine = "'{" + ",".join(str(c) for c in range(1, MY_CHANNELS + 1)) + "}'::bigint[]"
-    sql = (WALK if step == "1" else GIN).format(mine=mine)
-    hits = conn.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) {sql}", (query,)).fetchall()
+    params: dict = {"q": query}
+    if step == "3":   # the first window, as the function sizes it from the walk's hits
+        hits = conn.execute(WALK.format(mine=mine), params).fetchone()[0]
+        highest = conn.execute("SELECT max(id) + 1 FROM chatter.messages").fetchone()[0]
+        upper = min(hits)
+        size = max((highest - upper) * 2 * (50 - len(hits)) // len(hits), 1000)
+        params |= {"lo": upper - size, "hi": upper, "n": 50 - len(hits)}
+    sql = {"1": WALK, "2": PROBE, "3": WINDOW}[step].format(mine=mine)
+    plan = conn.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) {sql}", params).fetchall()
     count = conn.execute("SELECT count(*) FROM chatter.messages WHERE search_vector @@ websearch_to_tsquery("
                          "chatter._search_config(), %s)", (word,)).fetchone()[0]
-    text = "\n".join(r[0] for r in hits).replace(mine.split("'")[1], f"{{1,2,3,...,{MY_CHANNELS}}}")
+    text = "\n".join(r[0] for r in plan).replace(mine.split("'")[1], f"{{1,2,3,...,{MY_CHANNELS}}}")
     return (f"{label}: `{word}`, in {count:,} of {MESSAGES:,} messages; step {step} of "
             f"chatter._search_channel_hits (as the owner):\n\n```\n{text}\n```\n")
 
 
 def build(conn: psycopg.Connection) -> None:
+    """The data set, loaded as a restore does: the secondary indexes of chatter.messages (the search index
+    among them) dropped and built after the load, the per-row triggers off, and the foreign keys not checked
+    row by row (session_replication_role = replica: the generated rows reference existing ids by
+    construction). The generated search_vector column is computed as on any insert."""
     conn.execute("SET synchronous_commit = off")
     conn.execute("SET maintenance_work_mem = '512MB'")
     started = time.perf_counter()
     conn.execute(VOCAB_SQL)
-    index = conn.execute("SELECT pg_get_indexdef('chatter.messages_search_idx'::regclass)").fetchone()[0]
-    conn.execute("DROP INDEX chatter.messages_search_idx")      # built after the load, as a restore does
+    indexes = conn.execute("""SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index AS i
+                               WHERE i.indrelid = 'chatter.messages'::regclass
+                                 AND NOT i.indisprimary AND NOT i.indisunique""").fetchall()
+    for name, _ in indexes:
+        conn.execute(f"DROP INDEX {name}")
     # The per-row triggers (limits, wake-ups) are for writers, not for a restore of generated data:
-    # off during the load, put back as they were (ENABLE ALWAYS). The generated column is computed.
+    # off during the load, put back as they were (ENABLE ALWAYS).
     triggers = conn.execute("""SELECT tgname, tgenabled FROM pg_trigger
                                 WHERE tgrelid = 'chatter.messages'::regclass AND NOT tgisinternal""").fetchall()
     conn.execute("ALTER TABLE chatter.messages DISABLE TRIGGER USER")
+    conn.execute("SET session_replication_role = replica")
     for statement in channel_data(MESSAGES, body=BODY):
         conn.execute(statement)
+    conn.execute("RESET session_replication_role")
     for name, enabled in triggers:
         mode = {"A": "ENABLE ALWAYS", "R": "ENABLE REPLICA", "O": "ENABLE", "D": "DISABLE"}[enabled]
         conn.execute(f'ALTER TABLE chatter.messages {mode} TRIGGER "{name}"')
     loaded = time.perf_counter() - started
-    conn.execute(index)
+    for _, definition in indexes:
+        conn.execute(definition)
     conn.execute("VACUUM (ANALYZE) chatter.messages, chatter.channel_members, chatter.channels")
     built = time.perf_counter() - started
     size = conn.execute("SELECT pg_size_pretty(pg_relation_size('chatter.messages_search_idx'))").fetchone()[0]
-    print(f"built {MESSAGES:,} messages in {CHANNELS} channels: loaded in {loaded:.0f} s, GIN index "
-          f"({size}) and VACUUM ANALYZE by {built:.0f} s")
-
+    print(f"built {MESSAGES:,} messages in {CHANNELS} channels: loaded in {loaded:.0f} s, indexes (search: "
+          f"{size}) and VACUUM ANALYZE by {built:.0f} s")
 
 
 def main() -> int:
@@ -130,7 +153,7 @@ def main() -> int:
                 build(conn)
             plan = [explain(conn, conn.execute("SELECT word FROM public.vocab WHERE i = %s", (rank,)).fetchone()[0],
                             label, step) for rank, label, step in (
-                (3, "A common word", "1"), (20000, "A rare word", "2"), (100, "A word in 1% of the messages", "2"))]
+                (3, "A common word", "1"), (20000, "A rare word", "2"), (100, "A word in 1% of the messages", "3"))]
             todo = queries(conn, CALLS)
             conn.execute("SET ROLE chatter_app")
             conn.execute("SET chatter.user_id = '1'")
@@ -170,8 +193,10 @@ def main() -> int:
     (RESULTS_DIR / "search.plan.md").write_text(
         f"Measured by `bench/search.py` ({MESSAGES:,} messages, user in {MY_CHANNELS} channels). The index part "
         "of a search first walks the newest 4,000 messages of the user's channels (step 1: a common word fills "
-        "the page there), and otherwise reads every match of the words through the GIN index (step 2: its cost "
-        "grows with the words' frequency, up to where step 1 takes over).\n\n" + "\n".join(plan))
+        "the page there); a word with at most 3 hits there reads all its matches through the GIN index if "
+        "they are at most 5,000 (step 2); otherwise it reads windows of ids below the walk, each sized from "
+        "the hit rate so far, through the GIN bitmap ANDed with the BRIN one of the window (step 3).\n\n"
+        + "\n".join(plan))
     record("search", [
         {"what": "search_messages, user in 200 channels, 5M messages (p50)", "value": statistics.median(every),
          "unit": "ms", "target": 20, "better": "lower"},

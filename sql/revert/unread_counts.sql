@@ -1,13 +1,16 @@
--- Revert pgchatter:unread_counts from pg: the counts as of @v0.5.0 (exact, uncapped)
+-- Revert pgchatter:unread_counts from pg: unread_count and unread_counts as of @v0.6.0 (custom plans)
 
 BEGIN;
 
 CREATE OR REPLACE FUNCTION chatter.unread_count(channel bigint, "user" bigint) RETURNS bigint
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = ''
+SET jit = off
+SET plan_cache_mode = force_custom_plan   -- the cap is a LIMIT: planned with its value, never a generic guess
 AS $$
 DECLARE
     marker bigint;
+    cap integer := chatter._count_cap();
 BEGIN
     PERFORM chatter._acting_as("user");
     SELECT coalesce(m.last_read_message, 0) INTO marker
@@ -16,22 +19,30 @@ BEGIN
         RAISE EXCEPTION 'user % is not a member of channel %', "user", coalesce(unread_count.channel::text, 'NULL')
             USING ERRCODE = 'CH004';
     END IF;
-    RETURN (SELECT count(*) FROM chatter.messages AS x WHERE x.channel_id = unread_count.channel AND x.id > marker);
+    RETURN (SELECT count(*) FROM (SELECT FROM chatter.messages AS x
+                                   WHERE x.channel_id = unread_count.channel AND x.id > marker
+                                   LIMIT cap) AS unread);
 END
 $$;
 COMMENT ON FUNCTION chatter.unread_count(bigint, bigint) IS
-    'Messages of a channel newer than the member''s read marker (CH004 for non-members)';
+    'Messages of a channel newer than the member''s read marker, up to chatter._count_cap() (100: "100 or more"); '
+    'CH004 for non-members';
 
 CREATE OR REPLACE FUNCTION chatter.unread_counts("user" bigint) RETURNS TABLE(channel_id bigint, unread bigint, is_muted boolean)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = ''
+SET jit = off
+SET plan_cache_mode = force_custom_plan   -- the cap is a LIMIT: planned with its value, never a generic guess
 AS $$
+DECLARE
+    cap integer := chatter._count_cap();
 BEGIN
     PERFORM chatter._acting_as("user");
     RETURN QUERY
         SELECT m.channel_id,
-               (SELECT count(*) FROM chatter.messages AS x
-                 WHERE x.channel_id = m.channel_id AND x.id > coalesce(m.last_read_message, 0)),
+               (SELECT count(*) FROM (SELECT FROM chatter.messages AS x
+                                       WHERE x.channel_id = m.channel_id AND x.id > coalesce(m.last_read_message, 0)
+                                       LIMIT cap) AS unread),
                m.is_muted
           FROM chatter.channel_members AS m
           JOIN chatter.channels AS c ON c.id = m.channel_id
@@ -40,11 +51,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION chatter.unread_counts(bigint) IS
-    'Unread count per channel of a user (archived channels left out), with the mute flag';
-
--- As read_paths_no_jit left them.
-ALTER FUNCTION chatter.unread_counts(bigint) SET jit = off;
-ALTER FUNCTION chatter.unread_count(bigint, bigint) SET jit = off;
-DROP FUNCTION chatter._count_cap();
+    'Unread count per channel of a user (archived channels left out), each up to chatter._count_cap() (100: '
+    '"100 or more"), with the mute flag';
 
 COMMIT;

@@ -2,7 +2,7 @@
 -- Each user finds exactly what they may read: not a private channel they are not in, not someone else's
 -- DM, not a record the application's own policy hides, not an internal note when they are a customer.
 BEGIN;
-SELECT plan(48);
+SELECT plan(52);
 
 INSERT INTO chatter.contacts (id, name, email) VALUES
     (9951, 'Alice Search', 'alice@search.invalid'), (9952, 'Bob Search', 'bob@search.invalid'),
@@ -81,6 +81,38 @@ SELECT is((SELECT count(*) FROM chatter.search_messages('sandpipers', "limit" =>
     'a common word fills the page in the walk (step 1)');
 RESET ROLE;
 DELETE FROM chatter.messages WHERE body = 'filler sandpipers' OR id = :old_msg;
+DELETE FROM chatter.channels WHERE name LIKE 'walk-search-%';
+
+-- Step 3, the windows below the walk: 'plover' 40 times among Alice's newest 4,000 messages (more than a
+-- rare word's 3: no reading of every match), 120 times before them, every third in the board she is not
+-- in; the phrase 'plover notes' only in those older ones. Each page is exactly her newest matches.
+SELECT chatter.create_channel('walk-search-' || g, 'Private', 951) FROM generate_series(1, 10) AS g;
+INSERT INTO chatter.messages (channel_id, author_id, body)
+    SELECT CASE WHEN g % 3 = 0 THEN :board ELSE :team END, 9952, 'plover notes ' || g FROM generate_series(1, 120) AS g;
+INSERT INTO chatter.messages (channel_id, author_id, body)
+    SELECT c.id, 9951, CASE WHEN g % 90 = 0 THEN 'notes plover' ELSE 'filler sandpipers' END
+      FROM chatter.channels AS c, generate_series(1, 410) AS g WHERE c.name LIKE 'walk-search-%';
+SELECT array_agg(id ORDER BY id DESC) AS plover_page FROM (
+    SELECT id FROM chatter.messages WHERE body LIKE '%plover%' AND channel_id <> :board ORDER BY id DESC LIMIT 50) AS p \gset
+SELECT array_agg(id ORDER BY id DESC) AS plover_next FROM (
+    SELECT id FROM chatter.messages WHERE body LIKE '%plover%' AND channel_id <> :board
+       AND id < (:'plover_page'::bigint[])[50] ORDER BY id DESC LIMIT 50) AS p \gset
+SELECT array_agg(id ORDER BY id DESC) AS phrase_page FROM (
+    SELECT id FROM chatter.messages WHERE body LIKE 'plover notes%' AND channel_id <> :board ORDER BY id DESC LIMIT 20) AS p \gset
+
+SET LOCAL ROLE chatter_app;
+SET LOCAL chatter.user_id = '951';
+SELECT is((SELECT array_agg(message_id) FROM chatter.search_messages('plover')), :'plover_page'::bigint[],
+    'past the walk, windows of older ids: exactly her newest matches, none of the board''s between them');
+SELECT is((SELECT array_agg(message_id) FROM chatter.search_messages('plover', before_id => (:'plover_page'::bigint[])[50])),
+          :'plover_next'::bigint[], 'the next page (before_id) continues below it');
+SELECT is((SELECT array_agg(message_id) FROM chatter.search_messages('"plover notes"', "limit" => 20)),
+          :'phrase_page'::bigint[], 'a phrase with no hit in the walk: windows from the newest id down');
+SET LOCAL chatter.user_id = '953';
+SELECT is((SELECT count(*) FILTER (WHERE s.channel_id = :board) || '/' || count(*) FROM chatter.search_messages('plover') AS s),
+    '40/40', 'Carol, in the board, finds its 40 and none of the team''s');
+RESET ROLE;
+DELETE FROM chatter.messages WHERE body LIKE '%plover%' OR body = 'filler sandpipers';
 DELETE FROM chatter.channels WHERE name LIKE 'walk-search-%';
 
 SET LOCAL ROLE chatter_app;

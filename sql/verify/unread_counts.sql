@@ -3,7 +3,7 @@
 BEGIN;
 
 SELECT 1 / (chatter._count_cap() = 100)::integer;
-SELECT 1 / (p.prosrc LIKE '%LIMIT cap%')::integer
+SELECT 1 / (p.prosrc LIKE '%LIMIT cap%' AND NOT coalesce(p.proconfig::text LIKE '%plan_cache_mode%', false))::integer
   FROM pg_catalog.pg_proc AS p WHERE p.oid IN ('chatter.unread_counts(bigint)'::regprocedure,
                                                'chatter.unread_count(bigint, bigint)'::regprocedure);
 
