@@ -1,0 +1,9 @@
+-- Verify pgchatter:message_wire on pg
+
+BEGIN;
+
+SELECT 1 / count(*) FROM pg_catalog.pg_proc
+ WHERE oid = 'chatter.message_wire(chatter.messages)'::regprocedure
+   AND prosrc LIKE '%''reactions''%' AND prosrc LIKE '%''parent''%';
+
+ROLLBACK;
