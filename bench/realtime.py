@@ -25,18 +25,22 @@ cannot hold is said and skipped.
     .venv/bin/python bench/realtime.py
     # BENCH_REALTIME_SECONDS (20), BENCH_REALTIME_RATE (200), BENCH_REALTIME_SOCKETS (1000),
     # BENCH_REALTIME_BIG_SOCKETS (10000), BENCH_REALTIME_BIG_RATE (1000), BENCH_REALTIME_WORKERS ("1,2"),
-    # BENCH_REALTIME_CLIENTS (2), BENCH_REALTIME_MISSED (10); BENCH_REALTIME_BIG=0 skips step 3
+    # BENCH_REALTIME_CLIENTS (2), BENCH_REALTIME_MISSED (10); BENCH_REALTIME_SMALL=0 skips steps 1 and 2,
+    # BENCH_REALTIME_BIG=0 step 3
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
+import contextlib
 import json
 import multiprocessing
 import os
 import random
 import re
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -57,6 +61,7 @@ from tests.servers import free_port
 SECONDS = int(os.environ.get("BENCH_REALTIME_SECONDS", "20"))
 RATE = int(os.environ.get("BENCH_REALTIME_RATE", "200"))
 SOCKETS = int(os.environ.get("BENCH_REALTIME_SOCKETS", "1000"))
+SMALL = os.environ.get("BENCH_REALTIME_SMALL", "1") == "1"
 BIG = os.environ.get("BENCH_REALTIME_BIG", "1") == "1"
 BIG_SOCKETS = int(os.environ.get("BENCH_REALTIME_BIG_SOCKETS", "10000"))
 BIG_RATE = int(os.environ.get("BENCH_REALTIME_BIG_RATE", "1000"))
@@ -104,8 +109,9 @@ class BridgeProcs:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "bridge.app:app", "--port", str(self.port), "--log-level", "warning",
              "--ws-max-queue", "64", "--ws-per-message-deflate", "false", "--workers", str(workers),
-             "--backlog", "16384"], cwd=ROOT, env=env)
+             "--backlog", "16384"], cwd=ROOT, env=env, start_new_session=True)
         self.workers = workers
+        atexit.register(self.stop)     # never left running behind a failed run
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -142,11 +148,13 @@ class BridgeProcs:
         return total
 
     def stop(self) -> None:
+        if self.proc.poll() is not None:
+            return
         self.proc.terminate()
         try:
             self.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
+            os.killpg(self.proc.pid, signal.SIGKILL)     # its workers too
             self.proc.wait()
 
 
@@ -165,8 +173,6 @@ def client_main(conn, port: int, tokens: list[str]) -> None:
 
 async def _client(conn, port: int, tokens: list[str]) -> None:
     loop = asyncio.get_running_loop()
-    commands: asyncio.Queue = asyncio.Queue()
-    loop.add_reader(conn.fileno(), lambda: commands.put_nowait(conn.recv()))
     chat: list[tuple[int, float]] = []       # (message id, when read) of realtime_data frames
     other: list[tuple[int, float]] = []      # of notification frames (kind "message")
     last = [(0, 0)] * len(tokens)            # per socket: the last message and notification id seen
@@ -213,7 +219,7 @@ async def _client(conn, port: int, tokens: list[str]) -> None:
         readers.append(asyncio.create_task(reader(i, ws)))
 
     while True:
-        command = await commands.get()
+        command = await loop.run_in_executor(None, conn.recv)   # (the pipe stays blocking: results are large)
         if command == "connect" or command == "reconnect":
             for task in readers:
                 task.cancel()
@@ -266,9 +272,11 @@ class Clients:
         return chat, other, caught
 
     def close(self) -> None:
-        self.ask("close")
+        with contextlib.suppress(OSError):
+            self.ask("close")
         for proc in self.procs:
             proc.join(timeout=10)
+            proc.kill()
 
 
 # -- the load -------------------------------------------------------------------------------------------
@@ -385,8 +393,8 @@ def small(rows: list[dict]) -> None:
                   f"({len(ms):,} of {poster.sent() * PER_CHANNEL:,} frames)", ms, heavy)
             rows += rows_for(f"{SOCKETS} sockets, {achieved:.0f} msg/s{label}", ms)
     finally:
-        clients.close()
         bridge.stop()
+        clients.close()
         database.drop_database(url)
 
 
@@ -448,15 +456,16 @@ def big(rows: list[dict], workers: int) -> None:
         rows.append({"what": f"reconnect storm: all caught up after a restart, {name}, {MISSED} messages missed "
                              "per socket", "value": done, "unit": "s", "target": None, "better": "lower"})
     finally:
-        clients.close()
         bridge.stop()
+        clients.close()
         database.drop_database(url)
 
 
 def main() -> None:
     started = time.monotonic()
     rows: list[dict] = []
-    small(rows)
+    if SMALL:
+        small(rows)
     if BIG:
         # The bridge holds BIG_SOCKETS sockets (and a client process its share): one descriptor each, and some.
         if raise_fd_limit(BIG_SOCKETS + 1000):
