@@ -189,10 +189,11 @@ async def _client(conn, port: int, tokens: list[str]) -> None:
                     mid = int(MESSAGE_ID.search(text).group(1))
                     chat.append((mid, now))
                     last[i] = (max(last[i][0], mid), last[i][1])
-                elif text.startswith('{"type": "activity_update", "data": {"kind": "message"'):
-                    frame = json.loads(text)
-                    other.append((frame["data"]["message_id"], now))
-                    last[i] = (last[i][0], max(last[i][1], frame["data"]["notification_id"]))
+                elif '"notification_id"' in text:     # a notification (the payload's keys come in jsonb order)
+                    data = json.loads(text)["data"]
+                    if data.get("kind") == "message":
+                        other.append((data["message_id"], now))
+                    last[i] = (last[i][0], max(last[i][1], data["notification_id"]))
                 elif text.startswith('{"type": "caught_up"'):
                     caught.append(now)
         except websockets.ConnectionClosed:
@@ -444,15 +445,18 @@ def big(rows: list[dict], workers: int) -> None:
         while sum(n for n, _ in clients.ask("progress")) < BIG_SOCKETS and time.monotonic() - t0 < 300:
             time.sleep(0.2)
         chat, _, caught = clients.results()
-        done = max(caught) - t0 if len(caught) >= BIG_SOCKETS else float("nan")
+        caught = sorted(t - t0 for t in caught)
+        done = caught[-1] if len(caught) >= BIG_SOCKETS else float("nan")
+        most = caught[int(0.99 * BIG_SOCKETS) - 1] if len(caught) >= 0.99 * BIG_SOCKETS else float("nan")
         got = len(latencies(chat, missed.committed))
         with psycopg.connect(url, autocommit=True) as conn:
             xacts = conn.execute("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
                                  ).fetchone()[0] - xacts
         print(f"reconnect storm, {name}: {BIG_SOCKETS:,} sockets reconnect at once after a restart and catch up "
               f"on {missed.sent():,} messages posted meanwhile ({got:,} of {missed.sent() * PER_CHANNEL:,} frames): "
-              f"all caught up {done:.1f} s after the bridge was back; {xacts / BIG_SOCKETS:.1f} database "
-              f"transactions per socket ({MISSED} messages missed per socket)")
+              f"{len(caught):,} caught up, 99% {most:.1f} s and all {done:.1f} s after the bridge was back; "
+              f"{xacts / BIG_SOCKETS:.1f} database transactions per socket meanwhile, its re-checks included "
+              f"({MISSED} messages missed per socket)")
         rows.append({"what": f"reconnect storm: all caught up after a restart, {name}, {MISSED} messages missed "
                              "per socket", "value": done, "unit": "s", "target": None, "better": "lower"})
     finally:
