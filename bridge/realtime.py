@@ -13,7 +13,8 @@ login role, and routes each to the sockets entitled to it:
                              the record's fields (the tracking triggers send no NOTIFY of their own).
 - a changed message     -> as a new one, kind "channel_message_updated" / "record_message_updated": an edit,
                              a delete (the tombstone: "deleted": true, no body) or new reaction counts, read
-                             from chatter.message_events by id; whose notification the delete removed get
+                             from chatter.message_events by id, with its "event_id" (the catch-up's cursor
+                             for changes); whose notification the delete removed get
                              {"type": "activity_update", "data": {"kind": "notification_removed", "message_id"}}
 - an activity ping       -> its assignee:          {"type": "activity_update", "data": {"kind": "activity", ...}}
                              read from chatter.realtime_events, which only chatter's own writers fill: a NOTIFY
