@@ -457,8 +457,10 @@ def big(rows: list[dict], workers: int) -> None:
               f"{len(caught):,} caught up, 99% {most:.1f} s and all {done:.1f} s after the bridge was back; "
               f"{xacts / BIG_SOCKETS:.1f} database transactions per socket meanwhile, its re-checks included "
               f"({MISSED} messages missed per socket)")
+        late = "" if len(caught) >= BIG_SOCKETS else f" (only {len(caught):,} within 300 s)"
         rows.append({"what": f"reconnect storm: all caught up after a restart, {name}, {MISSED} messages missed "
-                             "per socket", "value": done, "unit": "s", "target": None, "better": "lower"})
+                             f"per socket{late}", "value": caught[-1] if caught else 300.0, "unit": "s",
+                     "target": None, "better": "lower"})
     finally:
         bridge.stop()
         clients.close()
