@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 CLI := .venv/bin/pgchatter
 
-.PHONY: deps test run bench lint stop clean
+.PHONY: deps test test-citus run bench lint stop clean
 
 deps:
 	@scripts/install-deps
@@ -13,6 +13,11 @@ test:
 	@scripts/test
 
 # The whole stack in the foreground (Ctrl-C stops it): deploy, demo data, mailbox, listener, bridge.
+# Not part of test: the schema on a local Citus coordinator and two workers (docs/scaling.md). Without
+# Citus installed (scripts/citus-build) it says so in one line and exits 0.
+test-citus: deps
+	@scripts/citus-test
+
 run: deps
 	@$(CLI) run
 

@@ -101,6 +101,20 @@ def setup(url: str) -> None:
         conn.execute("VACUUM ANALYZE")
 
 
+def owner_report(url: str) -> str:
+    """Who owns what the tracked UPDATE runs (SPEC section 2a: every figure under a non-superuser owner)."""
+    with psycopg.connect(url) as conn:
+        return conn.execute("""
+            SELECT format('schema chatter owned by %s (superuser: %s); the tracking function by %s (superuser: %s), '
+                          'SET on session_replication_role granted: %s',
+                          s.nspowner::regrole, so.rolsuper, p.proowner::regrole, po.rolsuper,
+                          has_parameter_privilege(p.proowner, 'session_replication_role', 'SET'))
+              FROM pg_namespace AS s JOIN pg_roles AS so ON so.oid = s.nspowner,
+                   pg_proc AS p JOIN pg_roles AS po ON po.oid = p.proowner
+             WHERE s.nspname = 'chatter'
+               AND p.oid = ('chatter.track_' || 'public.items_tracked'::regclass::oid)::regproc""").fetchone()[0]
+
+
 # The floor: UPDATE + one INSERT per row of a constant message, in one statement (what any tracking that
 # writes a message per row must at least cost). Runs on the untracked table.
 FLOOR_BODY = "'<ul><li>Qty: 1 → 2</li><li>Price: 1.50 → 2.50</li></ul>'"
@@ -115,10 +129,13 @@ def floor_sql(set_clause: str, where: str = "", into: str = "chatter.messages") 
 
 
 # The trigger floor: what any statement-level tracking trigger costs before it compares or renders
-# anything. Like chatter's trigger it captures both transition tables, counts the rows, and skips the
-# per-row FK checks of bulk statements (chatter._track_bulk_begin); it inserts the floor's message.
+# anything. Built like chatter's generated function: SECURITY DEFINER owned by chatter_owner, search_path
+# pinned, it captures both transition tables, counts the rows, skips the per-row FK checks of bulk statements
+# (chatter._track_bulk_begin), inserts the floor's message per row and wakes the bridges once itself
+# (chatter.wakes_bridges = on keeps its INSERT from firing the wake-up trigger).
 TRIGGER_FLOOR = f"""
-CREATE FUNCTION public.track_floor() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION public.track_floor() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = '' SET chatter.wakes_bridges = 'on' AS $$
 DECLARE
     restore text;
 BEGIN
@@ -131,8 +148,10 @@ BEGIN
     IF restore IS NOT NULL THEN
         PERFORM set_config('session_replication_role', restore, true);
     END IF;
+    PERFORM chatter._wake_bridges();
     RETURN NULL;
-END $$"""
+END $$;
+ALTER FUNCTION public.track_floor() OWNER TO chatter_owner"""
 
 BULK_SET = "qty = qty + 1, price = price + 1"
 # floor_nofk: the same without the per-row foreign-key checks, as the bulk tracking path writes (it locks
@@ -180,9 +199,12 @@ def single_row_tps(url: str, protocol: str) -> list[float]:
 
 
 def main() -> None:
+    started = time.monotonic()
     url = fresh_database(DB_NAME)
-    print(f"building 3 tables of {ROWS:,} rows ...", flush=True)
+    print(f"building 4 tables of {ROWS:,} rows ...", flush=True)
     setup(url)
+    owners = owner_report(url)
+    print(owners, flush=True)
 
     times: dict[str, list[float]] = {t: [] for t in BULK}
     for round_ in range(ROUNDS):
@@ -221,7 +243,8 @@ def main() -> None:
     print(f"| the same five with prepared statements (pgbench -M prepared) | untracked {prep_plain:.0f} tps, "
           f"tracked {prep_tracked:.0f} = {100 * prep_tracked / prep_plain:.0f}%, trigger floor {prep_trigger:.0f} "
           f"= {100 * prep_trigger / prep_plain:.0f}%, floor {prep_floor:.0f} "
-          f"= {100 * prep_floor / prep_plain:.0f}%, bare floor {prep_bare:.0f} = {100 * prep_bare / prep_plain:.0f}% | |")
+          f"= {100 * prep_floor / prep_plain:.0f}%, bare floor {prep_bare:.0f} = {100 * prep_bare / prep_plain:.0f}% "
+          "| tracked ≥ 65% |")
     record("tracking", [
         {"what": f"{ROWS:,}-row tracked UPDATE vs untracked", "value": tracked / plain, "unit": "×",
          "target": 3.0, "better": "lower"},   # SPEC section 10
@@ -243,8 +266,8 @@ def main() -> None:
          "unit": "%", "target": None, "better": "higher"},
         {"what": "same into a bare heap, share of untracked tps", "value": 100 * tps_bare / tps_plain,
          "unit": "%", "target": None, "better": "higher"},
-        {"what": "prepared statements: single-row tracked, share of untracked tps",
-         "value": 100 * prep_tracked / prep_plain, "unit": "%", "target": None, "better": "higher"},
+        {"what": "prepared statements: single-row tracked, share of untracked tps",   # SPEC section 10: both
+         "value": 100 * prep_tracked / prep_plain, "unit": "%", "target": 65, "better": "higher"},
         {"what": "prepared statements: single-row trigger floor, share of untracked tps",
          "value": 100 * prep_trigger / prep_plain, "unit": "%", "target": None, "better": "higher"},
         {"what": "prepared statements: single-row floor, share of untracked tps", "value": 100 * prep_floor / prep_plain,
@@ -252,6 +275,7 @@ def main() -> None:
         {"what": "prepared statements: same into a bare heap, share of untracked tps",
          "value": 100 * prep_bare / prep_plain, "unit": "%", "target": None, "better": "higher"},
     ])
+    print(f"\n{owners}; the whole run took {time.monotonic() - started:.0f} s")
     database.drop_database(url)
 
 

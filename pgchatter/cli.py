@@ -1,6 +1,7 @@
 """`pgchatter` command line: the private cluster and the schema.
 
     pgchatter db start|stop|status|url|env
+    pgchatter citus up|down|status|url|env [--name NAME]
     pgchatter deploy [--db NAME] [--fresh]
     pgchatter revert [--db NAME] [--to CHANGE]
     pgchatter listener [--db NAME] [--once] [--worker NAME]
@@ -53,6 +54,29 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
         case "env":
             env = database.libpq_env(database.database_url(settings, args.name))
             for key, value in env.items():
+                print(f"export {key}={shlex.quote(value)}")
+    return 0
+
+
+def _citus(args: argparse.Namespace, settings: Settings) -> int:
+    """A coordinator and two workers as private clusters (docs/scaling.md); DATABASE_URL is ignored."""
+    from pgchatter.citus import CitusCluster
+
+    cluster = CitusCluster(settings)
+    match args.action:
+        case "up":
+            done = cluster.up(args.name)
+            print("; ".join(done) if done else "already up, reused", f"({cluster.root})")
+        case "down":
+            print("; ".join(cluster.down()) or "not running")
+        case "status":
+            states = cluster.status()
+            print(" ".join(f"{name}={state}" for name, state in states.items()))
+            return 0 if set(states.values()) == {"running"} else 3
+        case "url":
+            print(cluster.url(args.name))
+        case "env":
+            for key, value in database.libpq_env(cluster.url(args.name)).items():
                 print(f"export {key}={shlex.quote(value)}")
     return 0
 
@@ -177,6 +201,11 @@ def parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["start", "stop", "status", "url", "env"])
     db.add_argument("--name", default=None, help="database name (default: PGCHATTER_DB or pgchatter)")
     db.set_defaults(func=_db)
+
+    citus = sub.add_parser("citus", help="a local Citus coordinator and two workers (scale-out tests)")
+    citus.add_argument("action", choices=["up", "down", "status", "url", "env"])
+    citus.add_argument("--name", default=None, help="database name (default: PGCHATTER_DB or pgchatter)")
+    citus.set_defaults(func=_citus)
 
     deploy = sub.add_parser("deploy", help="sqitch deploy --verify the chatter schema")
     deploy.add_argument("--db", default=None, help="database name (default: PGCHATTER_DB or pgchatter)")

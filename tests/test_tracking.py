@@ -71,3 +71,41 @@ def test_bulk_tracking_holds_its_author_against_a_concurrent_delete(db_url):
                 deleter.execute("DELETE FROM chatter.users WHERE id = 1; DELETE FROM chatter.contacts WHERE id = 1")
         count = writer.execute("SELECT count(*) FROM chatter.messages WHERE author_id = 1").fetchone()[0]
         assert count == 500
+
+
+# Messages, and calls of the throttle so far (counts not yet flushed to the statistics: read both before and
+# after a statement, in its transaction).
+COUNTS = """SELECT (SELECT count(*) FROM chatter.messages),
+                   coalesce(pg_stat_get_xact_function_calls('chatter._wake(text)'::regprocedure), 0)"""
+
+
+@pytest.mark.parametrize("rows", [0, 1, 64, 65, 100_000])
+def test_a_tracked_statement_wakes_the_bridges_once(db_url, rows):
+    """One wake-up per statement that wrote Tracking messages, whatever its size (0 rows: nothing written,
+    none), on both sides of the 64-row switch between the row loop and the bulk query. PostgreSQL folds
+    identical NOTIFYs of a transaction into one, so the calls of the throttle (chatter._wake) are counted
+    too: a wake-up per row would show as many calls."""
+    with psycopg.connect(db_url, autocommit=True) as admin:
+        admin.execute("""
+            INSERT INTO chatter.contacts (id, name) VALUES (1, 'Alice Martin');
+            INSERT INTO chatter.users (id, contact_id, username) VALUES (1, 1, 'alice');
+            CREATE TABLE public.leads (id int PRIMARY KEY, stage varchar(20));
+            INSERT INTO public.leads SELECT g, 'new' FROM generate_series(1, 100000) g;
+            SELECT chatter.enable('leads');
+            GRANT SELECT, INSERT, UPDATE ON public.leads TO chatter_app;
+        """)
+    with psycopg.connect(db_url, autocommit=True) as listener, psycopg.connect(db_url, autocommit=True) as app:
+        listener.execute("LISTEN chatter_bridge")
+        for statement in (f"UPDATE public.leads SET stage = 'won' WHERE id <= {rows}",
+                          f"INSERT INTO public.leads SELECT 100000 + g, 'new' FROM generate_series(1, {rows}) g"):
+            with app.transaction():
+                app.execute("SET LOCAL track_functions = 'pl'")   # counts this transaction's calls
+                app.execute("SET LOCAL ROLE chatter_app")
+                app.execute("SET LOCAL chatter.user_id = '1'")
+                before = app.execute(COUNTS).fetchone()
+                app.execute(statement)
+                after = app.execute(COUNTS).fetchone()
+                written, calls = after[0] - before[0], after[1] - before[1]
+            wakeups = sum(1 for n in listener.notifies(timeout=0.5) if n.channel == "chatter_bridge")
+            assert written == rows, statement
+            assert (calls, wakeups) == ((1, 1) if rows else (0, 0)), statement

@@ -105,6 +105,7 @@ INSERT INTO rights_matrix VALUES
     ('chatter.get_or_create_dm(bigint,bigint)', '881', 'SELECT chatter.get_or_create_dm(882, 884)', 'CH004'),
     ('chatter.inbox_count(bigint)', '881', 'SELECT chatter.inbox_count(882)', 'CH004'),
     ('chatter._wake(text)', '881', $$SELECT 1 FROM (SELECT chatter._wake('chatter_rights_test')) AS w WHERE false$$, 'nothing'),   -- any role may NOTIFY
+    ('chatter._wake_bridges()', '881', $$SELECT 1 FROM (SELECT chatter._wake_bridges()) AS w WHERE false$$, 'nothing'),   -- any role may NOTIFY
     ('chatter._within_limit(text,bigint,text)', '881', $$SELECT 1 FROM (SELECT chatter._within_limit('mentions', 1)) AS l WHERE false$$, 'nothing'),   -- a check, no data
     ('chatter._preview(text)', '881', $$SELECT 1 WHERE chatter._preview('<b>x</b>') <> 'x'$$, 'nothing'),   -- pure
     ('chatter._count_cap()', '881', $$SELECT 1 WHERE chatter._count_cap() <> 100$$, 'nothing'),   -- a setting, no data

@@ -1,7 +1,7 @@
 -- Tracking's bulk path (statements over 64 rows): same messages as the small path, the author and subtype
 -- held by one lock instead of per-row foreign-key checks, and the session left as it was.
 BEGIN;
-SELECT plan(22);
+SELECT plan(25);
 
 CREATE TABLE public.lots (
     id bigint PRIMARY KEY, name varchar(40), qty integer, price numeric(10, 2), active boolean, due date
@@ -11,6 +11,9 @@ SELECT chatter.enable('lots');
 INSERT INTO chatter.contacts (id, name) VALUES (9101, 'Bulk Bea');
 INSERT INTO chatter.users (id, contact_id, username) VALUES (601, 9101, 'bea');
 SET LOCAL chatter.user_id = '601';
+SET LOCAL work_mem = '3MB';     -- the session's own planner settings, which the bulk path must leave as they are
+SET LOCAL jit = on;
+SET LOCAL enable_mergejoin = on;
 
 -- The same change through both paths
 UPDATE public.lots SET name = 'say "hi" \ <b>', qty = qty + 1, price = price + 1, active = false,
@@ -42,6 +45,8 @@ SELECT is((SELECT count(*)::int FROM chatter.messages WHERE model = 'lots' AND a
               AND subtype_id = (SELECT id FROM chatter.subtypes WHERE identifier = 'tracking')), 200,
     'every message carries the acting user''s contact and the tracking subtype');
 SELECT is(current_setting('session_replication_role'), 'origin', 'the session is back in origin mode');
+SELECT is(ARRAY[current_setting('jit'), current_setting('enable_mergejoin'), current_setting('work_mem')],
+          ARRAY['on', 'on', '3MB'], 'the bulk queries'' planner settings are the session''s again');
 
 -- Foreign keys still hold for every other write in the transaction
 SELECT throws_ok($$INSERT INTO chatter.messages (model, document, author_id) VALUES ('lots', 1, 999999)$$, '23503',
@@ -117,7 +122,8 @@ COMMENT ON COLUMN public.lots2.margin IS 'Margin % "net"';
 INSERT INTO public.lots2 SELECT g, 1, 'low', NULL, 'n' FROM generate_series(1, 100) AS g;
 SELECT chatter.enable('lots2');
 UPDATE public.lots2 SET owner_id = 2, grade = 'high', margin = 12.5, note = NULL WHERE id = 1;
-UPDATE public.lots2 SET owner_id = 2, grade = 'high', margin = 12.5, note = NULL WHERE id > 1;
+UPDATE public.lots2 SET owner_id = 2, grade = 'high', margin = 12.5, note = NULL WHERE id BETWEEN 2 AND 4;
+UPDATE public.lots2 SET owner_id = 2, grade = 'high', margin = 12.5, note = NULL WHERE id > 4;
 SELECT is((SELECT body FROM chatter.messages WHERE model = 'lots2' AND document = 1),
     '<ul><li>Owner: Ann &amp; Co → &lt;Bob&gt;</li><li>Grade: low → high</li>'
     '<li>Margin % &quot;net&quot;: None → 12.5</li><li>Note: n → None</li></ul>',
@@ -128,6 +134,14 @@ SELECT is((SELECT body FROM chatter.messages WHERE model = 'lots2' AND document 
 SELECT is((SELECT tracking FROM chatter.messages WHERE model = 'lots2' AND document = 50)::text,
           (SELECT tracking FROM chatter.messages WHERE model = 'lots2' AND document = 1)::text,
     'the bulk JSON equals the small-statement JSON on keys, enums and NULLs');
+
+-- A small statement of several rows: its messages collected by the row loop and written by one INSERT
+SELECT is((SELECT array_agg(DISTINCT body) FROM chatter.messages WHERE model = 'lots2' AND document BETWEEN 2 AND 4),
+          ARRAY[(SELECT body FROM chatter.messages WHERE model = 'lots2' AND document = 1)],
+    'a 3-row statement writes the single-row body for each row');
+SELECT is((SELECT array_agg(DISTINCT tracking::text) FROM chatter.messages WHERE model = 'lots2' AND document BETWEEN 2 AND 4),
+          ARRAY[(SELECT tracking::text FROM chatter.messages WHERE model = 'lots2' AND document = 1)],
+    'and the single-row JSON');
 
 SELECT * FROM finish();
 ROLLBACK;

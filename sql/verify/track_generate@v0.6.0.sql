@@ -1,0 +1,8 @@
+-- Verify pgchatter:track_generate on pg
+
+BEGIN;
+
+SELECT 1 / (p.prosrc LIKE '%OWNER TO chatter_owner%')::integer FROM pg_catalog.pg_proc AS p
+ WHERE p.oid = 'chatter._track_install(regclass)'::regprocedure;
+
+ROLLBACK;
