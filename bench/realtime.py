@@ -1,31 +1,54 @@
-"""Benchmark: commit -> WebSocket frame latency (SPEC section 10), 1,000 sockets, 200 messages/s.
+"""Benchmark: commit -> WebSocket frame latency (SPEC section 10), at 1,000 and at 10,000 sockets.
 
-One bridge process (uvicorn, as `pgchatter bridge` runs it) on a fresh database; 1,000 users, each with
-one WebSocket; 100 channels of 10 members. The poster commits chatter.channel_post at a steady
-200 messages/s (random channel, random member), each reaching the 10 members' sockets. Latency is
-measured in this process from the moment the COMMIT returned to the moment the frame was read by
-the client (both on one clock): p50, p95, p99, max. Targets: p50 <= 10 ms, p99 <= 100 ms.
+Bridges as `pgchatter bridge` runs them (uvicorn, no per-message deflate) on a fresh database; N users,
+each with one WebSocket; channels of 10 members. A poster commits chatter.channel_post at a steady rate
+(random channel, random member), each message reaching its 10 members' sockets. The sockets are held and
+read by BENCH_REALTIME_CLIENTS client processes (one Python process cannot read 10,000 frames a second
+and still say when each arrived); latency is from the moment the COMMIT returned to the moment a client
+read the frame, both on the machine's monotonic clock. Every frame is counted.
 
-Then the same load again while one client posts a message with the largest body chatter.limits allows
-(500,000 characters nested 100 deep, the costliest to sanitize) on a record all 1,000 users follow, every
-two seconds (issue 18): each is 1,000 notifications, a record frame and a body to sanitize. The other
-users' chat frames must keep p99 <= 100 ms.
+1. 1,000 sockets, 200 messages/s (SPEC §10's first row); one bridge process.
+2. The same while one client posts, every 2 s, a message with the largest body chatter.limits allows
+   (500,000 characters nested 100 deep, the costliest to sanitize) on a record 1,000 users follow (issue 18):
+   each is 1,000 notifications, a record frame and a body to sanitize. The other users' chat frames must
+   keep p99 <= 100 ms.
+3. 10,000 sockets, 1,000 messages/s (issue 25), once per bridge size in BENCH_REALTIME_WORKERS (default
+   "1,2": one process, then two, each with its own LISTEN connection): the bench says whether one event loop
+   carries it. With it: the bridge's memory per idle socket (RSS of its processes before and after the
+   sockets connect), and a reconnect storm: the bridge is restarted, BENCH_REALTIME_MISSED (10) messages
+   per socket are posted while it is down, and every socket reconnects at once and catches up by id; the
+   time until all have every missed frame, and the database transactions per socket that took.
 
-    .venv/bin/python bench/realtime.py      # BENCH_REALTIME_SECONDS (default 20), BENCH_REALTIME_RATE (200)
+The file-descriptor limit is raised to the hard limit (every process here inherits it); a size the limit
+cannot hold is said and skipped.
+
+    .venv/bin/python bench/realtime.py
+    # BENCH_REALTIME_SECONDS (20), BENCH_REALTIME_RATE (200), BENCH_REALTIME_SOCKETS (1000),
+    # BENCH_REALTIME_BIG_SOCKETS (10000), BENCH_REALTIME_BIG_RATE (1000), BENCH_REALTIME_WORKERS ("1,2"),
+    # BENCH_REALTIME_CLIENTS (2), BENCH_REALTIME_MISSED (10); BENCH_REALTIME_SMALL=0 skips steps 1 and 2,
+    # BENCH_REALTIME_BIG=0 step 3
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
+import contextlib
 import json
+import multiprocessing
 import os
 import random
+import re
+import resource
+import signal
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 import asyncpg
+import httpx
 import psycopg
 import websockets
 
@@ -33,29 +56,39 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import fresh_database, record
 from pgchatter import database
-from tests.servers import Bridge
+from tests.servers import free_port
 
 SECONDS = int(os.environ.get("BENCH_REALTIME_SECONDS", "20"))
 RATE = int(os.environ.get("BENCH_REALTIME_RATE", "200"))
 SOCKETS = int(os.environ.get("BENCH_REALTIME_SOCKETS", "1000"))
+SMALL = os.environ.get("BENCH_REALTIME_SMALL", "1") == "1"
+BIG = os.environ.get("BENCH_REALTIME_BIG", "1") == "1"
+BIG_SOCKETS = int(os.environ.get("BENCH_REALTIME_BIG_SOCKETS", "10000"))
+BIG_RATE = int(os.environ.get("BENCH_REALTIME_BIG_RATE", "1000"))
+WORKERS = [int(w) for w in os.environ.get("BENCH_REALTIME_WORKERS", "1,2").split(",")]
+CLIENTS = int(os.environ.get("BENCH_REALTIME_CLIENTS", "2"))
+MISSED = int(os.environ.get("BENCH_REALTIME_MISSED", "10"))
 PER_CHANNEL = 10
+FOLLOWERS = 1000        # of the record the large messages go to
 DB_NAME = "pgchatter_bench_realtime"
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def setup(url: str) -> dict[int, str]:
+def setup(url: str, users: int = SOCKETS) -> dict[int, str]:
+    """`users` users in channels of PER_CHANNEL; the first FOLLOWERS follow bench_orders 1. Their tokens."""
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f"""
-            INSERT INTO chatter.contacts (id, name) SELECT g, 'User ' || g FROM generate_series(1, {SOCKETS}) g;
+            INSERT INTO chatter.contacts (id, name) SELECT g, 'User ' || g FROM generate_series(1, {users}) g;
             INSERT INTO chatter.users (id, contact_id, username, notification)
-                SELECT g, g, 'user' || g, 'inbox' FROM generate_series(1, {SOCKETS}) g;
+                SELECT g, g, 'user' || g, 'inbox' FROM generate_series(1, {users}) g;
             SELECT chatter.create_channel('room ' || c, 'Public', c * {PER_CHANNEL} + 1,
                        ARRAY(SELECT generate_series(c * {PER_CHANNEL} + 2, c * {PER_CHANNEL} + {PER_CHANNEL})::bigint))
-              FROM generate_series(0, {SOCKETS // PER_CHANNEL - 1}) c;
+              FROM generate_series(0, {users // PER_CHANNEL - 1}) c;
             CREATE TABLE public.bench_orders (id bigint PRIMARY KEY, name text);
             INSERT INTO public.bench_orders VALUES (1, 'S00001');
             GRANT SELECT ON public.bench_orders TO chatter_app;
             SELECT chatter.enable('bench_orders');
-            SELECT chatter.subscribe('bench_orders', 1, ARRAY(SELECT generate_series(1, {SOCKETS})::bigint));
+            SELECT chatter.subscribe('bench_orders', 1, ARRAY(SELECT generate_series(1, {min(users, FOLLOWERS)})::bigint));
         """)
         rows = conn.execute("SELECT id, chatter.token_create(id::text) FROM chatter.users ORDER BY id").fetchall()
     return dict(rows)
@@ -66,128 +99,389 @@ BLOCK = "<div>" * 99 + "<p>Lorem <b>ipsum</b> dolor</p>" + "</div>" * 99
 MAX_BODY = (BLOCK * (500_000 // len(BLOCK) + 1))[:500_000 - 2000] + "x" * 2000
 
 
-class Phase:
-    """The frames of one phase: chat latencies, and those of the large messages' notifications."""
+# -- the bridge -------------------------------------------------------------------------------------------
+class BridgeProcs:
+    """`uvicorn bridge.app:app` with `workers` processes (each its own hub and LISTEN connection) on `port`."""
 
-    def __init__(self) -> None:
-        self.latencies: list[float] = []
-        self.heavy: list[float] = []
-        self.received = 0
-        self.sent = 0
-        self.achieved = 0.0
+    def __init__(self, url: str, workers: int, port: int | None = None) -> None:
+        self.port = port or free_port()
+        env = {**os.environ, "DATABASE_URL": url}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "bridge.app:app", "--port", str(self.port), "--log-level", "warning",
+             "--ws-max-queue", "64", "--ws-per-message-deflate", "false", "--workers", str(workers),
+             "--backlog", "16384"], cwd=ROOT, env=env, start_new_session=True)
+        self.workers = workers
+        atexit.register(self.stop)     # never left running behind a failed run
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).status_code == 200 \
+                        and len(self.pids()) >= workers:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("bridge did not come up")
+
+    def pids(self) -> list[int]:
+        """The processes serving sockets: the workers (uvicorn's supervisor holds none), or the one process."""
+        if self.workers == 1:
+            return [self.proc.pid]
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.proc.pid:
+                children.append(int(stat.parent.name))
+        return children
+
+    def rss(self) -> int:
+        """Resident memory of the serving processes, bytes."""
+        total = 0
+        for pid in self.pids():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        return total
+
+    def stop(self) -> None:
+        if self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)     # its workers too
+            self.proc.wait()
 
 
-async def run(url: str, port: int, tokens: dict[int, str]) -> list[Phase]:
-    committed: dict[int, float] = {}
-    heavy_ids: set[int] = set()
-    phase = Phase()
-    sockets = []
-    for user, token in tokens.items():
-        ws = await websockets.connect(f"ws://127.0.0.1:{port}/api/ws?token={token}", max_queue=None)
-        json.loads(await ws.recv())   # hello
-        sockets.append(ws)
+# -- the client processes -----------------------------------------------------------------------------------
+MESSAGE_ID = re.compile(r'"message_id": (\d+)')
 
-    async def reader(ws: websockets.ClientConnection) -> None:
-        async for text in ws:
-            now = time.perf_counter()
-            frame = json.loads(text)
-            data = frame.get("data") or {}
-            t = committed.get(data.get("message_id"))
-            if frame.get("type") == "realtime_data":
-                phase.received += 1
-                if t is not None:
-                    phase.latencies.append(max(0.0, now - t))
-            elif data.get("kind") == "message" and data.get("message_id") in heavy_ids and t is not None:
-                phase.heavy.append(max(0.0, now - t))
 
-    readers = [asyncio.create_task(reader(ws)) for ws in sockets]
-    pool = await asyncpg.create_pool(url, min_size=8, max_size=8)
-    channels = SOCKETS // PER_CHANNEL
-    rng = random.Random(7)
+def client_main(conn, port: int, tokens: list[str]) -> None:
+    """A client process: holds its share of the sockets and answers the parent's commands over `conn`."""
+    try:
+        import uvloop
+        uvloop.run(_client(conn, port, tokens))
+    except ImportError:
+        asyncio.run(_client(conn, port, tokens))
 
-    async def post(channel: int, user: int) -> None:
-        async with pool.acquire() as conn:
-            async with conn.transaction():
-                await conn.execute("SELECT set_config('chatter.user_id', $1, true)", str(user))
-                mid = await conn.fetchval("SELECT chatter.channel_post($1, $2, 'ping')", channel, user)
-            committed[mid] = time.perf_counter()
 
-    async def post_large() -> None:
-        async with pool.acquire() as conn:
-            async with conn.transaction():
-                await conn.execute("SELECT set_config('chatter.user_id', '1', true)")
-                mid = await conn.fetchval("SELECT chatter.create_message($1, model => 'bench_orders', document => 1)",
-                                          MAX_BODY)
-                heavy_ids.add(mid)
-            committed[mid] = time.perf_counter()
+async def _client(conn, port: int, tokens: list[str]) -> None:
+    loop = asyncio.get_running_loop()
+    chat: list[tuple[int, float]] = []       # (message id, when read) of realtime_data frames
+    other: list[tuple[int, float]] = []      # of notification frames (kind "message")
+    last = [(0, 0)] * len(tokens)            # per socket: the last message and notification id seen
+    caught: list[float] = []                 # when each socket's caught_up arrived
+    sockets: list = [None] * len(tokens)
+    readers: list[asyncio.Task] = []
+    gate = asyncio.Semaphore(200)            # connections opened at once (a storm still, but no SYN floods)
 
-    first_channel = await pool.fetchval("SELECT min(id) FROM chatter.channels")
-    phases = []
-    for large in (False, True):
-        phase = Phase()
-        start = time.perf_counter()
-        tasks = []
-        large_sent = 0
-        while (elapsed := time.perf_counter() - start) < SECONDS:
-            due = int(elapsed * RATE) + 1
-            while phase.sent < due:
+    async def reader(i: int, ws) -> None:
+        try:
+            async for text in ws:
+                now = time.monotonic()
+                if text.startswith('{"type": "realtime_data"'):
+                    mid = int(MESSAGE_ID.search(text).group(1))
+                    chat.append((mid, now))
+                    last[i] = (max(last[i][0], mid), last[i][1])
+                elif '"notification_id"' in text:     # a notification (the payload's keys come in jsonb order)
+                    data = json.loads(text)["data"]
+                    if data.get("kind") == "message":
+                        other.append((data["message_id"], now))
+                    last[i] = (last[i][0], max(last[i][1], data["notification_id"]))
+                elif text.startswith('{"type": "caught_up"'):
+                    caught.append(now)
+        except websockets.ConnectionClosed:
+            pass
+
+    async def connect(i: int, catch_up: bool) -> None:
+        async with gate:
+            for attempt in range(50):
+                try:
+                    ws = await websockets.connect(f"ws://127.0.0.1:{port}/api/ws?token={tokens[i]}", max_queue=None,
+                                                  open_timeout=60, compression=None)
+                    break
+                except (OSError, websockets.InvalidStatus, TimeoutError):
+                    await asyncio.sleep(0.1 * (attempt + 1))
+            else:
+                raise RuntimeError("could not connect")
+            hello = json.loads(await ws.recv())
+            if catch_up:
+                await ws.send(json.dumps({"type": "catch_up", "after_message": last[i][0],
+                                          "after_notification": last[i][1]}))
+            else:
+                last[i] = (hello["last_message_id"], hello["last_notification_id"])
+        sockets[i] = ws
+        readers.append(asyncio.create_task(reader(i, ws)))
+
+    while True:
+        command = await loop.run_in_executor(None, conn.recv)   # (the pipe stays blocking: results are large)
+        if command == "connect" or command == "reconnect":
+            for task in readers:
+                task.cancel()
+            readers.clear()
+            chat.clear()
+            caught.clear()
+            await asyncio.gather(*(connect(i, command == "reconnect") for i in range(len(tokens))))
+            conn.send(len(tokens))
+        elif command == "reset":
+            chat.clear()
+            other.clear()
+            conn.send(True)
+        elif command == "progress":
+            conn.send((len(caught), max(caught, default=0.0)))
+        elif command == "results":
+            conn.send((chat, other, caught))
+        elif command == "close":
+            for task in readers:
+                task.cancel()
+            await asyncio.gather(*(ws.close() for ws in sockets if ws is not None), return_exceptions=True)
+            conn.send(True)
+            return
+
+
+class Clients:
+    """CLIENTS processes holding the tokens' sockets between them."""
+
+    def __init__(self, port: int, tokens: list[str]) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.conns, self.procs = [], []
+        n = max(1, min(CLIENTS, len(tokens) // 100))
+        for k in range(n):
+            mine, theirs = ctx.Pipe()
+            proc = ctx.Process(target=client_main, args=(theirs, port, tokens[k::n]), daemon=True)
+            proc.start()
+            self.conns.append(mine)
+            self.procs.append(proc)
+
+    def ask(self, command: str) -> list:
+        for conn in self.conns:
+            conn.send(command)
+        return [conn.recv() for conn in self.conns]
+
+    def results(self) -> tuple[list, list, list]:
+        chat, other, caught = [], [], []
+        for c, o, k in self.ask("results"):
+            chat += c
+            other += o
+            caught += k
+        return chat, other, caught
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.ask("close")
+        for proc in self.procs:
+            proc.join(timeout=10)
+            proc.kill()
+
+
+# -- the load -------------------------------------------------------------------------------------------
+class Poster:
+    """Commits chat posts at a steady rate (and, if asked, the large message every 2 s); keeps commit times."""
+
+    def __init__(self, url: str, users: int) -> None:
+        self.url, self.users = url, users
+        self.committed: dict[int, float] = {}
+        self.heavy: set[int] = set()
+
+    async def run(self, rate: int, seconds: float, large: bool = False, pool_size: int = 16) -> float:
+        """Post for `seconds` at `rate` messages/s; returns the rate achieved."""
+        pool = await asyncpg.create_pool(self.url, min_size=pool_size, max_size=pool_size)
+        channels = self.users // PER_CHANNEL
+        rng = random.Random(7)
+        first = await pool.fetchval("SELECT min(id) FROM chatter.channels")
+
+        async def post(channel: int, user: int) -> None:
+            async with pool.acquire() as conn:
+                async with conn.transaction():
+                    await conn.execute("SELECT set_config('chatter.user_id', $1, true)", str(user))
+                    mid = await conn.fetchval("SELECT chatter.channel_post($1, $2, 'ping')", channel, user)
+                self.committed[mid] = time.monotonic()
+
+        async def post_large() -> None:
+            async with pool.acquire() as conn:
+                async with conn.transaction():
+                    await conn.execute("SELECT set_config('chatter.user_id', '1', true)")
+                    mid = await conn.fetchval(
+                        "SELECT chatter.create_message($1, model => 'bench_orders', document => 1)", MAX_BODY)
+                    self.heavy.add(mid)
+                self.committed[mid] = time.monotonic()
+
+        start, tasks, sent, large_sent = time.monotonic(), [], 0, 0
+        while (elapsed := time.monotonic() - start) < seconds:
+            while sent < int(elapsed * rate) + 1:
                 c = rng.randrange(channels)
-                user = c * PER_CHANNEL + 1 + rng.randrange(PER_CHANNEL)
-                tasks.append(asyncio.create_task(post(first_channel + c, user)))
-                phase.sent += 1
+                tasks.append(asyncio.create_task(post(first + c, c * PER_CHANNEL + 1 + rng.randrange(PER_CHANNEL))))
+                sent += 1
             if large and large_sent < elapsed / 2:
                 tasks.append(asyncio.create_task(post_large()))
                 large_sent += 1
             await asyncio.sleep(0.001)
         await asyncio.gather(*tasks)
-        phase.achieved = phase.sent / (time.perf_counter() - start)
-        await asyncio.sleep(2)   # let the last frames arrive
-        phases.append(phase)
-    for task in readers:
-        task.cancel()
-    for ws in sockets:
-        await ws.close()
-    await pool.close()
-    return phases
+        achieved = sent / (time.monotonic() - start)
+        await pool.close()
+        return achieved
+
+    def sent(self) -> int:
+        return len(self.committed) - len(self.heavy)
+
+
+def latencies(reads: list[tuple[int, float]], committed: dict[int, float], only: set[int] | None = None) -> list[float]:
+    return sorted((t - committed[m]) * 1000 for m, t in reads if m in committed and (only is None or m in only))
+
+
+def table(title: str, ms: list[float], heavy: list[float] | None = None) -> None:
+    q = statistics.quantiles(ms, n=100)
+    print()
+    print(f"| {title} | ms | target |")
+    print("| --- | --- | --- |")
+    print(f"| p50 | {q[49]:.1f} | <= 10 |")
+    print(f"| p95 | {q[94]:.1f} | |")
+    print(f"| p99 | {q[98]:.1f} | <= 100 |")
+    print(f"| max | {ms[-1]:.1f} | |")
+    if heavy:
+        print(f"| the large messages' own notification frames ({len(heavy):,}): p50 / max | "
+              f"{statistics.median(heavy):.1f} / {heavy[-1]:.1f} | |")
+
+
+def rows_for(what: str, ms: list[float]) -> list[dict]:
+    q = statistics.quantiles(ms, n=100)
+    return [{"what": f"commit → WebSocket frame p50, {what}", "value": q[49], "unit": "ms", "target": 10,
+             "better": "lower"},
+            {"what": f"commit → WebSocket frame p99, {what}", "value": q[98], "unit": "ms", "target": 100,
+             "better": "lower"}]
+
+
+def run_async(coro):
+    try:
+        import uvloop
+        return uvloop.run(coro)
+    except ImportError:
+        return asyncio.run(coro)
+
+
+def raise_fd_limit(needed: int) -> bool:
+    """Raise the soft limit on open files to the hard one; whether `needed` fit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return hard == resource.RLIM_INFINITY or hard >= needed
+
+
+# -- the steps ----------------------------------------------------------------------------------------------
+def small(rows: list[dict]) -> None:
+    """Steps 1 and 2: 1,000 sockets, 200 messages/s, then with the large messages."""
+    url = fresh_database(DB_NAME)
+    tokens = setup(url, SOCKETS)
+    bridge = BridgeProcs(url, 1)
+    clients = Clients(bridge.port, list(tokens.values()))
+    try:
+        clients.ask("connect")
+        for large, label in ((False, ""), (True, ", a 500,000-character body to 1,000 followers every 2 s")):
+            poster = Poster(url, SOCKETS)
+            clients.ask("reset")
+            achieved = run_async(poster.run(RATE, SECONDS, large))
+            time.sleep(2)     # the last frames
+            chat, other, _ = clients.results()
+            ms = latencies(chat, poster.committed)
+            heavy = latencies(other, poster.committed, poster.heavy)
+            table(f"commit -> frame, {SOCKETS} sockets, {achieved:.0f} messages/s for {SECONDS} s{label} "
+                  f"({len(ms):,} of {poster.sent() * PER_CHANNEL:,} frames)", ms, heavy)
+            rows += rows_for(f"{SOCKETS} sockets, {achieved:.0f} msg/s{label}", ms)
+    finally:
+        bridge.stop()
+        clients.close()
+        database.drop_database(url)
+
+
+def big(rows: list[dict], workers: int) -> None:
+    """Step 3 with `workers` bridge processes: the load, memory per idle socket, the reconnect storm."""
+    url = fresh_database(DB_NAME)
+    tokens = setup(url, BIG_SOCKETS)
+    bridge = BridgeProcs(url, workers)
+    time.sleep(2)
+    before = bridge.rss()
+    clients = Clients(bridge.port, list(tokens.values()))
+    try:
+        t0 = time.monotonic()
+        clients.ask("connect")
+        connected = time.monotonic() - t0
+        time.sleep(5)     # idle: let what connecting allocated settle
+        per_socket = (bridge.rss() - before) / BIG_SOCKETS
+        print(f"\n{BIG_SOCKETS:,} sockets connected to {workers} bridge process(es) in {connected:.1f} s; bridge RSS "
+              f"{before / 2**20:.0f} MB before, {(before + per_socket * BIG_SOCKETS) / 2**20:.0f} MB after: "
+              f"{per_socket / 1024:.1f} KB per idle socket (target <= 50 KB)")
+        name = f"{BIG_SOCKETS} sockets, {workers} bridge process{'es' if workers > 1 else ''}"
+        rows.append({"what": f"bridge memory per idle socket, {name}", "value": per_socket / 1024, "unit": "KB",
+                     "target": 50, "better": "lower"})
+
+        poster = Poster(url, BIG_SOCKETS)
+        clients.ask("reset")
+        achieved = run_async(poster.run(BIG_RATE, SECONDS, pool_size=24))
+        time.sleep(3)
+        chat, _, _ = clients.results()
+        ms = latencies(chat, poster.committed)
+        table(f"commit -> frame, {name}, {achieved:.0f} messages/s for {SECONDS} s "
+              f"({len(ms):,} of {poster.sent() * PER_CHANNEL:,} frames)", ms)
+        rows += rows_for(f"{name}, {achieved:.0f} msg/s", ms)
+
+        # The reconnect storm: the bridge restarts while messages are posted; every socket comes back at once.
+        port = bridge.port
+        bridge.stop()
+        missed = Poster(url, BIG_SOCKETS)
+        count = MISSED * BIG_SOCKETS // PER_CHANNEL
+        run_async(missed.run(count, 1.0, pool_size=24))     # as fast as the database takes them
+        with psycopg.connect(url, autocommit=True) as conn:
+            xacts = conn.execute("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
+                                 ).fetchone()[0]
+        bridge = BridgeProcs(url, workers, port)
+        t0 = time.monotonic()
+        clients.ask("reconnect")
+        while sum(n for n, _ in clients.ask("progress")) < BIG_SOCKETS and time.monotonic() - t0 < 300:
+            time.sleep(0.2)
+        chat, _, caught = clients.results()
+        caught = sorted(t - t0 for t in caught)
+        done = caught[-1] if len(caught) >= BIG_SOCKETS else float("nan")
+        most = caught[int(0.99 * BIG_SOCKETS) - 1] if len(caught) >= 0.99 * BIG_SOCKETS else float("nan")
+        got = len(latencies(chat, missed.committed))
+        with psycopg.connect(url, autocommit=True) as conn:
+            xacts = conn.execute("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
+                                 ).fetchone()[0] - xacts
+        print(f"reconnect storm, {name}: {BIG_SOCKETS:,} sockets reconnect at once after a restart and catch up "
+              f"on {missed.sent():,} messages posted meanwhile ({got:,} of {missed.sent() * PER_CHANNEL:,} frames): "
+              f"{len(caught):,} caught up, 99% {most:.1f} s and all {done:.1f} s after the bridge was back; "
+              f"{xacts / BIG_SOCKETS:.1f} database transactions per socket meanwhile, its re-checks included "
+              f"({MISSED} messages missed per socket)")
+        late = "" if len(caught) >= BIG_SOCKETS else f" (only {len(caught):,} within 300 s)"
+        rows.append({"what": f"reconnect storm: all caught up after a restart, {name}, {MISSED} messages missed "
+                             f"per socket{late}", "value": caught[-1] if caught else 300.0, "unit": "s",
+                     "target": None, "better": "lower"})
+    finally:
+        bridge.stop()
+        clients.close()
+        database.drop_database(url)
 
 
 def main() -> None:
-    url = fresh_database(DB_NAME)
-    tokens = setup(url)
-    bridge = Bridge(url, extra_args=("--ws-max-queue", "64", "--ws-per-message-deflate", "false"))  # as `pgchatter bridge`
-    try:
-        try:
-            import uvloop
-            phases = uvloop.run(run(url, bridge.port, tokens))
-        except ImportError:
-            phases = asyncio.run(run(url, bridge.port, tokens))
-    finally:
-        bridge.stop()
-    rows = []
-    for phase, label in zip(phases, ("", ", a 500,000-character body to 1,000 followers every 2 s"), strict=True):
-        ms = sorted(x * 1000 for x in phase.latencies)
-        q = statistics.quantiles(ms, n=100)
-        print()
-        print(f"| commit -> frame, {SOCKETS} sockets, {phase.achieved:.0f} messages/s for {SECONDS} s{label} "
-              f"({phase.received:,} of {phase.sent * PER_CHANNEL:,} frames) | ms | target |")
-        print("| --- | --- | --- |")
-        print(f"| p50 | {q[49]:.1f} | <= 10 |")
-        print(f"| p95 | {q[94]:.1f} | |")
-        print(f"| p99 | {q[98]:.1f} | <= 100 |")
-        print(f"| max | {ms[-1]:.1f} | |")
-        if phase.heavy:
-            heavy = sorted(x * 1000 for x in phase.heavy)
-            print(f"| the large messages' own notification frames ({len(heavy):,}): p50 / max | "
-                  f"{statistics.median(heavy):.1f} / {heavy[-1]:.1f} | |")
-        what = f"{SOCKETS} sockets, {phase.achieved:.0f} msg/s{label}"
-        rows += [
-            {"what": f"commit → WebSocket frame p50, {what}", "value": q[49], "unit": "ms", "target": 10,
-             "better": "lower"},
-            {"what": f"commit → WebSocket frame p99, {what}", "value": q[98], "unit": "ms", "target": 100,
-             "better": "lower"},
-        ]
+    started = time.monotonic()
+    rows: list[dict] = []
+    if SMALL:
+        small(rows)
+    if BIG:
+        # The bridge holds BIG_SOCKETS sockets (and a client process its share): one descriptor each, and some.
+        if raise_fd_limit(BIG_SOCKETS + 1000):
+            for workers in WORKERS:
+                big(rows, workers)
+        else:
+            print(f"\nnot run: {BIG_SOCKETS:,} sockets need {BIG_SOCKETS + 1000:,} open files; the hard limit is "
+                  f"{resource.getrlimit(resource.RLIMIT_NOFILE)[1]:,} (raise it: ulimit -Hn, or LimitNOFILE)")
     record("realtime", rows)
-    database.drop_database(url)
+    print(f"\n(bench/realtime.py took {time.monotonic() - started:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -62,7 +62,10 @@ async def client_data_error(request: Request, exc: Exception) -> JSONResponse:
 async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
     """PostgreSQL restarting or unreachable: a clean 503 the client may retry, never a 500. The pool drops
     the broken connections and the next request reconnects by itself."""
-    log.warning("database unavailable on %s %s: %r", request.method, request.url.path, exc)
+    # Also a WebSocket's (a client gone during the handshake is an OSError too): it has no method, and
+    # Starlette sends no response for it.
+    method = request.scope.get("method", "WEBSOCKET")
+    log.warning("database unavailable on %s %s: %r", method, request.url.path, exc)
     return JSONResponse({"detail": "database unavailable, retry shortly", "code": "08006"}, status_code=503,
                         headers={"Retry-After": "1"})
 

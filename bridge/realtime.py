@@ -13,7 +13,8 @@ login role, and routes each to the sockets entitled to it:
                              the record's fields (the tracking triggers send no NOTIFY of their own).
 - a changed message     -> as a new one, kind "channel_message_updated" / "record_message_updated": an edit,
                              a delete (the tombstone: "deleted": true, no body) or new reaction counts, read
-                             from chatter.message_events by id; whose notification the delete removed get
+                             from chatter.message_events by id, with its "event_id" (the catch-up's cursor
+                             for changes); whose notification the delete removed get
                              {"type": "activity_update", "data": {"kind": "notification_removed", "message_id"}}
 - an activity ping       -> its assignee:          {"type": "activity_update", "data": {"kind": "activity", ...}}
                              read from chatter.realtime_events, which only chatter's own writers fill: a NOTIFY
@@ -113,13 +114,15 @@ def message_frame(row: dict[str, Any]) -> dict[str, Any]:
     `row["message"]` is the message as the HTTP routes send it, its body served (bridge.bodies)."""
     message = row["message"]
     changed = "_updated" if row.get("updated") else ""
+    # A change carries its chatter.message_events id: the page catches up on changes after the last one.
+    event = {"event_id": row["event_id"]} if row.get("event_id") is not None else {}
     if row["channel_id"] is not None:
         return {"type": "realtime_data",
                 "data": {"kind": "channel_message" + changed, "channel_id": row["channel_id"], "message_id": row["id"],
-                         "message": message}}
+                         "message": message, **event}}
     return {"type": "activity_update",
             "data": {"kind": "record_message" + changed, "model": row["model"], "document": row["document"],
-                     "message_id": row["id"], "message": message}}
+                     "message_id": row["id"], "message": message, **event}}
 
 
 def notification_text(notification_id: int, payload: str) -> str:
@@ -463,7 +466,7 @@ class Hub:
                     self._to_user(user, {"type": "activity_update", "data": {
                         "kind": "notification_removed", "message_id": row["message_id"]}})
                 if row["message"] is not None:
-                    row["id"], row["updated"] = row["message_id"], True
+                    row["event_id"], row["id"], row["updated"] = row["id"], row["message_id"], True
                     updated[row["message_id"]] = row
 
         delivered += await self._drain(conn, MESSAGE_EVENTS, self.message_events, on_changes)

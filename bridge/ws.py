@@ -4,11 +4,14 @@ Client -> server frames (the first may be {"type": "auth", "token": "pgc_..."} w
 the Authorization header or ?token=):
   {"type": "watch", "model": "sale_orders", "document": 7}      -> {"type": "watching", ...} or an error
   {"type": "unwatch", "model": "sale_orders", "document": 7}
-  {"type": "catch_up", "after_message": 120, "after_notification": 40}
-        -> the frames missed since those ids (chat of one's channels, watched records, one's notifications),
-           then {"type": "caught_up", "last_message_id": ..., "last_notification_id": ...}
+  {"type": "catch_up", "after_message": 120, "after_notification": 40, "after_event": 9}
+        -> the frames missed since those ids (chat of one's channels, watched records, one's notifications;
+           with after_event, the edits, deletes and reactions of older messages, as *_updated frames in
+           their state now, and notification_removed), then {"type": "caught_up", "last_message_id": ...,
+           "last_notification_id": ..., "last_event_id": ...}
   {"type": "ping"}                                                -> {"type": "pong"}
-Server -> client: {"type": "hello", "user_id", "last_message_id", "last_notification_id"} first, then the
+Server -> client: {"type": "hello", "user_id", "last_message_id", "last_notification_id", "last_event_id"}
+first, then the
 frames of SPEC section 8 (see bridge.realtime). Every CHATTER_WS_RECHECK seconds the token and the watched
 records are checked again: a revoked token closes the socket (4401), a record no longer readable is dropped
 with {"type": "unwatched", "model", "document", "code"}."""
@@ -36,20 +39,43 @@ CATCH_UP_PAGE = 200   # messages read at a time, at most
 CATCH_UP_BYTES = 1 << 19   # and past the first, only while their bodies add up to less than this
 
 # A page of the messages missed: up to $4 of them, and past the first only while their bodies add up to
-# less than $5 bytes (octet_length reads the stored size, not the body).
+# less than $5 bytes (octet_length reads the stored size, not the body). Read channel by channel and record
+# by record through their (channel_id, id) and (model, document, id) indexes: the cost follows what this
+# user missed, not what everyone posted meanwhile (a scan from the cursor read every message since, for
+# every socket: 10,000 sockets reconnecting after 10,000 messages were 10^8 rows). `missed`: how many were
+# found (at most $4 a channel or record): more than the page holds, and there is another page.
 CATCH_UP_MESSAGES = """
-WITH page AS (
-    SELECT m.id, sum(octet_length(m.body)) OVER (ORDER BY m.id) - octet_length(m.body) AS before
-      FROM chatter.messages AS m
-     WHERE m.id > $1
-       AND (m.channel_id IN (SELECT chatter._my_channel_ids())
-            OR (m.in_feed AND (m.model, m.document) IN (SELECT * FROM unnest($2::text[], $3::bigint[]))))
-     ORDER BY m.id
-     LIMIT $4
+WITH ids AS (
+    SELECT c.id, c.size FROM chatter._my_channel_ids() AS mine (channel_id)
+     CROSS JOIN LATERAL (SELECT m.id, octet_length(m.body) AS size FROM chatter.messages AS m
+                          WHERE m.channel_id = mine.channel_id AND m.id > $1 ORDER BY m.id LIMIT $4) AS c
+    UNION ALL
+    SELECT r.id, r.size FROM unnest($2::text[], $3::bigint[]) AS w (model, document)
+     CROSS JOIN LATERAL (SELECT m.id, octet_length(m.body) AS size FROM chatter.messages AS m
+                          WHERE m.model = w.model AND m.document = w.document AND m.in_feed AND m.id > $1
+                          ORDER BY m.id LIMIT $4) AS r
+), page AS (
+    SELECT ids.id, sum(ids.size) OVER (ORDER BY ids.id) - ids.size AS before, count(*) OVER () AS missed
+      FROM ids ORDER BY ids.id LIMIT $4
 )
-SELECT m.id, m.model, m.document, m.channel_id, chatter.message_wire(m) AS message
+SELECT m.id, m.model, m.document, m.channel_id, chatter.message_wire(m) AS message, page.missed
   FROM page JOIN chatter.messages AS m USING (id)
  WHERE page.before < $5 OR page.before = 0
+ ORDER BY m.id
+"""
+# Messages changed since an event id (chatter.message_events, which only the bridge's login role reads; kept
+# an hour): which messages, and whose notifications went. Read before the role switch.
+CATCH_UP_EVENTS = """
+SELECT e.id, e.message_id, e.users FROM chatter.message_events AS e WHERE e.id > $1 ORDER BY e.id LIMIT $2
+"""
+# Those of them the acting user sees (as CATCH_UP_MESSAGES decides), up to $4: later ones come with the
+# missed messages, already in their state now.
+CATCH_UP_CHANGED = """
+SELECT m.id, m.model, m.document, m.channel_id, chatter.message_wire(m) AS message
+  FROM chatter.messages AS m
+ WHERE m.id = ANY ($1::bigint[]) AND m.id <= $4
+   AND (m.channel_id IN (SELECT chatter._my_channel_ids())
+        OR (m.in_feed AND (m.model, m.document) IN (SELECT * FROM unnest($2::text[], $3::bigint[]))))
  ORDER BY m.id
 """
 CATCH_UP_NOTIFICATIONS = """
@@ -94,7 +120,8 @@ async def _handle(ws: WebSocket, client: Client, hub: Hub, token: str, frame: di
         client.send({"type": "watching", "model": model, "document": document})
     elif kind == "catch_up":
         after_m, after_n = frame.get("after_message") or 0, frame.get("after_notification") or 0
-        if not isinstance(after_m, int) or not isinstance(after_n, int):
+        after_e = frame.get("after_event")
+        if not isinstance(after_m, int) or not isinstance(after_n, int) or not isinstance(after_e, int | None):
             client.send({"type": "error", "code": "CH005", "detail": "catch_up takes integer ids"})
             return
         watched = sorted(client.watching)
@@ -109,7 +136,7 @@ async def _handle(ws: WebSocket, client: Client, hub: Hub, token: str, frame: di
                 await _as_user(ws, conn, token)
                 limit = min(CATCH_UP_PAGE, CATCH_UP - sent_m)
                 messages = await conn.fetch(CATCH_UP_MESSAGES, last_m, models, documents, limit, CATCH_UP_BYTES)
-            more = len(messages) > 0
+            more = len(messages) > 0 and messages[0]["missed"] > len(messages)
             rows = [dict(row) for row in messages]
             await ws.app.state.bodies.serve(row["message"] for row in rows)
             for row in rows:
@@ -119,6 +146,11 @@ async def _handle(ws: WebSocket, client: Client, hub: Hub, token: str, frame: di
                 client.send(text, MESSAGES)
             sent_m += len(rows)
             last_m = rows[-1]["id"] if rows else last_m
+        last_e, events_complete = after_e, True
+        if after_e is not None:
+            last_e, events_complete = await _catch_up_events(ws, client, token, after_e, after_m, models, documents)
+            if client.dropped:
+                return
         async with pool.acquire() as conn, conn.transaction():
             await _as_user(ws, conn, token)
             notifications = await conn.fetch(CATCH_UP_NOTIFICATIONS, max(after_n, 0))
@@ -129,9 +161,36 @@ async def _handle(ws: WebSocket, client: Client, hub: Hub, token: str, frame: di
             client.send(text, NOTIFICATIONS)
         client.send({"type": "caught_up", "last_message_id": last_m if sent_m else after_m,
                      "last_notification_id": notifications[-1]["notification_id"] if notifications else after_n,
-                     "complete": sent_m < CATCH_UP and len(notifications) < CATCH_UP}, ALL)
+                     **({"last_event_id": last_e} if after_e is not None else {}),
+                     "complete": sent_m < CATCH_UP and len(notifications) < CATCH_UP and events_complete}, ALL)
     else:
         client.send({"type": "error", "code": "CH005", "detail": f"unknown frame type {kind!r}"})
+
+
+async def _catch_up_events(ws: WebSocket, client: Client, token: str, after_e: int, after_m: int,
+                           models: list[str], documents: list[int]) -> tuple[int, bool]:
+    """Replay the changes (edit, delete, reactions) of messages up to `after_m` since event `after_e`: each
+    changed message once, in its state now, as the relay sends it live; notification_removed for one's own
+    removed notifications. One query for the events and one for their messages, whatever their number.
+    Returns the last event id read and whether that was all of them."""
+    pool: asyncpg.Pool = ws.app.state.pool
+    async with pool.acquire() as conn, conn.transaction():
+        events = await conn.fetch(CATCH_UP_EVENTS, max(after_e, 0), CATCH_UP)
+        await _as_user(ws, conn, token)
+        ids = list(dict.fromkeys(e["message_id"] for e in events))
+        changed = [dict(r) for r in await conn.fetch(CATCH_UP_CHANGED, ids, models, documents, max(after_m, 0))]
+    last_event = {e["message_id"]: e["id"] for e in events}
+    await ws.app.state.bodies.serve(row["message"] for row in changed)
+    stalled = ws.app.state.settings.ws_stalled
+    removed = dict.fromkeys(e["message_id"] for e in events if client.user_id in e["users"])
+    frames = [{"type": "activity_update", "data": {"kind": "notification_removed", "message_id": m}} for m in removed]
+    frames += [message_frame({**row, "updated": True, "event_id": last_event[row["id"]]}) for row in changed]
+    for frame in frames:
+        text = json.dumps(frame, default=str)
+        if not await client.room(len(text), stalled):
+            break
+        client.send(text, MESSAGES)
+    return (events[-1]["id"] if events else after_e), len(events) < CATCH_UP
 
 
 async def _recheck(ws: WebSocket, client: Client, hub: Hub, token: str) -> None:
@@ -218,7 +277,8 @@ async def websocket(ws: WebSocket) -> None:
     hub.add(client)
     client.send({"type": "hello", "user_id": user_id,
                  "last_message_id": hub.messages.high if hub.messages else 0,
-                 "last_notification_id": hub.notifications.high if hub.notifications else 0})
+                 "last_notification_id": hub.notifications.high if hub.notifications else 0,
+                 "last_event_id": hub.message_events.high if hub.message_events else 0})
     writer = asyncio.create_task(_writer(ws, client))
     client.on_drop = writer.cancel
     recheck = asyncio.create_task(_recheck(ws, client, hub, token))

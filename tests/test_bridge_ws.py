@@ -232,3 +232,30 @@ def test_messages_wake_the_bridges_unless_silenced(bridge_db):
             writer.execute("SET LOCAL chatter.realtime = 'off'")
             writer.execute("SELECT chatter.log_message('orders', 2, 'quiet')")
         assert list(listener.notifies(timeout=0.5)) == []
+
+
+def test_catch_up_reads_ones_own_channels_and_pages_past_two_hundred(bridges, bridge_db):
+    """A catch-up of 300 messages over two of one's channels, with 300 more meanwhile in a channel one is not
+    in: exactly one's own, in id order, over several pages (each read channel by channel), complete."""
+    a, _ = bridges
+    with bridge_db.connect() as conn:
+        ours = [conn.execute("SELECT chatter.create_channel(%s, 'Private', 1, ARRAY[3]::bigint[])", (name,)
+                             ).fetchone()[0] for name in ("pages-1", "pages-2")]
+        theirs = conn.execute("SELECT chatter.create_channel('pages-other', 'Private', 1, ARRAY[2]::bigint[])"
+                              ).fetchone()[0]
+    with a.ws(bridge_db.tokens["carol"]) as ws:
+        first = hello(ws)
+    mine = []
+    with bridge_db.connect() as conn:
+        for i in range(300):
+            conn.execute("SELECT chatter.channel_post(%s, 1, 'not for carol')", (theirs,))
+            mine.append(conn.execute("SELECT chatter.channel_post(%s, 1, %s)", (ours[i % 2], f"m{i}")).fetchone()[0])
+    with a.ws(bridge_db.tokens["carol"]) as ws:
+        hello(ws)
+        ws.send(json.dumps({"type": "catch_up", "after_message": first["last_message_id"],
+                            "after_notification": first["last_notification_id"]}))
+        got = []
+        while (frame := frames_until(ws, lambda f: True))["type"] != "caught_up":
+            got.append(frame)
+    assert [f["data"]["message_id"] for f in got if f["type"] == "realtime_data"] == mine
+    assert frame["complete"] and frame["last_message_id"] == mine[-1]

@@ -3,6 +3,8 @@ pages over HTTP, the SQLSTATE mapping of each refusal, and the frames a real bri
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -163,3 +165,64 @@ def test_changes_reach_viewers_and_members_live(bridge, bridge_db):
         # Carol is neither a member nor watching: nothing of it reaches her.
         with pytest.raises(TimeoutError):
             frames_until(carol_ws, lambda f: "updated" in str(kind(f)), timeout=1.0)
+
+
+def catch_up(ws, first: dict, **extra) -> tuple[list[dict], dict]:
+    """Ask for what was missed since `first` (a hello frame); the frames, and the caught_up frame."""
+    ws.send(json.dumps({"type": "catch_up", "after_message": first["last_message_id"],
+                        "after_notification": first["last_notification_id"], **extra}))
+    got = []
+    while (frame := frames_until(ws, lambda f: True))["type"] != "caught_up":
+        got.append(frame)
+    return got, frame
+
+
+def test_catch_up_replays_changes_missed_while_away(bridge, bridge_db):
+    """Edits, reactions and deletes of messages one already had, made while one's socket was closed, come
+    back on catch_up (after_event): each message once, in its state now; a removed notification is named.
+    Who neither is a member nor watches the record gets none of them, however far back it asks."""
+    h = bridge_db.headers
+    base = f"{bridge.base}/api"
+    channel = httpx.post(f"{base}/channels", headers=h("alice"),
+                         json={"name": "away-room", "kind": "Private", "members": [2]}).json()
+    chat = httpx.post(f"{base}/channels/{channel['id']}/messages", headers=h("alice"), json={"body": "draft"}).json()
+    note = httpx.post(f"{base}/send_message", headers=h("alice"),
+                      json={"body": "soon gone, @bob", "model": "orders", "document": 1}).json()
+    with bridge.ws(bridge_db.tokens["bob"]) as ws:
+        first = hello(ws)
+    with bridge.ws(bridge_db.tokens["carol"]) as ws:
+        carol_first = hello(ws)
+    assert first["last_event_id"] == carol_first["last_event_id"]
+    assert first["last_message_id"] >= note["id"]
+    # While bob is away: an edit and a reaction on the chat message, the note on the order deleted.
+    httpx.patch(f"{base}/messages/{chat['id']}", headers=h("alice"), json={"body": "final <b>text</b>"})
+    httpx.post(f"{base}/messages/{chat['id']}/reactions", headers=h("alice"), json={"emoji": "👍"})
+    httpx.delete(f"{base}/messages/{note['id']}", headers=h("alice"))
+
+    with bridge.ws(bridge_db.tokens["bob"]) as ws:
+        hello(ws)
+        ws.send(json.dumps({"type": "watch", "model": "orders", "document": 1}))
+        frames_until(ws, lambda f: f["type"] == "watching")
+        got, done = catch_up(ws, first, after_event=first["last_event_id"])
+    updated = [f for f in got if kind(f) in ("channel_message_updated", "record_message_updated")]
+    assert [f["data"]["message_id"] for f in updated] == [chat["id"], note["id"]]   # each once, in id order
+    edited = updated[0]["data"]
+    assert edited["message"]["body"] == "final <b>text</b>" and edited["message"]["edited"]
+    assert edited["message"]["reactions"] == [{"emoji": "👍", "count": 1, "contacts": [1]}]
+    assert updated[1]["data"]["message"]["deleted"] and updated[1]["data"]["message"]["body"] == ""
+    assert [f["data"]["message_id"] for f in got if kind(f) == "notification_removed"] == [note["id"]]
+    assert done["last_event_id"] >= max(f["data"]["event_id"] for f in updated) > first["last_event_id"]
+    assert done["complete"]
+
+    # Again from there: nothing more to replay.
+    with bridge.ws(bridge_db.tokens["bob"]) as ws:
+        again = hello(ws)
+        got, _ = catch_up(ws, again, after_event=done["last_event_id"])
+    assert not [f for f in got if "updated" in str(kind(f)) or kind(f) == "notification_removed"]
+
+    # Carol is not in the channel and cannot watch what she may not see: nothing of it, even from event 0.
+    with bridge.ws(bridge_db.tokens["carol"]) as ws:
+        hello(ws)
+        got, done = catch_up(ws, carol_first, after_event=0)
+    assert not [f for f in got if f.get("data", {}).get("message_id") in (chat["id"], note["id"])]
+    assert done["last_event_id"] >= max(f["data"]["event_id"] for f in updated)

@@ -1,5 +1,5 @@
 -- Deploy pgchatter:mentions to pg
--- requires: mentions@v0.5.0, html_text
+-- requires: mentions@v0.6.0
 
 BEGIN;
 
@@ -8,10 +8,17 @@ BEGIN;
 -- Found in the body's text (chatter.html_text), as a reader sees it and as the page marks it: entities
 -- decoded (@"Smith &amp; Co" mentions Smith & Co), tags gone. A body without "@" or "&#" (an @ may be
 -- written &#64;) has none, without reading it as text.
+-- PL/pgSQL, not SQL: a SQL function with SET search_path is planned again in every statement that calls it
+-- (0.25 ms of every post, mentions or not); PL/pgSQL keeps the plan for the session.
 CREATE OR REPLACE FUNCTION chatter._mentioned_contacts(body text) RETURNS SETOF bigint
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = ''
 AS $$
+BEGIN
+    IF strpos(body, '@') = 0 AND strpos(body, '&#') = 0 THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
     WITH b AS (SELECT chatter.html_text(body) AS t WHERE strpos(body, '@') > 0 OR strpos(body, '&#') > 0)
     SELECT u.contact_id
       FROM b, regexp_matches(b.t, '@\[([0-9]{1,18})\]', 'g') AS m
@@ -23,7 +30,8 @@ AS $$
     UNION
     SELECT u.contact_id
       FROM b, regexp_matches(b.t, '(^|[^[:alnum:]_.@])@([[:alnum:]_](?:[[:alnum:]_.-]*[[:alnum:]_])?)', 'g') AS m
-      JOIN chatter.users AS u ON lower(u.username) = lower(m[2])
+      JOIN chatter.users AS u ON lower(u.username) = lower(m[2]);
+END
 $$;
 
 COMMIT;

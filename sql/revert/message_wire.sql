@@ -1,5 +1,4 @@
--- Revert pgchatter:message_wire from pg (restores the @v0.6.0 definition)
--- requires: message_lifecycle, html_text
+-- Revert pgchatter:message_wire from pg: the @v0.6.0 body (LANGUAGE sql)
 
 BEGIN;
 

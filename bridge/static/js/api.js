@@ -129,6 +129,7 @@ export class Live {
     this.watching = new Set();
     this.lastMessage = 0;
     this.lastNotification = 0;
+    this.lastEvent = 0;
     this.helloSeen = false;
     this.delay = 500;
     this.closed = false;
@@ -183,10 +184,11 @@ export class Live {
       }
       if (this.helloSeen) {
         this.ws.send(JSON.stringify({ type: "catch_up", after_message: this.lastMessage,
-          after_notification: this.lastNotification }));
+          after_notification: this.lastNotification, after_event: this.lastEvent }));
       } else {
         this.lastMessage = frame.last_message_id;
         this.lastNotification = frame.last_notification_id;
+        this.lastEvent = frame.last_event_id || 0;
       }
       this.helloSeen = true;
       this.onState(true);
@@ -195,9 +197,12 @@ export class Live {
     const data = frame.data || {};
     if (data.message_id && data.kind !== "message") this.lastMessage = Math.max(this.lastMessage, data.message_id);
     if (data.notification_id) this.lastNotification = Math.max(this.lastNotification, data.notification_id);
+    // Edits, deletes and reactions missed while away are replayed after the last change seen.
+    if (data.event_id) this.lastEvent = Math.max(this.lastEvent, data.event_id);
     if (frame.type === "caught_up") {
       this.lastMessage = Math.max(this.lastMessage, frame.last_message_id);
       this.lastNotification = Math.max(this.lastNotification, frame.last_notification_id);
+      if (frame.last_event_id !== undefined) this.lastEvent = Math.max(this.lastEvent, frame.last_event_id);
     }
     this.onFrame(frame);
   }

@@ -1,0 +1,25 @@
+-- Revert pgchatter:mentions from pg: _mentioned_contacts as of @v0.5.0 (the raw body, &quot; decoded)
+
+BEGIN;
+
+-- Contacts mentioned in a body: @[42] (user id), @"Full Name" (contact name), @username; case-insensitive.
+-- An email address (bob@example.com) is not a mention: the @ must not follow a word character.
+CREATE OR REPLACE FUNCTION chatter._mentioned_contacts(body text) RETURNS SETOF bigint
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+    WITH b AS (SELECT replace(coalesce(body, ''), '&quot;', '"') AS t)
+    SELECT u.contact_id
+      FROM b, regexp_matches(b.t, '@\[([0-9]{1,18})\]', 'g') AS m
+      JOIN chatter.users AS u ON u.id = m[1]::bigint
+    UNION
+    SELECT c.id
+      FROM b, regexp_matches(b.t, '@"([^"<>]{1,200})"', 'g') AS m
+      JOIN chatter.contacts AS c ON lower(c.name) = lower(btrim(m[1]))
+    UNION
+    SELECT u.contact_id
+      FROM b, regexp_matches(b.t, '(^|[^[:alnum:]_.@])@([[:alnum:]_](?:[[:alnum:]_.-]*[[:alnum:]_])?)', 'g') AS m
+      JOIN chatter.users AS u ON lower(u.username) = lower(m[2])
+$$;
+
+COMMIT;
