@@ -257,5 +257,8 @@ def test_catch_up_reads_ones_own_channels_and_pages_past_two_hundred(bridges, br
         got = []
         while (frame := frames_until(ws, lambda f: True))["type"] != "caught_up":
             got.append(frame)
-    assert [f["data"]["message_id"] for f in got if f["type"] == "realtime_data"] == mine
+    ids = [f["data"]["message_id"] for f in got if f["type"] == "realtime_data"]
+    # The relay may still be delivering the last posts live when this socket connects (CI saw 635 first):
+    # such a frame comes again in the catch-up, which sends every message once and in order.
+    assert [i for n, i in enumerate(ids) if i not in ids[n + 1:]] == mine
     assert frame["complete"] and frame["last_message_id"] == mine[-1]
