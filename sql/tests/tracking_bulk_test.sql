@@ -1,7 +1,7 @@
 -- Tracking's bulk path (statements over 64 rows): same messages as the small path, the author and subtype
 -- held by one lock instead of per-row foreign-key checks, and the session left as it was.
 BEGIN;
-SELECT plan(25);
+SELECT plan(30);
 
 CREATE TABLE public.lots (
     id bigint PRIMARY KEY, name varchar(40), qty integer, price numeric(10, 2), active boolean, due date
@@ -142,6 +142,71 @@ SELECT is((SELECT array_agg(DISTINCT body) FROM chatter.messages WHERE model = '
 SELECT is((SELECT array_agg(DISTINCT tracking::text) FROM chatter.messages WHERE model = 'lots2' AND document BETWEEN 2 AND 4),
           ARRAY[(SELECT tracking::text FROM chatter.messages WHERE model = 'lots2' AND document = 1)],
     'and the single-row JSON');
+
+-- Golden output (issue 23): every type's tracking entry and list item pinned to a literal, on the small
+-- path and the bulk path, and the wire shape equal to the column. How the entries are built or stored may
+-- change (SPEC 4); what every reader gets may not. The reference is written with jsonb_build_object, the
+-- plain way, not with the generator's text templates. Time zone and money locale pinned: both are the
+-- session's.
+SET LOCAL TIME ZONE 'UTC';
+SET LOCAL lc_monetary = 'C';
+CREATE TYPE public.gold_stage AS ENUM ('draft', 'sent & "done"');
+CREATE TABLE public.gold_refs (id bigint PRIMARY KEY, name varchar(40));
+INSERT INTO public.gold_refs VALUES (1, 'Alice <a>'), (2, 'Bob & "Co"');
+CREATE TABLE public.gold (
+    id bigint PRIMARY KEY, ref_id bigint REFERENCES public.gold_refs, stage public.gold_stage, note varchar(40),
+    due date, at timestamptz, amount money, price numeric(10, 2), ratio double precision, r4 real, ok boolean,
+    n integer);
+COMMENT ON COLUMN public.gold.note IS 'Note <100%> "quoted"';
+SELECT chatter.enable('gold');
+INSERT INTO public.gold SELECT g, 1, 'draft', E'a\\b"c', '2026-01-02', '2026-01-02 03:04:05+00', 1.5, 1.50, 1e20,
+                               0.1, true, 7 FROM generate_series(1, 100) AS g;
+UPDATE public.gold SET ref_id = 2, stage = 'sent & "done"', note = NULL, due = '2026-12-31', at = NULL,
+       amount = 1234.56, price = 2.00, ratio = 1.5e-7, r4 = 3.4e38, ok = NULL, n = -3 WHERE id = 1;
+UPDATE public.gold SET ref_id = 2, stage = 'sent & "done"', note = NULL, due = '2026-12-31', at = NULL,
+       amount = 1234.56, price = 2.00, ratio = 1.5e-7, r4 = 3.4e38, ok = NULL, n = -3 WHERE id > 1;
+CREATE TEMP TABLE gold_expected AS SELECT
+    '<ul><li>Ref: Alice &lt;a&gt; → Bob &amp; &quot;Co&quot;</li><li>Stage: draft → sent &amp; &quot;done&quot;</li>'
+    '<li>Note &lt;100%&gt; &quot;quoted&quot;: a\b&quot;c → None</li><li>Due: 2026-01-02 → 2026-12-31</li>'
+    '<li>At: 2026-01-02 03:04:05+00 → None</li><li>Amount: $1.50 → $1,234.56</li><li>Price: 1.50 → 2.00</li>'
+    '<li>Ratio: 1e+20 → 1.5e-07</li><li>R4: 0.1 → 3.4e+38</li><li>Ok: Yes → None</li><li>N: 7 → -3</li></ul>'::text AS body,
+    jsonb_build_array(
+        jsonb_build_object('field', 'ref_id', 'label', 'Ref', 'old_value', 1, 'new_value', 2,
+                           'old_display', 'Alice <a>', 'new_display', 'Bob & "Co"'),
+        jsonb_build_object('field', 'stage', 'label', 'Stage', 'old_value', 'draft', 'new_value', 'sent & "done"',
+                           'old_display', 'draft', 'new_display', 'sent & "done"'),
+        jsonb_build_object('field', 'note', 'label', 'Note <100%> "quoted"', 'old_value', E'a\\b"c', 'new_value', NULL,
+                           'old_display', E'a\\b"c', 'new_display', NULL),
+        jsonb_build_object('field', 'due', 'label', 'Due', 'old_value', '2026-01-02', 'new_value', '2026-12-31',
+                           'old_display', '2026-01-02', 'new_display', '2026-12-31'),
+        jsonb_build_object('field', 'at', 'label', 'At', 'old_value', '2026-01-02T03:04:05+00:00', 'new_value', NULL,
+                           'old_display', '2026-01-02 03:04:05+00', 'new_display', NULL),
+        jsonb_build_object('field', 'amount', 'label', 'Amount', 'old_value', '$1.50', 'new_value', '$1,234.56',
+                           'old_display', '$1.50', 'new_display', '$1,234.56'),
+        jsonb_build_object('field', 'price', 'label', 'Price', 'old_value', 1.50, 'new_value', 2.00,
+                           'old_display', '1.50', 'new_display', '2.00'),
+        jsonb_build_object('field', 'ratio', 'label', 'Ratio', 'old_value', 1e20::numeric, 'new_value', 1.5e-7::numeric,
+                           'old_display', '1e+20', 'new_display', '1.5e-07'),
+        jsonb_build_object('field', 'r4', 'label', 'R4', 'old_value', 0.1, 'new_value', 3.4e38::numeric,
+                           'old_display', '0.1', 'new_display', '3.4e+38'),
+        jsonb_build_object('field', 'ok', 'label', 'Ok', 'old_value', true, 'new_value', NULL,
+                           'old_display', 'Yes', 'new_display', NULL),
+        jsonb_build_object('field', 'n', 'label', 'N', 'old_value', 7, 'new_value', -3,
+                           'old_display', '7', 'new_display', '-3')) AS tracking;
+SELECT is((SELECT tracking::text FROM chatter.messages WHERE model = 'gold' AND document = 1 AND tracking IS NOT NULL),
+          (SELECT tracking::text FROM gold_expected),
+    'golden JSON (the entries behind an 11-column change), small path: FK, enum, NULL, escaping, date, timestamptz, money, numeric, floats, boolean, integer');
+SELECT is((SELECT body FROM chatter.messages WHERE model = 'gold' AND document = 1 AND tracking IS NOT NULL), (SELECT body FROM gold_expected),
+    'golden body, small path');
+SELECT is((SELECT array_agg(DISTINCT tracking::text) FROM chatter.messages WHERE model = 'gold' AND document > 1 AND tracking IS NOT NULL),
+          ARRAY[(SELECT tracking::text FROM gold_expected)],
+    'golden JSON, bulk path (99 rows)');
+SELECT is((SELECT array_agg(DISTINCT body) FROM chatter.messages WHERE model = 'gold' AND document > 1 AND tracking IS NOT NULL),
+          ARRAY[(SELECT body FROM gold_expected)],
+    'golden body, bulk path');
+SELECT is((SELECT chatter.message_wire(m) -> 'tracking' FROM chatter.messages AS m WHERE m.model = 'gold' AND m.document = 1 AND m.tracking IS NOT NULL),
+          (SELECT tracking FROM gold_expected),
+    'the wire shape (HTTP, WebSocket) carries the same tracking');
 
 SELECT * FROM finish();
 ROLLBACK;
