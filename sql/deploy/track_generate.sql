@@ -57,8 +57,9 @@ BEGIN
         IF c.ref_table IS NOT NULL THEN
             PERFORM chatter._grant_to_owner(c.ref_table, 'SELECT');   -- the generated code reads its labels
         END IF;
-        raw_cols := raw_cols || format('o.%1$I AS o%2$s, n.%1$I AS n%2$s, o.%1$I IS DISTINCT FROM n.%1$I AS ch%2$s',
-                                       c."column", i);
+        -- json has no equality operator: its values compare as jsonb (whitespace and key order are no change).
+        raw_cols := raw_cols || format('o.%1$I AS o%2$s, n.%1$I AS n%2$s, o.%1$I%3$s IS DISTINCT FROM n.%1$I%3$s AS ch%2$s',
+                                       c."column", i, CASE WHEN c.type = 'json'::regtype THEN '::jsonb' ELSE '' END);
         changed := changed || format('d.ch%s', i);
         displays := displays || format(
             'd.o%1$s, d.n%1$s, d.ch%1$s, CASE WHEN d.ch%1$s THEN %2$s END AS od%1$s, '

@@ -1,6 +1,6 @@
 -- Tracking (SPEC section 4): set-based triggers writing Tracking messages for opted-in tables.
 BEGIN;
-SELECT plan(60);
+SELECT plan(63);
 
 CREATE TYPE public.stage AS ENUM ('draft', 'sent', 'done');
 CREATE DOMAIN public.code AS varchar(10);
@@ -201,6 +201,20 @@ SELECT is((SELECT count(*)::int FROM chatter.messages), 20031, 'and writes one m
 SELECT is((SELECT body FROM chatter.messages WHERE document = 2000),
     '<ul><li>Reference: bulk → bulk2</li><li>Amount &lt;EUR&gt;: 0 → 5</li></ul>',
     'the bulk path (planned per statement) renders the same diff as the small-statement path');
+DELETE FROM chatter.messages;
+
+-- A json column switched on: json has no equality operator, its values compare as jsonb
+CREATE TABLE public.settings_json (id bigint PRIMARY KEY, conf json);
+SELECT chatter.enable('settings_json');
+SELECT lives_ok($$SELECT chatter.track_column('settings_json', 'conf', true)$$, 'switch a json column on');
+INSERT INTO public.settings_json VALUES (1, '{"a": 1, "b": 2}');
+UPDATE public.settings_json SET conf = '{"b":2,"a":1}';
+SELECT is((SELECT count(*)::int FROM chatter.messages WHERE model = 'settings_json'), 1,
+    'a json value written again with other spacing and key order is no change');
+UPDATE public.settings_json SET conf = '{"a": 2}';
+SELECT is((SELECT count(*)::int FROM chatter.messages WHERE model = 'settings_json'), 2, 'a changed json value is tracked');
+SELECT chatter.disable('settings_json');
+DROP TABLE public.settings_json;
 DELETE FROM chatter.messages;
 
 -- Switching off and opting out
