@@ -139,6 +139,11 @@ END $$;
 ALTER TABLE chatter.messages DROP CONSTRAINT messages_parent_id_fkey;
 ALTER TABLE chatter.message_attachments DROP CONSTRAINT message_attachments_message_id_fkey;
 ALTER TABLE chatter.outbox DROP CONSTRAINT outbox_notification_id_fkey;
+-- The mailgate (sql/deploy/mailgate.sql): a received mail names the message it answers and the one it
+-- posted. inbound_mails stays a plain table of the coordinator (it references mail_aliases, which
+-- references models: see step 4), and a local table may not reference a distributed one.
+ALTER TABLE chatter.inbound_mails DROP CONSTRAINT inbound_mails_parent_id_fkey;
+ALTER TABLE chatter.inbound_mails DROP CONSTRAINT inbound_mails_posted_message_fkey;
 
 ALTER TABLE chatter.notifications DROP CONSTRAINT notifications_pkey;
 ALTER TABLE chatter.notifications ADD CONSTRAINT notifications_pkey PRIMARY KEY (message_id, id);
@@ -162,6 +167,7 @@ INSERT INTO citus_distributed VALUES
     ('chatter.message_recipients', 'message_id', 'chatter.messages'),
     ('chatter.reactions', 'message_id', 'chatter.messages'),
     ('chatter.stars', 'message_id', 'chatter.messages'),
+    ('chatter.message_bounces', 'message_id', 'chatter.messages'),
     ('chatter.followers', 'document', 'none'),
     ('chatter.channel_members', 'channel_id', 'none');
 CREATE TEMP TABLE citus_fks AS
@@ -182,6 +188,8 @@ SELECT create_distributed_table('chatter.notifications', 'message_id', colocate_
 SELECT create_distributed_table('chatter.message_recipients', 'message_id', colocate_with => 'chatter.messages');
 SELECT create_distributed_table('chatter.reactions', 'message_id', colocate_with => 'chatter.messages');
 SELECT create_distributed_table('chatter.stars', 'message_id', colocate_with => 'chatter.messages');
+-- Which emails of a message bounced: written and read with the message.
+SELECT create_distributed_table('chatter.message_bounces', 'message_id', colocate_with => 'chatter.messages');
 SELECT create_distributed_table('chatter.followers', 'document', colocate_with => 'none');
 SELECT create_distributed_table('chatter.channel_members', 'channel_id', colocate_with => 'none');
 
@@ -247,9 +255,10 @@ END $$;
 
 -- The rest stays on the coordinator as Citus-local tables (they reference reference tables, so Citus
 -- converts them itself when the reference tables are created): message_attachments, attachments,
--- activities, outbox, push_subscriptions, api_tokens, realtime_events. See docs/scaling.md for why.
--- models, tracked_column_overrides, message_events and record_vouchers (no foreign key to a Citus
--- table) stay plain tables of the coordinator.
+-- activities, outbox, push_subscriptions, api_tokens, realtime_events, contact_bounces. See
+-- docs/scaling.md for why. models, tracked_column_overrides, message_events, record_vouchers and the
+-- mailgate's mail_aliases (which references models) and inbound_mails (which references mail_aliases)
+-- stay plain tables of the coordinator: no foreign key chains them to a Citus table.
 
 -- The local copies left behind by the conversion are invisible; free their space.
 SELECT truncate_local_data_after_distributing_table(logicalrelid)
