@@ -23,6 +23,11 @@ SET citus.shard_count = 8;
 -- the workers' pg_hba.conf admits these roles from the coordinator alone.
 SELECT run_command_on_workers('SET citus.enable_alter_role_propagation = off; ALTER ROLE chatter_app LOGIN');
 SELECT run_command_on_workers('SET citus.enable_alter_role_propagation = off; ALTER ROLE chatter_owner LOGIN');
+-- Parameter privileges are not propagated either: the generated tracking functions (enable(), a
+-- SECURITY DEFINER CREATE FUNCTION ... SET chatter.wakes_bridges = on) are created on the workers too,
+-- and there chatter_owner was refused ("permission denied to set parameter") unless the superuser ran
+-- enable(). The same grant as sql/deploy/realtime_wakeup.sql, on the workers.
+SELECT run_command_on_workers('GRANT SET ON PARAMETER chatter.wakes_bridges TO chatter_owner');
 
 -- Converting a table into a Citus table (a reference table, or a Citus-local one when it references
 -- one) loses its COMMENT: kept here, put back at the end.

@@ -355,4 +355,78 @@ BEGIN
     END LOOP;
 END $$;
 
+
+-- The recipients limit (message_recipients_limits, a statement trigger with a transition table on a
+-- distributed table). On Citus it fires on the shard, where its count over chatter.message_recipients
+-- is a distributed query from inside a shard query and the transition table is not found
+-- ("executor could not find named tuplestore "new_rows""). Restated to count the statement's own rows
+-- per message: the same answer for the one INSERT that _create_message makes per message. NOT covered:
+-- recipients added to a message by a later statement are not summed with the earlier ones on Citus.
+CREATE OR REPLACE FUNCTION chatter._recipient_limits()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+    most bigint;
+BEGIN
+    SELECT max(c) INTO most
+      FROM (SELECT count(*) AS c FROM new_rows AS n GROUP BY n.message_id) AS per_message;
+    PERFORM chatter._within_limit('recipients', most, 'the number of recipients');
+    RETURN NULL;
+END
+$$;
+
+-- Transition tables (class F in docs/scaling.md). The generated tracking functions are statement
+-- triggers that INSERT INTO chatter.messages ... SELECT ... FROM new_rows (their transition table):
+-- Citus plans an INSERT ... SELECT into a distributed table by running the SELECT on its own, where the
+-- trigger's tuplestore does not exist ("executor could not find named tuplestore "new_rows""). On
+-- Citus the generated function first reads its transition tables into arrays of the table's row type
+-- (_chatter_new, _chatter_old: plain PL/pgSQL assignments, planned by PostgreSQL alone) and every query
+-- reads unnest(array) instead, with the same aliases and columns; the EXECUTEd bulk queries get the
+-- arrays as parameters $2 and $3. The generator is patched in place (its text, as deployed), and the
+-- tables already tracked are regenerated. Each replacement must match: a generator this patch does not
+-- know fails here rather than deploying untouched.
+DO $$
+DECLARE
+    def text;
+    patched text;
+    step text[];
+    steps text[][] := ARRAY[
+        -- every read of a transition table, static or EXECUTEd
+        ARRAY['new_rows AS n', 'unnest({new}) AS n'],
+        ARRAY['old_rows AS o', 'unnest({old}) AS o'],
+        -- the arrays: declared with the table's row type, filled before anything reads them
+        ARRAY['_chatter_jsons text[] := ''{}'';',
+              '_chatter_jsons text[] := ''{}''; _chatter_new {rowtype}[]; _chatter_old {rowtype}[];'],
+        ARRAY['SELECT count(*) INTO _chatter_rows FROM new_rows;',
+              '_chatter_new := ARRAY(SELECT _chatter_t FROM new_rows AS _chatter_t); '
+              'IF TG_OP = ''UPDATE'' THEN _chatter_old := ARRAY(SELECT _chatter_t FROM old_rows AS _chatter_t); END IF; '
+              '_chatter_rows := cardinality(_chatter_new);'],
+        -- static copies name the variables, EXECUTEd ones the parameters
+        ARRAY['USING _chatter_author', 'USING _chatter_author, _chatter_new, _chatter_old'],
+        ARRAY['EXECUTE format($fn$', 'EXECUTE replace(replace(replace(format($fn$'],
+        ARRAY['replace(rekey_sql, ''{author}'', ''$1''));',
+              'replace(rekey_sql, ''{author}'', ''$1'')), ''{rowtype}'', tbl::text), ''{new}'', ''_chatter_new''), ''{old}'', ''_chatter_old'');'],
+        -- ...except that the EXECUTEd strings are literals inside that text: they get $2 and $3 first
+        ARRAY['replace(insert_sql, ''{author}'', ''$1'')',
+              'replace(replace(insert_sql, ''{author}'', ''$1''), ''{new}'', ''$2'')'],
+        ARRAY['replace(update_sql, ''{author}'', ''$1'')',
+              'replace(replace(replace(update_sql, ''{author}'', ''$1''), ''{new}'', ''$2''), ''{old}'', ''$3'')'],
+        ARRAY['replace(rekey_sql, ''{author}'', ''$1'')',
+              'replace(replace(replace(rekey_sql, ''{author}'', ''$1''), ''{new}'', ''$2''), ''{old}'', ''$3'')']];
+BEGIN
+    def := pg_get_functiondef('chatter._track_install(regclass)'::regprocedure);
+    FOREACH step SLICE 1 IN ARRAY steps LOOP
+        IF strpos(def, step[1]) = 0 THEN
+            RAISE EXCEPTION '_track_install: "%" not found: the generator changed, update this patch', step[1];
+        END IF;
+        patched := replace(def, step[1], step[2]);
+        def := patched;
+    END LOOP;
+    EXECUTE def;
+    PERFORM chatter._track_install(m."table") FROM chatter.models AS m WHERE m.track;
+END $$;
+
 COMMIT;
