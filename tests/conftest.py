@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import urllib.parse
 import uuid
 from collections.abc import Iterator
 
@@ -132,6 +133,26 @@ def citus_clean(url: str) -> None:
                              "FROM {}.sequences s").format(sql.Identifier(CITUS_SEED)))
 
 
+def citus_url(settings: Settings, name: str) -> str:
+    """A URL (asyncpg takes no key=value conninfo) of database name on the coordinator of DATABASE_URL."""
+    parts = urllib.parse.urlsplit(settings.database_url or "")
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def run_seed(conn: psycopg.Connection, script: str) -> None:
+    """A fixture script of several statements: one implicit transaction, or in Citus mode one transaction
+    per statement. On Citus the rows the superuser writes in a transaction are invisible to the
+    SECURITY DEFINER functions (chatter_owner) it calls next in the same transaction (class B in
+    docs/scaling.md, measured by make test-citus's pgTAP run); committed first, as an application that
+    creates its contacts and then subscribes them in two transactions would."""
+    if CITUS_DB is None:
+        conn.execute(script)
+        return
+    for statement in script.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 def release(url: str) -> None:
     """Drop a test's database copy; in Citus mode the one distributed database stays (citus_clean)."""
     if CITUS_DB is None:
@@ -147,7 +168,7 @@ TEMPLATE = "pgchatter_template"
 def deployed_template(settings: Settings) -> Iterator[str]:
     """Deployed once per session with the real CLI; tests work on copies of it (copy_of)."""
     if CITUS_DB is not None:
-        citus_snapshot(database.database_url(settings, CITUS_DB))
+        citus_snapshot(citus_url(settings, CITUS_DB))
         yield CITUS_DB
         return
     proc = run_cli("deploy", "--db", TEMPLATE, "--fresh")
@@ -161,7 +182,7 @@ def copy_of(settings: Settings, template: str, prefix: str) -> tuple[str, str]:
     sqitch deploy takes ten); its name and URL. The caller drops it (release). In Citus mode: the
     distributed database itself, cleaned back to its deployed state."""
     if CITUS_DB is not None:
-        url = database.database_url(settings, template)
+        url = citus_url(settings, template)
         citus_clean(url)
         return template, url
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
@@ -221,13 +242,13 @@ class BridgeDb:
 @pytest.fixture(scope="session")
 def bridge_db(settings: Settings, deployed_template: str):
     if CITUS_BRIDGE_DB is not None:   # Citus mode: a second distributed database, the session's own
-        name, url = CITUS_BRIDGE_DB, database.database_url(settings, CITUS_BRIDGE_DB)
+        name, url = CITUS_BRIDGE_DB, citus_url(settings, CITUS_BRIDGE_DB)
         citus_snapshot(url)
         citus_clean(url)
     else:
         name, url = copy_of(settings, deployed_template, "pgchatter_bridge")
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(BRIDGE_SEED)
+        run_seed(conn, BRIDGE_SEED)
         tokens = {user: conn.execute("SELECT chatter.token_create(%s, 'tests')", (user,)).fetchone()[0]
                   for user in ("alice", "bob", "carol")}
     yield BridgeDb(name, url, tokens)

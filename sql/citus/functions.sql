@@ -356,6 +356,29 @@ BEGIN
 END $$;
 
 
+-- _channel_post_notify schedules the delayed DM email with PERFORM f(n.user_id, m.channel_id) FROM
+-- notifications JOIN messages ...: Citus pushes that query down to the shard of the message, and
+-- f (which reads notifications and messages itself) then runs on the worker, a distributed query from
+-- inside a shard query ("cannot execute a distributed query from a query on a shard"). The rows are
+-- read first and f is called from the coordinator, one call per row as before.
+CREATE OR REPLACE FUNCTION chatter._channel_post_notify(message bigint) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+    r record;
+BEGIN
+    PERFORM chatter._notify_audience(message, false);
+    FOR r IN SELECT n.user_id, m.channel_id
+               FROM chatter.notifications AS n
+               JOIN chatter.messages AS m ON m.id = n.message_id
+               JOIN chatter.channels AS ch ON ch.id = m.channel_id AND ch.kind = 'Direct'
+              WHERE n.message_id = _channel_post_notify.message AND n.user_id IS NOT NULL LOOP
+        PERFORM chatter._schedule_chat_email(r.user_id, r.channel_id);
+    END LOOP;
+END
+$$;
+
 -- The recipients limit (message_recipients_limits, a statement trigger with a transition table on a
 -- distributed table). On Citus it fires on the shard, where its count over chatter.message_recipients
 -- is a distributed query from inside a shard query and the transition table is not found
