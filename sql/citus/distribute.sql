@@ -49,25 +49,25 @@ BEGIN;
 CREATE FUNCTION chatter._citus_message_visible(message_id bigint) RETURNS boolean
 LANGUAGE sql STABLE SET search_path = '' AS
 -- $1, never the parameter's name: in a SQL function a column of the same name would win
-$$ SELECT EXISTS (SELECT FROM chatter.messages m WHERE m.id = $1) $$;
+$$ SELECT EXISTS (SELECT 1 FROM chatter.messages m WHERE m.id = $1) $$;
 CREATE FUNCTION chatter._citus_message_live(message_id bigint) RETURNS boolean
 LANGUAGE sql STABLE SET search_path = '' AS
-$$ SELECT EXISTS (SELECT FROM chatter.messages m WHERE m.id = $1 AND m.deleted_at IS NULL) $$;
+$$ SELECT EXISTS (SELECT 1 FROM chatter.messages m WHERE m.id = $1 AND m.deleted_at IS NULL) $$;
 CREATE FUNCTION chatter._citus_channel_visible(channel_id bigint) RETURNS boolean
 LANGUAGE sql STABLE SET search_path = '' AS
-$$ SELECT EXISTS (SELECT FROM chatter.channels c WHERE c.id = $1) $$;
+$$ SELECT EXISTS (SELECT 1 FROM chatter.channels c WHERE c.id = $1) $$;
 CREATE FUNCTION chatter._citus_is_my_channel(channel_id bigint) RETURNS boolean
 LANGUAGE sql STABLE SET search_path = '' AS
 $$ SELECT $1 IN (SELECT chatter._my_channel_ids()) $$;
 CREATE FUNCTION chatter._citus_subtype_internal(subtype_id bigint) RETURNS boolean
 LANGUAGE sql STABLE SET search_path = '' AS
-$$ SELECT EXISTS (SELECT FROM chatter.subtypes s WHERE s.id = $1 AND s.internal) $$;
+$$ SELECT EXISTS (SELECT 1 FROM chatter.subtypes s WHERE s.id = $1 AND s.internal) $$;
 CREATE FUNCTION chatter._citus_attachment_linked(attachment_id bigint) RETURNS boolean
 LANGUAGE sql STABLE SET search_path = '' AS
-$$ SELECT EXISTS (SELECT FROM chatter.message_attachments ma WHERE ma.attachment_id = $1) $$;
+$$ SELECT EXISTS (SELECT 1 FROM chatter.message_attachments ma WHERE ma.attachment_id = $1) $$;
 CREATE FUNCTION chatter._citus_contact_is_user(contact_id bigint) RETURNS boolean
 LANGUAGE sql STABLE SET search_path = '' AS
-$$ SELECT EXISTS (SELECT FROM chatter.users u WHERE u.contact_id = $1) $$;
+$$ SELECT EXISTS (SELECT 1 FROM chatter.users u WHERE u.contact_id = $1) $$;
 
 DO $$
 DECLARE
@@ -123,6 +123,59 @@ BEGIN
         IF chk IS DISTINCT FROM p.with_check THEN
             EXECUTE format('ALTER POLICY %I ON chatter.%I WITH CHECK (%s)', p.policyname, p.tablename, chk);
         END IF;
+    END LOOP;
+END $$;
+
+-- Restrictive policies. Citus 13.2.2 copies a table's policies to its shards without their AS
+-- RESTRICTIVE (src/backend/distributed/commands/policy.c builds "CREATE POLICY ... FOR ... TO ...
+-- USING ..." and never names the kind): on the workers a restrictive policy becomes permissive, is OR'ed
+-- with the others instead of AND'ed, and chatter.messages' permissive messages_app (USING true) then lets
+-- chatter_app read every message of the shard. Observed on 2026-12-07: as chatter_app with no acting
+-- user, SELECT ... FROM chatter.messages returned every record message (the single node returns none),
+-- and pg_policy on the worker's shards said polpermissive = true for all four. So, on Citus only, each
+-- table's restrictive policies are folded into its permissive ones, which Citus copies faithfully:
+-- (P1 OR P2) AND R1 AND R2 = (P1 AND R1 AND R2) OR (P2 AND R1 AND R2). A permissive FOR ALL policy is
+-- first split per command (a restrictive FOR SELECT must not restrict INSERT). Then the restrictive ones
+-- are dropped: none is left for Citus to weaken.
+DO $$
+DECLARE
+    t text;
+    p record;
+    r record;
+    c text;
+    q text;
+    chk text;
+BEGIN
+    FOR t IN SELECT DISTINCT tablename FROM pg_policies WHERE schemaname = 'chatter' AND permissive = 'RESTRICTIVE' LOOP
+        IF EXISTS (SELECT FROM pg_policies a JOIN pg_policies b USING (schemaname, tablename)
+                    WHERE a.schemaname = 'chatter' AND a.tablename = t AND a.roles <> b.roles) THEN
+            RAISE EXCEPTION 'policies of chatter.% name different roles: the fold below does not know how', t;
+        END IF;
+        FOR p IN SELECT * FROM pg_policies WHERE schemaname = 'chatter' AND tablename = t AND permissive = 'PERMISSIVE' LOOP
+            FOREACH c IN ARRAY CASE WHEN p.cmd = 'ALL' THEN ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE'] ELSE ARRAY[p.cmd] END LOOP
+                q := CASE WHEN c <> 'INSERT' THEN coalesce(p.qual, 'true') END;
+                chk := CASE WHEN c IN ('INSERT', 'UPDATE') THEN coalesce(p.with_check, p.qual, 'true') END;
+                FOR r IN SELECT * FROM pg_policies WHERE schemaname = 'chatter' AND tablename = t
+                                                    AND permissive = 'RESTRICTIVE' AND cmd IN ('ALL', c) LOOP
+                    IF q IS NOT NULL AND r.qual IS NOT NULL THEN
+                        q := format('(%s) AND (%s)', q, r.qual);
+                    END IF;
+                    IF chk IS NOT NULL AND coalesce(r.with_check, CASE WHEN r.cmd IN ('ALL', 'UPDATE') THEN r.qual END) IS NOT NULL THEN
+                        chk := format('(%s) AND (%s)', chk, coalesce(r.with_check, r.qual));
+                    END IF;
+                END LOOP;
+                EXECUTE format('CREATE POLICY %I ON chatter.%I AS PERMISSIVE FOR %s TO %s %s %s',
+                               CASE WHEN p.cmd = 'ALL' THEN p.policyname || '_' || lower(c) ELSE p.policyname || '_citus' END,
+                               t, c, array_to_string(p.roles, ', '),
+                               CASE WHEN q IS NOT NULL THEN format('USING (%s)', q) ELSE '' END,
+                               CASE WHEN chk IS NOT NULL THEN format('WITH CHECK (%s)', chk) ELSE '' END);
+            END LOOP;
+            EXECUTE format('DROP POLICY %I ON chatter.%I', p.policyname, t);
+        END LOOP;
+        FOR r IN SELECT * FROM pg_policies WHERE schemaname = 'chatter' AND tablename = t AND permissive = 'RESTRICTIVE' LOOP
+            EXECUTE format('DROP POLICY %I ON chatter.%I', r.policyname, t);
+        END LOOP;
+        RAISE NOTICE 'chatter.%: restrictive policies folded into the permissive ones', t;
     END LOOP;
 END $$;
 

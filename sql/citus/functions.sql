@@ -452,4 +452,48 @@ BEGIN
     PERFORM chatter._track_install(m."table") FROM chatter.models AS m WHERE m.track;
 END $$;
 
+
+-- outbox_claim: its UPDATE of stale claims writes last_error with format(..., o.claimed_by, lease,
+-- o.attempts, ...), and Citus refuses a STABLE function over columns in an UPDATE ("STABLE functions used
+-- in UPDATE queries cannot be called with column references"): every claim failed, no email or push was
+-- ever sent (the listener retried forever). The same text by concatenation of immutable casts. Patched in
+-- place: the conversion into a Citus-local table left the function returning the shard's row type
+-- (SETOF chatter.outbox_<shard>), which CREATE OR REPLACE with SETOF chatter.outbox could not change.
+DO $$
+DECLARE
+    def text := pg_get_functiondef('chatter.outbox_claim(text,integer,interval,integer,text[])'::regprocedure);
+    patched text;
+BEGIN
+    patched := regexp_replace(def,
+        'format\(''claimed by %s and not completed within %s \(attempt %s of %s\)'',\s*o\.claimed_by, lease, o\.attempts, max_attempts\)',
+        '''claimed by '' || coalesce(o.claimed_by, '''') || '' and not completed within '' || coalesce(lease::text, '''')'
+        ' || '' (attempt '' || coalesce(o.attempts::text, '''') || '' of '' || coalesce(max_attempts::text, '''') || '')''');
+    IF patched = def THEN
+        RAISE EXCEPTION 'outbox_claim: the format() call was not found: the function changed, update this patch';
+    END IF;
+    EXECUTE patched;
+END $$;
+
+-- Zero-column subqueries. Citus 13.2.2 fails on EXISTS (SELECT FROM <distributed table> ...) when it
+-- plans the subquery on its own (a join, or a filter that is not the distribution column): "a column
+-- definition list is required for functions returning "record"" (its intermediate result has no
+-- column). Reproduced in psql with SELECT EXISTS (SELECT FROM chatter.notifications AS n WHERE
+-- n.user_id = 1); with SELECT 1 it answers. Every function of the schema that has the form gets SELECT 1
+-- (same answer). Runs last, so the functions restated above are covered too.
+DO $$
+DECLARE
+    f record;
+    def text;
+    patched integer := 0;
+BEGIN
+    FOR f IN SELECT p.oid, p.oid::regprocedure AS sig FROM pg_proc p
+              WHERE p.pronamespace = 'chatter'::regnamespace AND p.prokind = 'f'
+                AND p.prosrc ~* 'EXISTS\s*\(\s*SELECT\s+FROM' LOOP
+        def := regexp_replace(pg_get_functiondef(f.oid), '(EXISTS\s*\(\s*SELECT)(\s+FROM)', '\1 1\2', 'gi');
+        EXECUTE def;
+        patched := patched + 1;
+    END LOOP;
+    RAISE NOTICE 'EXISTS (SELECT FROM ...) made EXISTS (SELECT 1 FROM ...) in % functions', patched;
+END $$;
+
 COMMIT;
