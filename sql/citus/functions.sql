@@ -466,7 +466,7 @@ DECLARE
 BEGIN
     patched := regexp_replace(def,
         'format\(''claimed by %s and not completed within %s \(attempt %s of %s\)'',\s*o\.claimed_by, lease, o\.attempts, max_attempts\)',
-        '''claimed by '' || coalesce(o.claimed_by, '''') || '' and not completed within '' || coalesce(lease::text, '''')'
+        '''claimed by '' || coalesce(o.claimed_by, '''') || '' and not completed within '' || lease::text'
         ' || '' (attempt '' || coalesce(o.attempts::text, '''') || '' of '' || coalesce(max_attempts::text, '''') || '')''');
     IF patched = def THEN
         RAISE EXCEPTION 'outbox_claim: the format() call was not found: the function changed, update this patch';
@@ -474,12 +474,32 @@ BEGIN
     EXECUTE patched;
 END $$;
 
--- Zero-column subqueries. Citus 13.2.2 fails on EXISTS (SELECT FROM <distributed table> ...) when it
--- plans the subquery on its own (a join, or a filter that is not the distribution column): "a column
+-- outbox_fail_batch: run_after = now() + make_interval(secs => ... o.attempts ...) adds an interval to
+-- a timestamptz, a STABLE operator, over a column: refused like outbox_claim's format() (every failed
+-- delivery was retried as a database error instead of being rescheduled). The same instant through
+-- to_timestamp(epoch), which is IMMUTABLE; now() is read without a column, on the coordinator.
+DO $$
+DECLARE
+    sig regprocedure := 'chatter.outbox_fail_batch(text,bigint[],text[],boolean[],double precision[],integer)';
+    def text := pg_get_functiondef(sig);
+    patched text;
+BEGIN
+    patched := regexp_replace(def,
+        'run_after = now\(\) \+ make_interval\(secs => (greatest\(least\(power\(2, o\.attempts\), 3600\),\s*least\(coalesce\(f\.not_before, 0\), 86400\)\))\)',
+        'run_after = to_timestamp(extract(epoch FROM now()) + \1)');
+    IF patched = def THEN
+        RAISE EXCEPTION 'outbox_fail_batch: run_after = now() + make_interval(...) not found: update this patch';
+    END IF;
+    EXECUTE patched;
+END $$;
+
+-- Zero-column subqueries. Citus 13.2.2 fails on EXISTS (SELECT FROM <distributed table> ...), and on
+-- count(*) FROM (SELECT FROM <distributed table> ...), when it plans the subquery on its own (a join,
+-- or a filter that is not the distribution column): "a column
 -- definition list is required for functions returning "record"" (its intermediate result has no
 -- column). Reproduced in psql with SELECT EXISTS (SELECT FROM chatter.notifications AS n WHERE
--- n.user_id = 1); with SELECT 1 it answers. Every function of the schema that has the form gets SELECT 1
--- (same answer). Runs last, so the functions restated above are covered too.
+-- n.user_id = 1); with SELECT 1 it answers. Every parenthesized SELECT FROM in the functions of the
+-- schema gets SELECT 1 (same answer). Runs last, so the functions restated above are covered too.
 DO $$
 DECLARE
     f record;
@@ -488,12 +508,12 @@ DECLARE
 BEGIN
     FOR f IN SELECT p.oid, p.oid::regprocedure AS sig FROM pg_proc p
               WHERE p.pronamespace = 'chatter'::regnamespace AND p.prokind = 'f'
-                AND p.prosrc ~* 'EXISTS\s*\(\s*SELECT\s+FROM' LOOP
-        def := regexp_replace(pg_get_functiondef(f.oid), '(EXISTS\s*\(\s*SELECT)(\s+FROM)', '\1 1\2', 'gi');
+                AND p.prosrc ~* '\(\s*SELECT\s+FROM' LOOP
+        def := regexp_replace(pg_get_functiondef(f.oid), '(\(\s*SELECT)(\s+FROM)', '\1 1\2', 'gi');
         EXECUTE def;
         patched := patched + 1;
     END LOOP;
-    RAISE NOTICE 'EXISTS (SELECT FROM ...) made EXISTS (SELECT 1 FROM ...) in % functions', patched;
+    RAISE NOTICE '(SELECT FROM ...) made (SELECT 1 FROM ...) in % functions', patched;
 END $$;
 
 COMMIT;
