@@ -517,6 +517,55 @@ BEGIN
 END $$;
 
 
+
+-- The DM email's body (render_email): one query joined notifications, messages and channel_members
+-- (distributed on different columns: "complex joins are only supported when all distributed tables are
+-- co-located") and ran functions over the result. Restated: the notification, its message and the read
+-- marker are read one by one, the unread messages in one query without functions, the rest here.
+CREATE OR REPLACE FUNCTION chatter._chat_email_html(notification bigint) RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+    n_contact bigint;
+    n_user bigint;
+    first_id bigint;
+    channel bigint;
+    last_read bigint;
+    total bigint;
+    r record;
+    author text;
+    html text;
+BEGIN
+    SELECT x.contact_id, x.user_id, x.message_id INTO n_contact, n_user, first_id
+      FROM chatter.notifications AS x WHERE x.id = notification;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    SELECT m.channel_id INTO channel FROM chatter.messages AS m WHERE m.id = first_id;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    SELECT cm.last_read_message INTO last_read
+      FROM chatter.channel_members AS cm WHERE cm.channel_id = channel AND cm.user_id = n_user;
+    SELECT count(*) INTO total FROM chatter.messages AS x
+     WHERE x.channel_id = channel AND x.id >= first_id AND x.id > coalesce(last_read, 0)
+       AND x.author_id IS DISTINCT FROM n_contact;
+    FOR r IN SELECT x.id, x.body, x.author_id FROM chatter.messages AS x
+              WHERE x.channel_id = channel AND x.id >= first_id AND x.id > coalesce(last_read, 0)
+                AND x.author_id IS DISTINCT FROM n_contact
+              ORDER BY x.id LIMIT 50 LOOP
+        author := (SELECT c.name FROM chatter.contacts AS c WHERE c.id = r.author_id);
+        -- string_agg skips a NULL body's entry, as here
+        html := coalesce(html, '') || coalesce('<p><b>' || chatter._html_escape(coalesce(author, 'Someone')) || '</b></p>' || r.body, '');
+    END LOOP;
+    IF html = '' THEN
+        html := NULL;
+    END IF;
+    RETURN html || CASE WHEN total > 50 THEN '<p>… and ' || (total - 50) || ' more in Discuss</p>' ELSE '' END;
+END
+$$;
+
 -- Classes M and J (docs/scaling.md): the listener's delivery_claim rendered each job inside one query
 -- over the claimed jobs and notifications, and render_email read the notification, its message and the
 -- thread in one statement with functions in it. Citus sends such a single-shard statement whole to a
