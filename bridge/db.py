@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -117,7 +118,8 @@ async def session(
             user_id = await authenticate(conn, token, settings.role, citus=True)
             yield Session(conn, user_id, request.app.state.bodies, next_transaction)
         except BaseException:
-            await tx.rollback()
+            with contextlib.suppress(asyncpg.InterfaceError):   # a next transaction that never started
+                await tx.rollback()
             raise
         await tx.commit()
 
