@@ -15,8 +15,13 @@ BEGIN;
 --   generated tracking functions (track_generate) write model, the record's key (a primary key, never
 --   NULL), no channel, and tracking as a JSON array they build (or NULL for Record Created); chatter_app
 --   may not INSERT into chatter.messages at all. A violation is still SQLSTATE 23514, naming the rule.
+-- - the Email guard (messages_email_by_gateway and chatter._email_by_gateway, from mailgate: only the
+--   system, the mail gateway, writes an Email message): its WHEN clause too was read and prepared for every
+--   INSERT statement, about 20,000 instructions, for a rule about one message type;
 -- The trigger fires on UPDATE OF every column those rules and the vector read.
 ALTER TABLE chatter.messages DROP CONSTRAINT messages_shape_check;
+DROP TRIGGER messages_email_by_gateway ON chatter.messages;
+DROP FUNCTION chatter._email_by_gateway();
 DROP TRIGGER messages_limits ON chatter.messages;
 CREATE TRIGGER messages_limits
     BEFORE INSERT OR UPDATE OF body, subject, message_type, model, document, channel_id, tracking ON chatter.messages
@@ -46,6 +51,12 @@ BEGIN
                   SCHEMA = 'chatter',
                   DETAIL = 'model and document together; a channel or a record, not both; tracking an array';
     END IF;
+    -- An Email message is what the gateway received (it was chatter._email_by_gateway): no application
+    -- user writes one, nor turns a message into one.
+    IF NEW.message_type = 'Email' AND (TG_OP = 'INSERT' OR OLD.message_type IS DISTINCT FROM 'Email')
+       AND NOT chatter._caller_is_system() THEN
+        RAISE EXCEPTION 'Email messages are written by the mail gateway' USING ERRCODE = 'CH004';
+    END IF;
     SELECT max(l.value) FILTER (WHERE l.name = 'body_chars'), max(l.value) FILTER (WHERE l.name = 'subject_chars'),
            max(l.value) FILTER (WHERE l.name = 'nesting_depth'), max(l.value) FILTER (WHERE l.name = 'mentions')
       INTO body_chars, subject_chars, depth, mentions
@@ -69,7 +80,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION chatter._message_limits() IS
-    'Trigger: the shape rules (23514), CH005 when a message body or subject is over chatter.limits, and the search '
+    'Trigger: the shape rules (23514), Email messages by the gateway only (CH004), CH005 when a message body or subject is over chatter.limits, and the search '
     'vector (Tracking messages excepted: their shape is made by the tracking functions)';
 
 

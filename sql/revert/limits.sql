@@ -6,6 +6,25 @@ BEGIN;
 DROP TRIGGER messages_search_vector ON chatter.messages;
 DROP FUNCTION chatter._message_search_vector();
 
+-- The Email guard as mailgate made it.
+CREATE FUNCTION chatter._email_by_gateway() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+BEGIN
+    IF NOT chatter._caller_is_system() THEN
+        RAISE EXCEPTION 'Email messages are written by the mail gateway' USING ERRCODE = 'CH004';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION chatter._email_by_gateway() IS 'CH004 for an Email message written by anyone but the system (the gateway)';
+REVOKE EXECUTE ON FUNCTION chatter._email_by_gateway() FROM PUBLIC;
+ALTER FUNCTION chatter._email_by_gateway() OWNER TO chatter_owner;
+CREATE TRIGGER messages_email_by_gateway BEFORE INSERT OR UPDATE OF message_type ON chatter.messages
+    FOR EACH ROW WHEN (NEW.message_type = 'Email') EXECUTE FUNCTION chatter._email_by_gateway();
+ALTER TABLE chatter.messages ENABLE ALWAYS TRIGGER messages_email_by_gateway;
+
 DROP TRIGGER messages_limits ON chatter.messages;
 CREATE TRIGGER messages_limits BEFORE INSERT OR UPDATE OF body, subject ON chatter.messages
     FOR EACH ROW WHEN (NEW.message_type <> 'Tracking') EXECUTE FUNCTION chatter._message_limits();

@@ -15,7 +15,7 @@ SELECT 1 / (p.prosrc LIKE '%NEW.search_vector := chatter._search_vector(NEW.subj
 -- The shape rules are the trigger's, not a CHECK's.
 SELECT 1 / (count(*) = 0)::integer FROM pg_catalog.pg_constraint AS c
  WHERE c.conrelid = 'chatter.messages'::regclass AND c.conname = 'messages_shape_check';
-SELECT 1 / (p.prosrc LIKE '%messages_shape_check%')::integer
+SELECT 1 / (p.prosrc LIKE '%messages_shape_check%' AND p.prosrc LIKE '%Email messages are written by the mail gateway%')::integer
   FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter._message_limits()'::regprocedure;
 
 ROLLBACK;
