@@ -430,8 +430,9 @@ DECLARE
         -- static copies name the variables, EXECUTEd ones the parameters
         ARRAY['USING _chatter_author', 'USING _chatter_author, _chatter_new, _chatter_old'],
         ARRAY['EXECUTE format($fn$', 'EXECUTE replace(replace(replace(format($fn$'],
-        ARRAY['replace(rekey_sql, ''{author}'', ''$1''));',
-              'replace(rekey_sql, ''{author}'', ''$1'')), ''{rowtype}'', tbl::text), ''{new}'', ''_chatter_new''), ''{old}'', ''_chatter_old'');'],
+        -- (the last argument of the generator's format(): the bridges' wake-up code, issue 23)
+        ARRAY['chatter._wake_bridges_sql());',
+              'chatter._wake_bridges_sql()), ''{rowtype}'', tbl::text), ''{new}'', ''_chatter_new''), ''{old}'', ''_chatter_old'');'],
         -- ...except that the EXECUTEd strings are literals inside that text: they get $2 and $3 first
         ARRAY['replace(insert_sql, ''{author}'', ''$1'')',
               'replace(replace(insert_sql, ''{author}'', ''$1''), ''{new}'', ''$2'')'],
