@@ -281,6 +281,12 @@ class Clients:
 
 
 # -- the load -------------------------------------------------------------------------------------------
+POST = """
+WITH acting AS MATERIALIZED (SELECT pg_catalog.set_config('chatter.user_id', $1, true))
+SELECT chatter.channel_post($2, $3, 'ping') FROM acting
+"""
+
+
 class Poster:
     """Commits chat posts at a steady rate (and, if asked, the large message every 2 s); keeps commit times."""
 
@@ -297,10 +303,10 @@ class Poster:
         first = await pool.fetchval("SELECT min(id) FROM chatter.channels")
 
         async def post(channel: int, user: int) -> None:
+            # One round trip, one prepared statement, its own transaction: the same work for the database as
+            # BEGIN, set_config, channel_post, COMMIT (four round trips, what held the poster back at 1,000/s).
             async with pool.acquire() as conn:
-                async with conn.transaction():
-                    await conn.execute("SELECT set_config('chatter.user_id', $1, true)", str(user))
-                    mid = await conn.fetchval("SELECT chatter.channel_post($1, $2, 'ping')", channel, user)
+                mid = await conn.fetchval(POST, str(user), channel, user)
                 self.committed[mid] = time.monotonic()
 
         async def post_large() -> None:

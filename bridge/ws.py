@@ -43,17 +43,18 @@ CATCH_UP_BYTES = 1 << 19   # and past the first, only while their bodies add up 
 # by record through their (channel_id, id) and (model, document, id) indexes: the cost follows what this
 # user missed, not what everyone posted meanwhile (a scan from the cursor read every message since, for
 # every socket: 10,000 sockets reconnecting after 10,000 messages were 10^8 rows). `missed`: how many were
-# found (at most $4 a channel or record): more than the page holds, and there is another page.
+# found (at most $4 + 1 a channel or record): more than the page holds, and there is another page. (With at
+# most $4 a channel, a user of one channel who missed more than a page got that page and "complete".)
 CATCH_UP_MESSAGES = """
 WITH ids AS (
     SELECT c.id, c.size FROM chatter._my_channel_ids() AS mine (channel_id)
      CROSS JOIN LATERAL (SELECT m.id, octet_length(m.body) AS size FROM chatter.messages AS m
-                          WHERE m.channel_id = mine.channel_id AND m.id > $1 ORDER BY m.id LIMIT $4) AS c
+                          WHERE m.channel_id = mine.channel_id AND m.id > $1 ORDER BY m.id LIMIT $4 + 1) AS c
     UNION ALL
     SELECT r.id, r.size FROM unnest($2::text[], $3::bigint[]) AS w (model, document)
      CROSS JOIN LATERAL (SELECT m.id, octet_length(m.body) AS size FROM chatter.messages AS m
                           WHERE m.model = w.model AND m.document = w.document AND m.in_feed AND m.id > $1
-                          ORDER BY m.id LIMIT $4) AS r
+                          ORDER BY m.id LIMIT $4 + 1) AS r
 ), page AS (
     SELECT ids.id, sum(ids.size) OVER (ORDER BY ids.id) - ids.size AS before, count(*) OVER () AS missed
       FROM ids ORDER BY ids.id LIMIT $4
@@ -128,6 +129,16 @@ async def _handle(ws: WebSocket, client: Client, hub: Hub, token: str, frame: di
         models, documents = [m for m, _ in watched], [d for _, d in watched]
         stalled = ws.app.state.settings.ws_stalled
         last_m, sent_m, more = max(after_m, 0), 0, True
+        if not watched:
+            # Chat only: with every other socket catching up now, in one batch (None: more than a page).
+            missed = await _batch(ws, "catch_ups", CatchUps).ask((client.user_id, last_m))
+            if missed is not None:
+                for message_id, text in missed:
+                    if not await client.room(len(text), stalled):
+                        return
+                    client.send(text, MESSAGES)
+                    last_m = message_id
+                sent_m, more = len(missed), False
         # In pages (of at most CATCH_UP_BYTES of bodies past the first), each in a transaction of its own,
         # sent as fast as the client reads (Client.room): the bridge holds one page at a time and no pool
         # connection while it waits for a slow reader.
@@ -270,6 +281,122 @@ class Rechecker:
                                          "code": exc.sqlstate})
 
 
+class _Batch:
+    """Requests of many sockets made in the same few milliseconds, answered together by one query: what the
+    sockets of a reconnect storm ask at once (issue 25). `answer` gets the keys in order and returns one
+    result per key."""
+
+    delay = 0.002
+    limit = 500
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.pending: list[tuple[Any, asyncio.Future[Any]]] = []
+        self._timer: asyncio.TimerHandle | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def ask(self, key: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self.pending.append((key, future))
+        if len(self.pending) >= self.limit:
+            self._start()
+        elif self._timer is None:
+            self._timer = loop.call_later(self.delay, self._start)
+        return await future
+
+    def _start(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        batch, self.pending = self.pending, []
+        if batch:
+            task = asyncio.get_running_loop().create_task(self._run(batch))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, batch: list[tuple[Any, asyncio.Future[Any]]]) -> None:
+        try:
+            results = await self.answer([key for key, _ in batch])
+        except Exception as exc:   # noqa: BLE001 - each asker gets the error, as if it had asked alone
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        for (_, future), result in zip(batch, results, strict=True):
+            if not future.done():
+                future.set_result(result)
+
+    async def answer(self, keys: list[Any]) -> list[Any]:
+        raise NotImplementedError
+
+
+class Authenticator(_Batch):
+    """The user of each token of the sockets opening now (None: unknown, revoked or expired), in one query."""
+
+    async def answer(self, keys: list[str]) -> list[int | None]:
+        tokens = list(dict.fromkeys(keys))
+        async with self.app.state.pool.acquire() as conn:
+            users = dict(zip(tokens, [row["uid"] for row in await conn.fetch(RECHECK_TOKENS, tokens)], strict=True))
+        return [users[token] for token in keys]
+
+
+# The chat messages each socket missed, for many sockets at once (keys: user, after_message): read as the
+# bridge's login role, routed by channel membership as the relay routes them live, with the rule of the
+# messages' row-level policy for chat (a share user sees no Note and no internal subtype). Ids and stored
+# body sizes only, at most $3 a channel; the messages themselves follow in one query for all (MISSED_WIRE).
+MISSED_CHAT = """
+SELECT s.n, l.id, l.size
+  FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS s (user_id, after, n)
+  JOIN chatter.users AS u ON u.id = s.user_id
+  JOIN chatter.channel_members AS cm ON cm.user_id = s.user_id
+ CROSS JOIN LATERAL (SELECT m.id, octet_length(m.body) AS size FROM chatter.messages AS m
+                      WHERE m.channel_id = cm.channel_id AND m.id > s.after
+                        AND (NOT u.share OR (m.message_type <> 'Note' AND NOT EXISTS (
+                             SELECT FROM chatter.subtypes AS st WHERE st.id = m.subtype_id AND st.internal)))
+                      ORDER BY m.id LIMIT $3) AS l
+ ORDER BY s.n, l.id
+"""
+MISSED_WIRE = """
+SELECT m.id, m.model, m.document, m.channel_id, chatter.message_wire(m) AS message
+  FROM chatter.messages AS m WHERE m.id = ANY ($1::bigint[])
+"""
+
+
+class CatchUps(_Batch):
+    """The missed chat frames of sockets that watch no record, for all those catching up at once: two
+    queries per batch of up to 500 sockets (each message's frame made once, however many sockets it goes
+    to), instead of a page query under row-level security per socket. A socket that missed more than one
+    page (CATCH_UP_PAGE messages, or CATCH_UP_BYTES of bodies) gets None and catches up alone, page by page."""
+
+    async def answer(self, keys: list[tuple[int, int]]) -> list[list[tuple[int, str]] | None]:
+        async with self.app.state.pool.acquire() as conn:
+            rows = await conn.fetch(MISSED_CHAT, [k[0] for k in keys], [k[1] for k in keys], CATCH_UP_PAGE + 1)
+            missed: list[list[int] | None] = [[] for _ in keys]
+            sizes = [0] * len(keys)
+            for n, message, size in rows:
+                ids = missed[n - 1]
+                if ids is None:
+                    continue
+                if len(ids) >= CATCH_UP_PAGE or (ids and sizes[n - 1] + (size or 0) > CATCH_UP_BYTES):
+                    missed[n - 1] = None
+                    continue
+                ids.append(message)
+                sizes[n - 1] += size or 0
+            wanted = sorted({i for ids in missed if ids for i in ids})
+            wire = [dict(r) for r in await conn.fetch(MISSED_WIRE, wanted)] if wanted else []
+        await self.app.state.bodies.serve(row["message"] for row in wire)
+        frames = {row["id"]: json.dumps(message_frame(row), default=str) for row in wire}
+        return [None if ids is None else [(i, frames[i]) for i in ids if i in frames] for ids in missed]
+
+
+def _batch(ws: WebSocket, name: str, kind: type[_Batch]) -> Any:
+    state = ws.app.state
+    if getattr(state, name, None) is None:
+        setattr(state, name, kind(ws.app))
+    return getattr(state, name)
+
+
 def _rechecker(ws: WebSocket) -> Rechecker:
     state = ws.app.state
     if getattr(state, "rechecker", None) is None:
@@ -319,12 +446,11 @@ async def websocket(ws: WebSocket) -> None:
             with contextlib.suppress(RuntimeError):
                 await ws.close(code=4401, reason="authenticate first: {\"type\": \"auth\", \"token\": ...}")
             return
-    try:
-        async with ws.app.state.pool.acquire() as conn, conn.transaction():
-            user_id = await _as_user(ws, conn, token)
-    except HTTPException as exc:
+    # The sockets opening together (a restart's reconnect storm) are authenticated together: one query.
+    user_id = await _batch(ws, "authenticator", Authenticator).ask(token)
+    if user_id is None:
         with contextlib.suppress(RuntimeError):
-            await ws.close(code=4401, reason=str(exc.detail))
+            await ws.close(code=4401, reason="unknown, expired or revoked token")
         return
     if ws.client_state.name == "CONNECTING":
         await ws.accept()
