@@ -129,9 +129,10 @@ async def _handle(ws: WebSocket, client: Client, hub: Hub, token: str, frame: di
         models, documents = [m for m, _ in watched], [d for _, d in watched]
         stalled = ws.app.state.settings.ws_stalled
         last_m, sent_m, more = max(after_m, 0), 0, True
+        notified = True
         if not watched:
             # Chat only: with every other socket catching up now, in one batch (None: more than a page).
-            missed = await _batch(ws, "catch_ups", CatchUps).ask((client.user_id, last_m))
+            missed, notified = await _batch(ws, "catch_ups", CatchUps).ask((client.user_id, last_m, max(after_n, 0)))
             if missed is not None:
                 for message_id, text in missed:
                     if not await client.room(len(text), stalled):
@@ -162,9 +163,11 @@ async def _handle(ws: WebSocket, client: Client, hub: Hub, token: str, frame: di
             last_e, events_complete = await _catch_up_events(ws, client, token, after_e, after_m, models, documents)
             if client.dropped:
                 return
-        async with pool.acquire() as conn, conn.transaction():
-            await _as_user(ws, conn, token)
-            notifications = await conn.fetch(CATCH_UP_NOTIFICATIONS, max(after_n, 0))
+        notifications = []
+        if notified:
+            async with pool.acquire() as conn, conn.transaction():
+                await _as_user(ws, conn, token)
+                notifications = await conn.fetch(CATCH_UP_NOTIFICATIONS, max(after_n, 0))
         for row in notifications:
             text = notification_text(row["notification_id"], row["payload"])
             if not await client.room(len(text), stalled):
@@ -360,6 +363,13 @@ SELECT s.n, l.id, l.size
                       ORDER BY m.id LIMIT $3) AS l
  ORDER BY s.n, l.id
 """
+# Which of those sockets' users have notifications past their cursor at all ($1 users, $2 cursors): only
+# those read them, under row-level security, one query each; this decides nothing else (issue 25: a chat
+# storm's sockets have none, and skip that query).
+NOTIFIED = """
+SELECT s.n FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS s (user_id, after, n)
+ WHERE EXISTS (SELECT FROM chatter.notifications AS x WHERE x.user_id = s.user_id AND x.id > s.after)
+"""
 MISSED_WIRE = """
 SELECT m.id, m.model, m.document, m.channel_id, chatter.message_wire(m) AS message
   FROM chatter.messages AS m WHERE m.id = ANY ($1::bigint[])
@@ -372,8 +382,11 @@ class CatchUps(_Batch):
     to), instead of a page query under row-level security per socket. A socket that missed more than one
     page (CATCH_UP_PAGE messages, or CATCH_UP_BYTES of bodies) gets None and catches up alone, page by page."""
 
-    async def answer(self, keys: list[tuple[int, int]]) -> list[list[tuple[int, str]] | None]:
+    async def answer(self, keys: list[tuple[int, int, int]]) -> list[tuple[list[tuple[int, str]] | None, bool]]:
+        """keys: (user, after_message, after_notification). Per key: the (message id, frame) pairs missed, or
+        None; and whether the user has notifications past its cursor."""
         async with self.app.state.pool.acquire() as conn:
+            notified = {r["n"] for r in await conn.fetch(NOTIFIED, [k[0] for k in keys], [k[2] for k in keys])}
             rows = await conn.fetch(MISSED_CHAT, [k[0] for k in keys], [k[1] for k in keys], CATCH_UP_PAGE + 1)
             missed: list[list[int] | None] = [[] for _ in keys]
             sizes = [0] * len(keys)
@@ -390,7 +403,8 @@ class CatchUps(_Batch):
             wire = [dict(r) for r in await conn.fetch(MISSED_WIRE, wanted)] if wanted else []
         await self.app.state.bodies.serve(row["message"] for row in wire)
         frames = {row["id"]: json.dumps(message_frame(row), default=str) for row in wire}
-        return [None if ids is None else [(i, frames[i]) for i in ids if i in frames] for ids in missed]
+        return [(None if ids is None else [(i, frames[i]) for i in ids if i in frames], n in notified)
+                for n, ids in enumerate(missed, 1)]
 
 
 def _batch(ws: WebSocket, name: str, kind: type[_Batch]) -> Any:

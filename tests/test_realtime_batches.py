@@ -47,20 +47,22 @@ def post(conn, channel: int, user: int, body: str) -> int:
                            SELECT chatter.channel_post(%s, %s, %s) FROM a""", (str(user), channel, user, body)).fetchone()[0]
 
 
-async def storm(port: int, tokens: list[str], after: int) -> list[tuple[list[int], dict]]:
-    """Every token's socket opens at once and catches up after `after`: the chat message ids each got, and
-    its caught_up frame."""
-    async def one(token: str) -> tuple[list[int], dict]:
+async def storm(port: int, tokens: list[str], after: int) -> list[tuple[list[int], list[int], dict]]:
+    """Every token's socket opens at once and catches up after `after`: the chat message ids each got, the
+    message ids of the notifications it got, and its caught_up frame."""
+    async def one(token: str) -> tuple[list[int], list[int], dict]:
         async with connect(f"ws://127.0.0.1:{port}/api/ws?token={token}", max_queue=None) as ws:
             assert json.loads(await ws.recv())["type"] == "hello"
             await ws.send(json.dumps({"type": "catch_up", "after_message": after, "after_notification": 0}))
-            got = []
+            got, notified = [], []
             while True:
                 frame = json.loads(await asyncio.wait_for(ws.recv(), 30))
                 if frame["type"] == "caught_up":
-                    return got, frame
+                    return got, notified, frame
                 if frame["type"] == "realtime_data":
                     got.append(frame["data"]["message_id"])
+                elif frame["data"].get("kind") == "message":
+                    notified.append(frame["data"]["message_id"])
     return await asyncio.gather(*(one(t) for t in tokens))
 
 
@@ -72,14 +74,18 @@ def test_a_reconnect_storm_gets_every_missed_frame_in_order(crowd, bridge_db):
         for round_ in range(5):
             for i, channel in enumerate(channels):
                 posted[channel].append(post(conn, channel, USERS[i * SIZE + round_ % SIZE], f"missed {round_}"))
+        # A mention: its user has a notification to catch up on as well (the others have none to read).
+        mention = post(conn, channels[1], USERS[SIZE], f"@batch{USERS[SIZE + 1]} look")
+        posted[channels[1]].append(mention)
         # The first channel missed more than one page: its members catch up alone, page by page.
         for n in range(CATCH_UP_PAGE + 20):
             posted[channels[0]].append(post(conn, channels[0], USERS[n % SIZE], f"a lot {n}"))
     results = asyncio.run(storm(bridge.port, [tokens[u] for u in USERS], after))
-    for i, (got, caught_up) in enumerate(results):
+    for i, (got, notified, caught_up) in enumerate(results):
         mine = posted[channels[i // SIZE]]
         assert got == mine, f"user {USERS[i]}: every missed message of its channel, in order, once"
         assert caught_up["last_message_id"] == mine[-1] and caught_up["complete"]
+        assert notified == ([mention] if USERS[i] == USERS[SIZE + 1] else []), "one's own notifications"
 
 
 def test_a_revoked_token_closes_its_sockets_within_the_interval(crowd, bridge_db):
