@@ -234,6 +234,8 @@ async def _client(conn, port: int, tokens: list[str]) -> None:
             chat.clear()
             other.clear()
             conn.send(True)
+        elif command == "count":
+            conn.send(len(chat))
         elif command == "progress":
             conn.send((len(caught), max(caught, default=0.0)))
         elif command == "results":
@@ -494,7 +496,11 @@ def big(rows: list[dict], workers: int) -> None:
         clients.ask("reset")
         with CpuSplit(url, bridge, clients) as split:
             achieved = run_async(poster.run(BIG_RATE, SECONDS, pool_size=24))
-        time.sleep(3)
+        # The last frames: until every one has arrived (late is not lost), for at most 60 s.
+        waited = time.monotonic()
+        while (sum(clients.ask("count")) < poster.sent() * PER_CHANNEL and time.monotonic() - waited < 60):
+            time.sleep(0.5)
+        time.sleep(1)
         chat, _, _ = clients.results()
         ms = latencies(chat, poster.committed)
         table(f"commit -> frame, {name}, {achieved:.0f} messages/s for {SECONDS} s "
