@@ -494,8 +494,13 @@ def big(rows: list[dict], workers: int) -> None:
 
         poster = Poster(url, BIG_SOCKETS)
         clients.ask("reset")
+        serving = set(bridge.pids())
         with CpuSplit(url, bridge, clients) as split:
             achieved = run_async(poster.run(BIG_RATE, SECONDS, pool_size=24))
+        if set(bridge.pids()) != serving:
+            # uvicorn's supervisor kills a worker that does not answer its health check within
+            # --timeout-worker-healthcheck (5 s) and starts another: that worker's sockets are gone.
+            print(f"bridge worker(s) replaced while posting: {sorted(serving)} -> {sorted(bridge.pids())}")
         # The last frames: until every one has arrived (late is not lost), for at most 60 s.
         waited = time.monotonic()
         while (sum(clients.ask("count")) < poster.sent() * PER_CHANNEL and time.monotonic() - waited < 60):
@@ -507,6 +512,13 @@ def big(rows: list[dict], workers: int) -> None:
               f"({len(ms):,} of {poster.sent() * PER_CHANNEL:,} frames)", ms)
         print(f"while posting: {split}")
         rows += rows_for(f"{name}, {achieved:.0f} msg/s", ms)
+        # What the asked rate would take of the machine, at this run's CPU a message (each 10 frames).
+        ours = {k: split.share[k] / 100 / achieved for k in ("postgres", "bridge", "clients", "poster")}
+        rows.append({"what": f"CPU a message, {name} (PostgreSQL {ours['postgres'] * 1000:.2f} ms, "
+                             f"bridge {ours['bridge'] * 1000:.2f}, clients {ours['clients'] * 1000:.2f}, poster "
+                             f"{ours['poster'] * 1000:.2f}; load {split.load:.1f}): cores {BIG_RATE:,} msg/s take",
+                     "value": sum(ours.values()) * BIG_RATE, "unit": "cores", "target": os.cpu_count(),
+                     "better": "lower"})
 
         # The reconnect storm: the bridge restarts while messages are posted; every socket comes back at once.
         port = bridge.port
