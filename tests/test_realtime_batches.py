@@ -115,3 +115,31 @@ def test_a_revoked_token_closes_its_sockets_within_the_interval(crowd, bridge_db
     assert codes == [4401, 4401, 4401]
     assert took < 0.5 + 1.0, "closed within the re-check interval (0.5 s here), give or take a query"
     assert answer == "pong", "another user's socket is left alone"
+
+
+def test_a_message_committed_late_is_relayed_from_the_gap(crowd, bridge_db):
+    """Ids commit out of order: the relay reads past the cursor and the gaps below it (one id array; the
+    plan of `id > cursor OR id = ANY (gaps)` walked the whole table), so the late one still comes. The late
+    message is a chat post; the one committed before it, a note on a record the socket watches."""
+    bridge, channels, tokens = crowd
+    user = USERS[2 * SIZE]
+    with bridge.ws(tokens[user]) as ws, bridge_db.connect() as late, bridge_db.connect() as conn:
+        assert json.loads(ws.recv(timeout=5))["type"] == "hello"
+        ws.send(json.dumps({"type": "watch", "model": "orders", "document": 1}))
+        assert json.loads(ws.recv(timeout=5))["type"] == "watching"
+        late.execute("BEGIN")
+        first = post(late, channels[2], user, "committed last")      # the lower id, not committed yet
+        second = conn.execute("SELECT chatter.log_message('orders', 1, 'committed first')").fetchone()[0]
+        got = []
+
+        def until(message_id: int) -> None:
+            while message_id not in got:
+                frame = json.loads(ws.recv(timeout=5))
+                if frame["type"] in ("realtime_data", "activity_update") and "message_id" in frame["data"]:
+                    got.append(frame["data"]["message_id"])
+
+        until(second)
+        time.sleep(0.3)      # several polls meanwhile: the gap is looked for, not yet found
+        late.execute("COMMIT")
+        until(first)
+        assert first < second and got == [second, first]
