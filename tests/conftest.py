@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import urllib.parse
 import uuid
 from collections.abc import Iterator
 
@@ -74,6 +75,90 @@ def demo_database(settings: Settings, prefix: str) -> Iterator[str]:
     database.drop_database(url)
 
 
+# -- Citus mode ----------------------------------------------------------------------------------------------
+# scripts/citus-test (make test-citus) runs the bridge and listener tests against a Citus coordinator:
+# DATABASE_URL names the coordinator, PGCHATTER_TEST_CITUS a database already deployed and distributed
+# there (sql/citus/), PGCHATTER_TEST_CITUS_BRIDGE a second one for the session's bridge_db. A distributed
+# database cannot be copied with CREATE DATABASE ... TEMPLATE (its shards live in the same-named database
+# on every worker), so in this mode copy_of hands out the one database, cleaned back to its deployed state
+# (citus_clean), and nothing is dropped. Without PGCHATTER_TEST_CITUS nothing here is used.
+
+CITUS_DB = os.environ.get("PGCHATTER_TEST_CITUS") or None
+CITUS_BRIDGE_DB = os.environ.get("PGCHATTER_TEST_CITUS_BRIDGE") or None
+CITUS_SEED = "pgchatter_test_seed"    # the deployed rows of the chatter tables, kept once per session
+
+
+def citus_snapshot(url: str) -> None:
+    """Keep the deployed state of a distributed database (rows of the tables that have any, every
+    sequence of the schema) in plain tables of the coordinator, once; citus_clean restores it."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (CITUS_SEED,)).fetchone():
+            return
+        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(CITUS_SEED)))
+        tables = [r[0] for r in conn.execute(
+            "SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'chatter'::regnamespace AND c.relkind = 'r' "
+            "ORDER BY 1")]
+        for table in tables:
+            if conn.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM chatter.{})").format(sql.Identifier(table))).fetchone()[0]:
+                conn.execute(sql.SQL("CREATE TABLE {}.{} AS TABLE chatter.{}").format(
+                    sql.Identifier(CITUS_SEED), sql.Identifier(table), sql.Identifier(table)))
+        conn.execute(sql.SQL("CREATE TABLE {}.sequences AS SELECT s.schemaname || '.' || s.sequencename AS seq, "
+                             "s.last_value FROM pg_sequences s WHERE s.schemaname = 'chatter'").format(
+                                 sql.Identifier(CITUS_SEED)))
+
+
+def citus_clean(url: str) -> None:
+    """The distributed database back to its deployed state (citus_snapshot), in place of a fresh copy:
+    the tests' own tables in public dropped, every chatter table emptied, the deployed rows put back and
+    the sequences set back."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        for table, kind in conn.execute(
+                "SELECT c.oid::regclass::text, c.relkind FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace "
+                "AND c.relkind IN ('r', 'p', 'v') AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = c.oid "
+                "AND d.deptype = 'e') ORDER BY c.relkind DESC").fetchall():
+            conn.execute(f"DROP {'VIEW' if kind == 'v' else 'TABLE'} IF EXISTS {table} CASCADE")
+        tables = [r[0] for r in conn.execute(
+            "SELECT c.oid::regclass::text FROM pg_class c WHERE c.relnamespace = 'chatter'::regnamespace "
+            "AND c.relkind = 'r' ORDER BY 1")]
+        conn.execute("TRUNCATE " + ", ".join(tables) + " CASCADE")
+        seeded = [r[0] for r in conn.execute(
+            "SELECT c.relname FROM pg_class c WHERE c.relnamespace = %s::regnamespace AND c.relkind = 'r' "
+            "AND c.relname <> 'sequences'", (CITUS_SEED,))]
+        # Referenced tables first: the seeded ones reference little, and in this order the keys hold.
+        order = {"error_codes": 0, "contacts": 1, "users": 2, "subtypes": 3, "models": 4}
+        for table in sorted(seeded, key=lambda t: (order.get(t, 9), t)):
+            conn.execute(sql.SQL("INSERT INTO chatter.{} OVERRIDING SYSTEM VALUE SELECT * FROM {}.{}").format(
+                sql.Identifier(table), sql.Identifier(CITUS_SEED), sql.Identifier(table)))
+        conn.execute(sql.SQL("SELECT setval(s.seq, coalesce(s.last_value, 1), s.last_value IS NOT NULL) "
+                             "FROM {}.sequences s").format(sql.Identifier(CITUS_SEED)))
+
+
+def citus_url(settings: Settings, name: str) -> str:
+    """A URL (asyncpg takes no key=value conninfo) of database name on the coordinator of DATABASE_URL."""
+    parts = urllib.parse.urlsplit(settings.database_url or "")
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def run_seed(conn: psycopg.Connection, script: str) -> None:
+    """A fixture script of several statements: one implicit transaction, or in Citus mode one transaction
+    per statement. On Citus the rows the superuser writes in a transaction are invisible to the
+    SECURITY DEFINER functions (chatter_owner) it calls next in the same transaction (class B in
+    docs/scaling.md, measured by make test-citus's pgTAP run); committed first, as an application that
+    creates its contacts and then subscribes them in two transactions would."""
+    if CITUS_DB is None:
+        conn.execute(script)
+        return
+    for statement in script.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def release(url: str) -> None:
+    """Drop a test's database copy; in Citus mode the one distributed database stays (citus_clean)."""
+    if CITUS_DB is None:
+        database.drop_database(url)
+
+
 # -- delivery (listener) tests ------------------------------------------------------------------------------
 
 TEMPLATE = "pgchatter_template"
@@ -82,6 +167,10 @@ TEMPLATE = "pgchatter_template"
 @pytest.fixture(scope="session")
 def deployed_template(settings: Settings) -> Iterator[str]:
     """Deployed once per session with the real CLI; tests work on copies of it (copy_of)."""
+    if CITUS_DB is not None:
+        citus_snapshot(citus_url(settings, CITUS_DB))
+        yield CITUS_DB
+        return
     proc = run_cli("deploy", "--db", TEMPLATE, "--fresh")
     assert proc.returncode == 0, proc.stderr
     yield TEMPLATE
@@ -90,7 +179,12 @@ def deployed_template(settings: Settings) -> Iterator[str]:
 
 def copy_of(settings: Settings, template: str, prefix: str) -> tuple[str, str]:
     """A new database copied from the deployed template (CREATE DATABASE ... TEMPLATE: a second, where a
-    sqitch deploy takes ten); its name and URL. The caller drops it."""
+    sqitch deploy takes ten); its name and URL. The caller drops it (release). In Citus mode: the
+    distributed database itself, cleaned back to its deployed state."""
+    if CITUS_DB is not None:
+        url = citus_url(settings, template)
+        citus_clean(url)
+        return template, url
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(database.database_url(settings, "postgres"), autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name),
@@ -103,7 +197,7 @@ def deployed_db(settings: Settings, deployed_template: str) -> Iterator[str]:
     """The name of a fresh copy of the deployed schema for one test (for connect(name))."""
     name, url = copy_of(settings, deployed_template, "pgchatter_test_copy")
     yield name
-    database.drop_database(url)
+    release(url)
 
 
 @pytest.fixture
@@ -111,7 +205,7 @@ def db_url(settings: Settings, deployed_template: str) -> Iterator[str]:
     """A fresh copy of the deployed schema for one test; its URL."""
     _, url = copy_of(settings, deployed_template, "pgchatter_test_copy")
     yield url
-    database.drop_database(url)
+    release(url)
 
 
 # --- the HTTP bridge ---------------------------------------------------------------------------------
@@ -147,13 +241,19 @@ class BridgeDb:
 
 @pytest.fixture(scope="session")
 def bridge_db(settings: Settings, deployed_template: str):
-    name, url = copy_of(settings, deployed_template, "pgchatter_bridge")
+    if CITUS_BRIDGE_DB is not None:   # Citus mode: a second distributed database, the session's own
+        name, url = CITUS_BRIDGE_DB, citus_url(settings, CITUS_BRIDGE_DB)
+        citus_snapshot(url)
+        citus_clean(url)
+    else:
+        name, url = copy_of(settings, deployed_template, "pgchatter_bridge")
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(BRIDGE_SEED)
+        run_seed(conn, BRIDGE_SEED)
         tokens = {user: conn.execute("SELECT chatter.token_create(%s, 'tests')", (user,)).fetchone()[0]
                   for user in ("alice", "bob", "carol")}
     yield BridgeDb(name, url, tokens)
-    database.drop_database(url)
+    if CITUS_BRIDGE_DB is None:
+        database.drop_database(url)
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ import psycopg
 
 from listener.config import ListenerConfig
 from listener.daemon import Listener
+from tests.conftest import run_seed
 
 SETUP = """
 INSERT INTO chatter.contacts (id, name, email) VALUES (1, 'Alice Author', 'alice@example.com');
@@ -30,7 +31,7 @@ SELECT chatter.subscribe('leads', 1, ARRAY(SELECT 100 + g FROM generate_series(1
 
 def setup(url: str, readers: int = 1) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(SETUP.replace("%(readers)s", str(int(readers))))
+        run_seed(conn, SETUP.replace("%(readers)s", str(int(readers))))
 
 
 def post(url: str, count: int = 1, *, body: str = "<p>Hello</p>", **kwargs: Any) -> list[int]:

@@ -12,6 +12,7 @@ import pytest
 
 from listener import vapid as vapid_keys
 from listener.config import ListenerConfig
+from tests.conftest import run_seed
 from tests.delivery_support import config, running, scalar, until
 from tests.servers import PushService, SmtpServer
 
@@ -45,7 +46,7 @@ def push_service(vapid):
 
 def _dm(url: str) -> int:
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(SETUP)
+        run_seed(conn, SETUP)
         return conn.execute("SELECT chatter.get_or_create_dm(1, 2)").fetchone()[0]
 
 

@@ -73,18 +73,24 @@ def test_bulk_tracking_holds_its_author_against_a_concurrent_delete(db_url):
         assert count == 500
 
 
-# Messages, and calls of the throttle so far (counts not yet flushed to the statistics: read both before and
-# after a statement, in its transaction).
+# Messages, and calls so far (counts not yet flushed to the statistics: read both before and after a
+# statement, in its transaction) of the generated tracking function and of every wake-up function: the
+# tracking function wakes the bridges inline (the code of chatter._wake_bridges_sql), calling none of them.
 COUNTS = """SELECT (SELECT count(*) FROM chatter.messages),
-                   coalesce(pg_stat_get_xact_function_calls('chatter._wake(text)'::regprocedure), 0)"""
+                   coalesce(pg_stat_get_xact_function_calls(('chatter.track_' || 'public.leads'::regclass::oid)::regproc), 0),
+                   coalesce(pg_stat_get_xact_function_calls('chatter._wake(text)'::regprocedure), 0)
+                   + coalesce(pg_stat_get_xact_function_calls('chatter._wake_bridges()'::regprocedure), 0)
+                   + coalesce(pg_stat_get_xact_function_calls('chatter._wake_bridge()'::regprocedure), 0)"""
 
 
 @pytest.mark.parametrize("rows", [0, 1, 64, 65, 100_000])
 def test_a_tracked_statement_wakes_the_bridges_once(db_url, rows):
     """One wake-up per statement that wrote Tracking messages, whatever its size (0 rows: nothing written,
     none), on both sides of the 64-row switch between the row loop and the bulk query. PostgreSQL folds
-    identical NOTIFYs of a transaction into one, so the calls of the throttle (chatter._wake) are counted
-    too: a wake-up per row would show as many calls."""
+    identical NOTIFYs of a transaction into one, so the calls are counted too: the statement runs the
+    tracking function once, which holds the wake-up code once, after its INSERT and outside any loop, and
+    no wake-up function is called at all (a wake-up trigger fired by its INSERTs, once per INSERT in the
+    row loop of small statements before issue 23, would count here)."""
     with psycopg.connect(db_url, autocommit=True) as admin:
         admin.execute("""
             INSERT INTO chatter.contacts (id, name) VALUES (1, 'Alice Martin');
@@ -94,6 +100,12 @@ def test_a_tracked_statement_wakes_the_bridges_once(db_url, rows):
             SELECT chatter.enable('leads');
             GRANT SELECT, INSERT, UPDATE ON public.leads TO chatter_app;
         """)
+        source = admin.execute("SELECT prosrc FROM pg_proc WHERE oid = ('chatter.track_' || "
+                               "'public.leads'::regclass::oid)::regproc").fetchone()[0]
+        wake_code = admin.execute("SELECT chatter._wake_bridges_sql()").fetchone()[0]
+        assert source.count(wake_code) == 1
+        # After the last END LOOP of the row loop and after every INSERT: once per statement.
+        assert source.index(wake_code) > source.rindex("END LOOP") and source.index(wake_code) > source.rindex("INSERT")
     with psycopg.connect(db_url, autocommit=True) as listener, psycopg.connect(db_url, autocommit=True) as app:
         listener.execute("LISTEN chatter_bridge")
         for statement in (f"UPDATE public.leads SET stage = 'won' WHERE id <= {rows}",
@@ -105,7 +117,8 @@ def test_a_tracked_statement_wakes_the_bridges_once(db_url, rows):
                 before = app.execute(COUNTS).fetchone()
                 app.execute(statement)
                 after = app.execute(COUNTS).fetchone()
-                written, calls = after[0] - before[0], after[1] - before[1]
+                written, tracking_calls, wake_calls = (a - b for a, b in zip(after, before))
             wakeups = sum(1 for n in listener.notifies(timeout=0.5) if n.channel == "chatter_bridge")
             assert written == rows, statement
-            assert (calls, wakeups) == ((1, 1) if rows else (0, 0)), statement
+            assert (tracking_calls, wake_calls) == (1, 0), statement
+            assert wakeups == (1 if rows else 0), statement

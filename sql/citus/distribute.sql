@@ -23,6 +23,11 @@ SET citus.shard_count = 8;
 -- the workers' pg_hba.conf admits these roles from the coordinator alone.
 SELECT run_command_on_workers('SET citus.enable_alter_role_propagation = off; ALTER ROLE chatter_app LOGIN');
 SELECT run_command_on_workers('SET citus.enable_alter_role_propagation = off; ALTER ROLE chatter_owner LOGIN');
+-- Parameter privileges are not propagated either: the generated tracking functions (enable(), a
+-- SECURITY DEFINER CREATE FUNCTION ... SET chatter.wakes_bridges = on) are created on the workers too,
+-- and there chatter_owner was refused ("permission denied to set parameter") unless the superuser ran
+-- enable(). The same grant as sql/deploy/realtime_wakeup.sql, on the workers.
+SELECT run_command_on_workers('GRANT SET ON PARAMETER chatter.wakes_bridges TO chatter_owner');
 
 -- Converting a table into a Citus table (a reference table, or a Citus-local one when it references
 -- one) loses its COMMENT: kept here, put back at the end.
@@ -44,25 +49,25 @@ BEGIN;
 CREATE FUNCTION chatter._citus_message_visible(message_id bigint) RETURNS boolean
 LANGUAGE sql STABLE SET search_path = '' AS
 -- $1, never the parameter's name: in a SQL function a column of the same name would win
-$$ SELECT EXISTS (SELECT FROM chatter.messages m WHERE m.id = $1) $$;
+$$ SELECT EXISTS (SELECT 1 FROM chatter.messages m WHERE m.id = $1) $$;
 CREATE FUNCTION chatter._citus_message_live(message_id bigint) RETURNS boolean
 LANGUAGE sql STABLE SET search_path = '' AS
-$$ SELECT EXISTS (SELECT FROM chatter.messages m WHERE m.id = $1 AND m.deleted_at IS NULL) $$;
+$$ SELECT EXISTS (SELECT 1 FROM chatter.messages m WHERE m.id = $1 AND m.deleted_at IS NULL) $$;
 CREATE FUNCTION chatter._citus_channel_visible(channel_id bigint) RETURNS boolean
 LANGUAGE sql STABLE SET search_path = '' AS
-$$ SELECT EXISTS (SELECT FROM chatter.channels c WHERE c.id = $1) $$;
+$$ SELECT EXISTS (SELECT 1 FROM chatter.channels c WHERE c.id = $1) $$;
 CREATE FUNCTION chatter._citus_is_my_channel(channel_id bigint) RETURNS boolean
 LANGUAGE sql STABLE SET search_path = '' AS
 $$ SELECT $1 IN (SELECT chatter._my_channel_ids()) $$;
 CREATE FUNCTION chatter._citus_subtype_internal(subtype_id bigint) RETURNS boolean
 LANGUAGE sql STABLE SET search_path = '' AS
-$$ SELECT EXISTS (SELECT FROM chatter.subtypes s WHERE s.id = $1 AND s.internal) $$;
+$$ SELECT EXISTS (SELECT 1 FROM chatter.subtypes s WHERE s.id = $1 AND s.internal) $$;
 CREATE FUNCTION chatter._citus_attachment_linked(attachment_id bigint) RETURNS boolean
 LANGUAGE sql STABLE SET search_path = '' AS
-$$ SELECT EXISTS (SELECT FROM chatter.message_attachments ma WHERE ma.attachment_id = $1) $$;
+$$ SELECT EXISTS (SELECT 1 FROM chatter.message_attachments ma WHERE ma.attachment_id = $1) $$;
 CREATE FUNCTION chatter._citus_contact_is_user(contact_id bigint) RETURNS boolean
 LANGUAGE sql STABLE SET search_path = '' AS
-$$ SELECT EXISTS (SELECT FROM chatter.users u WHERE u.contact_id = $1) $$;
+$$ SELECT EXISTS (SELECT 1 FROM chatter.users u WHERE u.contact_id = $1) $$;
 
 DO $$
 DECLARE
@@ -121,6 +126,59 @@ BEGIN
     END LOOP;
 END $$;
 
+-- Restrictive policies. Citus 13.2.2 copies a table's policies to its shards without their AS
+-- RESTRICTIVE (src/backend/distributed/commands/policy.c builds "CREATE POLICY ... FOR ... TO ...
+-- USING ..." and never names the kind): on the workers a restrictive policy becomes permissive, is OR'ed
+-- with the others instead of AND'ed, and chatter.messages' permissive messages_app (USING true) then lets
+-- chatter_app read every message of the shard. Observed on 2026-12-07: as chatter_app with no acting
+-- user, SELECT ... FROM chatter.messages returned every record message (the single node returns none),
+-- and pg_policy on the worker's shards said polpermissive = true for all four. So, on Citus only, each
+-- table's restrictive policies are folded into its permissive ones, which Citus copies faithfully:
+-- (P1 OR P2) AND R1 AND R2 = (P1 AND R1 AND R2) OR (P2 AND R1 AND R2). A permissive FOR ALL policy is
+-- first split per command (a restrictive FOR SELECT must not restrict INSERT). Then the restrictive ones
+-- are dropped: none is left for Citus to weaken.
+DO $$
+DECLARE
+    t text;
+    p record;
+    r record;
+    c text;
+    q text;
+    chk text;
+BEGIN
+    FOR t IN SELECT DISTINCT tablename FROM pg_policies WHERE schemaname = 'chatter' AND permissive = 'RESTRICTIVE' LOOP
+        IF EXISTS (SELECT FROM pg_policies a JOIN pg_policies b USING (schemaname, tablename)
+                    WHERE a.schemaname = 'chatter' AND a.tablename = t AND a.roles <> b.roles) THEN
+            RAISE EXCEPTION 'policies of chatter.% name different roles: the fold below does not know how', t;
+        END IF;
+        FOR p IN SELECT * FROM pg_policies WHERE schemaname = 'chatter' AND tablename = t AND permissive = 'PERMISSIVE' LOOP
+            FOREACH c IN ARRAY CASE WHEN p.cmd = 'ALL' THEN ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE'] ELSE ARRAY[p.cmd] END LOOP
+                q := CASE WHEN c <> 'INSERT' THEN coalesce(p.qual, 'true') END;
+                chk := CASE WHEN c IN ('INSERT', 'UPDATE') THEN coalesce(p.with_check, p.qual, 'true') END;
+                FOR r IN SELECT * FROM pg_policies WHERE schemaname = 'chatter' AND tablename = t
+                                                    AND permissive = 'RESTRICTIVE' AND cmd IN ('ALL', c) LOOP
+                    IF q IS NOT NULL AND r.qual IS NOT NULL THEN
+                        q := format('(%s) AND (%s)', q, r.qual);
+                    END IF;
+                    IF chk IS NOT NULL AND coalesce(r.with_check, CASE WHEN r.cmd IN ('ALL', 'UPDATE') THEN r.qual END) IS NOT NULL THEN
+                        chk := format('(%s) AND (%s)', chk, coalesce(r.with_check, r.qual));
+                    END IF;
+                END LOOP;
+                EXECUTE format('CREATE POLICY %I ON chatter.%I AS PERMISSIVE FOR %s TO %s %s %s',
+                               CASE WHEN p.cmd = 'ALL' THEN p.policyname || '_' || lower(c) ELSE p.policyname || '_citus' END,
+                               t, c, array_to_string(p.roles, ', '),
+                               CASE WHEN q IS NOT NULL THEN format('USING (%s)', q) ELSE '' END,
+                               CASE WHEN chk IS NOT NULL THEN format('WITH CHECK (%s)', chk) ELSE '' END);
+            END LOOP;
+            EXECUTE format('DROP POLICY %I ON chatter.%I', p.policyname, t);
+        END LOOP;
+        FOR r IN SELECT * FROM pg_policies WHERE schemaname = 'chatter' AND tablename = t AND permissive = 'RESTRICTIVE' LOOP
+            EXECUTE format('DROP POLICY %I ON chatter.%I', r.policyname, t);
+        END LOOP;
+        RAISE NOTICE 'chatter.%: restrictive policies folded into the permissive ones', t;
+    END LOOP;
+END $$;
+
 -- 2. Distribution columns and keys -----------------------------------------------------------------
 -- docs/scaling.md planned a generated thread_key as the distribution column of messages. Citus refuses
 -- it ("Distribution column must not use GENERATED ALWAYS AS (...) STORED"): a row is routed on the
@@ -139,6 +197,11 @@ END $$;
 ALTER TABLE chatter.messages DROP CONSTRAINT messages_parent_id_fkey;
 ALTER TABLE chatter.message_attachments DROP CONSTRAINT message_attachments_message_id_fkey;
 ALTER TABLE chatter.outbox DROP CONSTRAINT outbox_notification_id_fkey;
+-- The mailgate (sql/deploy/mailgate.sql): a received mail names the message it answers and the one it
+-- posted. inbound_mails stays a plain table of the coordinator (it references mail_aliases, which
+-- references models: see step 4), and a local table may not reference a distributed one.
+ALTER TABLE chatter.inbound_mails DROP CONSTRAINT inbound_mails_parent_id_fkey;
+ALTER TABLE chatter.inbound_mails DROP CONSTRAINT inbound_mails_posted_message_fkey;
 
 ALTER TABLE chatter.notifications DROP CONSTRAINT notifications_pkey;
 ALTER TABLE chatter.notifications ADD CONSTRAINT notifications_pkey PRIMARY KEY (message_id, id);
@@ -162,6 +225,7 @@ INSERT INTO citus_distributed VALUES
     ('chatter.message_recipients', 'message_id', 'chatter.messages'),
     ('chatter.reactions', 'message_id', 'chatter.messages'),
     ('chatter.stars', 'message_id', 'chatter.messages'),
+    ('chatter.message_bounces', 'message_id', 'chatter.messages'),
     ('chatter.followers', 'document', 'none'),
     ('chatter.channel_members', 'channel_id', 'none');
 CREATE TEMP TABLE citus_fks AS
@@ -182,6 +246,8 @@ SELECT create_distributed_table('chatter.notifications', 'message_id', colocate_
 SELECT create_distributed_table('chatter.message_recipients', 'message_id', colocate_with => 'chatter.messages');
 SELECT create_distributed_table('chatter.reactions', 'message_id', colocate_with => 'chatter.messages');
 SELECT create_distributed_table('chatter.stars', 'message_id', colocate_with => 'chatter.messages');
+-- Which emails of a message bounced: written and read with the message.
+SELECT create_distributed_table('chatter.message_bounces', 'message_id', colocate_with => 'chatter.messages');
 SELECT create_distributed_table('chatter.followers', 'document', colocate_with => 'none');
 SELECT create_distributed_table('chatter.channel_members', 'channel_id', colocate_with => 'none');
 
@@ -247,9 +313,10 @@ END $$;
 
 -- The rest stays on the coordinator as Citus-local tables (they reference reference tables, so Citus
 -- converts them itself when the reference tables are created): message_attachments, attachments,
--- activities, outbox, push_subscriptions, api_tokens, realtime_events. See docs/scaling.md for why.
--- models, tracked_column_overrides, message_events and record_vouchers (no foreign key to a Citus
--- table) stay plain tables of the coordinator.
+-- activities, outbox, push_subscriptions, api_tokens, realtime_events, contact_bounces. See
+-- docs/scaling.md for why. models, tracked_column_overrides, message_events, record_vouchers and the
+-- mailgate's mail_aliases (which references models) and inbound_mails (which references mail_aliases)
+-- stay plain tables of the coordinator: no foreign key chains them to a Citus table.
 
 -- The local copies left behind by the conversion are invisible; free their space.
 SELECT truncate_local_data_after_distributing_table(logicalrelid)

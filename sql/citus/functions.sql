@@ -355,4 +355,166 @@ BEGIN
     END LOOP;
 END $$;
 
+
+-- _channel_post_notify schedules the delayed DM email with PERFORM f(n.user_id, m.channel_id) FROM
+-- notifications JOIN messages ...: Citus pushes that query down to the shard of the message, and
+-- f (which reads notifications and messages itself) then runs on the worker, a distributed query from
+-- inside a shard query ("cannot execute a distributed query from a query on a shard"). The rows are
+-- read first and f is called from the coordinator, one call per row as before.
+CREATE OR REPLACE FUNCTION chatter._channel_post_notify(message bigint) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+    r record;
+BEGIN
+    PERFORM chatter._notify_audience(message, false);
+    FOR r IN SELECT n.user_id, m.channel_id
+               FROM chatter.notifications AS n
+               JOIN chatter.messages AS m ON m.id = n.message_id
+               JOIN chatter.channels AS ch ON ch.id = m.channel_id AND ch.kind = 'Direct'
+              WHERE n.message_id = _channel_post_notify.message AND n.user_id IS NOT NULL LOOP
+        PERFORM chatter._schedule_chat_email(r.user_id, r.channel_id);
+    END LOOP;
+END
+$$;
+
+-- The recipients limit (message_recipients_limits, a statement trigger with a transition table on a
+-- distributed table). On Citus it fires on the shard, where its count over chatter.message_recipients
+-- is a distributed query from inside a shard query and the transition table is not found
+-- ("executor could not find named tuplestore "new_rows""). Restated to count the statement's own rows
+-- per message: the same answer for the one INSERT that _create_message makes per message. NOT covered:
+-- recipients added to a message by a later statement are not summed with the earlier ones on Citus.
+CREATE OR REPLACE FUNCTION chatter._recipient_limits()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+    most bigint;
+BEGIN
+    SELECT max(c) INTO most
+      FROM (SELECT count(*) AS c FROM new_rows AS n GROUP BY n.message_id) AS per_message;
+    PERFORM chatter._within_limit('recipients', most, 'the number of recipients');
+    RETURN NULL;
+END
+$$;
+
+-- Transition tables (class F in docs/scaling.md). The generated tracking functions are statement
+-- triggers that INSERT INTO chatter.messages ... SELECT ... FROM new_rows (their transition table):
+-- Citus plans an INSERT ... SELECT into a distributed table by running the SELECT on its own, where the
+-- trigger's tuplestore does not exist ("executor could not find named tuplestore "new_rows""). On
+-- Citus the generated function first reads its transition tables into arrays of the table's row type
+-- (_chatter_new, _chatter_old: plain PL/pgSQL assignments, planned by PostgreSQL alone) and every query
+-- reads unnest(array) instead, with the same aliases and columns; the EXECUTEd bulk queries get the
+-- arrays as parameters $2 and $3. The generator is patched in place (its text, as deployed), and the
+-- tables already tracked are regenerated. Each replacement must match: a generator this patch does not
+-- know fails here rather than deploying untouched.
+DO $$
+DECLARE
+    def text;
+    patched text;
+    step text[];
+    steps text[][] := ARRAY[
+        -- every read of a transition table, static or EXECUTEd
+        ARRAY['new_rows AS n', 'unnest({new}) AS n'],
+        ARRAY['old_rows AS o', 'unnest({old}) AS o'],
+        -- the arrays: declared with the table's row type, filled before anything reads them
+        ARRAY['_chatter_jsons text[] := ''{}'';',
+              '_chatter_jsons text[] := ''{}''; _chatter_new {rowtype}[]; _chatter_old {rowtype}[];'],
+        ARRAY['SELECT count(*) INTO _chatter_rows FROM new_rows;',
+              '_chatter_new := ARRAY(SELECT _chatter_t FROM new_rows AS _chatter_t); '
+              'IF TG_OP = ''UPDATE'' THEN _chatter_old := ARRAY(SELECT _chatter_t FROM old_rows AS _chatter_t); END IF; '
+              '_chatter_rows := cardinality(_chatter_new);'],
+        -- static copies name the variables, EXECUTEd ones the parameters
+        ARRAY['USING _chatter_author', 'USING _chatter_author, _chatter_new, _chatter_old'],
+        ARRAY['EXECUTE format($fn$', 'EXECUTE replace(replace(replace(format($fn$'],
+        -- (the last argument of the generator's format(): the bridges' wake-up code, issue 23)
+        ARRAY['chatter._wake_bridges_sql());',
+              'chatter._wake_bridges_sql()), ''{rowtype}'', tbl::text), ''{new}'', ''_chatter_new''), ''{old}'', ''_chatter_old'');'],
+        -- ...except that the EXECUTEd strings are literals inside that text: they get $2 and $3 first
+        ARRAY['replace(insert_sql, ''{author}'', ''$1'')',
+              'replace(replace(insert_sql, ''{author}'', ''$1''), ''{new}'', ''$2'')'],
+        ARRAY['replace(update_sql, ''{author}'', ''$1'')',
+              'replace(replace(replace(update_sql, ''{author}'', ''$1''), ''{new}'', ''$2''), ''{old}'', ''$3'')'],
+        ARRAY['replace(rekey_sql, ''{author}'', ''$1'')',
+              'replace(replace(replace(rekey_sql, ''{author}'', ''$1''), ''{new}'', ''$2''), ''{old}'', ''$3'')']];
+BEGIN
+    def := pg_get_functiondef('chatter._track_install(regclass)'::regprocedure);
+    FOREACH step SLICE 1 IN ARRAY steps LOOP
+        IF strpos(def, step[1]) = 0 THEN
+            RAISE EXCEPTION '_track_install: "%" not found: the generator changed, update this patch', step[1];
+        END IF;
+        patched := replace(def, step[1], step[2]);
+        def := patched;
+    END LOOP;
+    EXECUTE def;
+    PERFORM chatter._track_install(m."table") FROM chatter.models AS m WHERE m.track;
+END $$;
+
+
+-- outbox_claim: its UPDATE of stale claims writes last_error with format(..., o.claimed_by, lease,
+-- o.attempts, ...), and Citus refuses a STABLE function over columns in an UPDATE ("STABLE functions used
+-- in UPDATE queries cannot be called with column references"): every claim failed, no email or push was
+-- ever sent (the listener retried forever). The same text by concatenation of immutable casts. Patched in
+-- place: the conversion into a Citus-local table left the function returning the shard's row type
+-- (SETOF chatter.outbox_<shard>), which CREATE OR REPLACE with SETOF chatter.outbox could not change.
+DO $$
+DECLARE
+    def text := pg_get_functiondef('chatter.outbox_claim(text,integer,interval,integer,text[])'::regprocedure);
+    patched text;
+BEGIN
+    patched := regexp_replace(def,
+        'format\(''claimed by %s and not completed within %s \(attempt %s of %s\)'',\s*o\.claimed_by, lease, o\.attempts, max_attempts\)',
+        '''claimed by '' || coalesce(o.claimed_by, '''') || '' and not completed within '' || lease::text'
+        ' || '' (attempt '' || coalesce(o.attempts::text, '''') || '' of '' || coalesce(max_attempts::text, '''') || '')''');
+    IF patched = def THEN
+        RAISE EXCEPTION 'outbox_claim: the format() call was not found: the function changed, update this patch';
+    END IF;
+    EXECUTE patched;
+END $$;
+
+-- outbox_fail_batch: run_after = now() + make_interval(secs => ... o.attempts ...) adds an interval to
+-- a timestamptz, a STABLE operator, over a column: refused like outbox_claim's format() (every failed
+-- delivery was retried as a database error instead of being rescheduled). The same instant through
+-- to_timestamp(epoch), which is IMMUTABLE; now() is read without a column, on the coordinator.
+DO $$
+DECLARE
+    sig regprocedure := 'chatter.outbox_fail_batch(text,bigint[],text[],boolean[],double precision[],integer)';
+    def text := pg_get_functiondef(sig);
+    patched text;
+BEGIN
+    patched := regexp_replace(def,
+        'run_after = now\(\) \+ make_interval\(secs => (greatest\(least\(power\(2, o\.attempts\), 3600\),\s*least\(coalesce\(f\.not_before, 0\), 86400\)\))\)',
+        'run_after = to_timestamp(extract(epoch FROM now()) + \1)');
+    IF patched = def THEN
+        RAISE EXCEPTION 'outbox_fail_batch: run_after = now() + make_interval(...) not found: update this patch';
+    END IF;
+    EXECUTE patched;
+END $$;
+
+-- Zero-column subqueries. Citus 13.2.2 fails on EXISTS (SELECT FROM <distributed table> ...), and on
+-- count(*) FROM (SELECT FROM <distributed table> ...), when it plans the subquery on its own (a join,
+-- or a filter that is not the distribution column): "a column
+-- definition list is required for functions returning "record"" (its intermediate result has no
+-- column). Reproduced in psql with SELECT EXISTS (SELECT FROM chatter.notifications AS n WHERE
+-- n.user_id = 1); with SELECT 1 it answers. Every parenthesized SELECT FROM in the functions of the
+-- schema gets SELECT 1 (same answer). Runs last, so the functions restated above are covered too.
+DO $$
+DECLARE
+    f record;
+    def text;
+    patched integer := 0;
+BEGIN
+    FOR f IN SELECT p.oid, p.oid::regprocedure AS sig FROM pg_proc p
+              WHERE p.pronamespace = 'chatter'::regnamespace AND p.prokind = 'f'
+                AND p.prosrc ~* '\(\s*SELECT\s+FROM' LOOP
+        def := regexp_replace(pg_get_functiondef(f.oid), '(\(\s*SELECT)(\s+FROM)', '\1 1\2', 'gi');
+        EXECUTE def;
+        patched := patched + 1;
+    END LOOP;
+    RAISE NOTICE '(SELECT FROM ...) made (SELECT 1 FROM ...) in % functions', patched;
+END $$;
+
 COMMIT;

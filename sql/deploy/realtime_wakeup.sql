@@ -1,52 +1,57 @@
 -- Deploy pgchatter:realtime_wakeup to pg
--- requires: realtime_wakeup@v0.6.0
+-- requires: realtime_wakeup@v0.7.0
+-- requires: wake
 
 BEGIN;
 
--- The bridges' wake-up rule, in one place: through the one throttle (chatter._wake), off with
--- chatter.realtime = off. Called by the trigger below and by writers that wake the bridges themselves.
-CREATE FUNCTION chatter._wake_bridges() RETURNS void
-LANGUAGE plpgsql
+-- The bridges' wake-up rule, once, as PL/pgSQL code (issue 23): off with chatter.realtime = off, then the
+-- throttle (chatter._wake_sql) on chatter_bridge. Three functions run it, each flat, with no nested call:
+-- chatter._wake_bridges() (writers that call it), the trigger function below, and the generated tracking
+-- functions (track_generate), which paste it after their INSERT. Before, a tracked single-row UPDATE woke
+-- the bridges through chatter._wake_bridges and chatter._wake, two more calls with a SET clause each
+-- (about 40 µs of backend CPU of ~200, measured 2026-12-07).
+CREATE FUNCTION chatter._wake_bridges_sql() RETURNS text
+LANGUAGE sql IMMUTABLE
 SET search_path = ''
 AS $$
-BEGIN
-    IF coalesce(lower(pg_catalog.current_setting('chatter.realtime', true)), '') <> 'off' THEN
-        PERFORM chatter._wake('chatter_bridge');
-    END IF;
-END
+SELECT 'IF coalesce(pg_catalog.lower(pg_catalog.current_setting(''chatter.realtime'', true)), '''') <> ''off'' THEN '
+       || chatter._wake_sql('''chatter_bridge''') || ' END IF;'
 $$;
-COMMENT ON FUNCTION chatter._wake_bridges() IS
-    'Throttled NOTIFY chatter_bridge (chatter._wake), off with chatter.realtime = off';
-REVOKE EXECUTE ON FUNCTION chatter._wake_bridges() FROM PUBLIC;
--- The trigger runs as the writer, as chatter._wake does (wake.sql): a plain INSERT wakes the bridges too.
-GRANT EXECUTE ON FUNCTION chatter._wake_bridges() TO chatter_app;
-ALTER FUNCTION chatter._wake_bridges() OWNER TO chatter_owner;
+COMMENT ON FUNCTION chatter._wake_bridges_sql() IS
+    'PL/pgSQL code of the bridges'' wake-up: throttled NOTIFY chatter_bridge, off with chatter.realtime = off';
+REVOKE EXECUTE ON FUNCTION chatter._wake_bridges_sql() FROM PUBLIC;
+ALTER FUNCTION chatter._wake_bridges_sql() OWNER TO chatter_owner;
 
+-- No EXCEPTION block in the flat copies: they call no function a writer could lack the right to (built-ins
+-- only), and a full NOTIFY queue fails at commit, where no block of a function could catch it anyway.
+DO $do$
+BEGIN
+    EXECUTE format($fn$
+CREATE OR REPLACE FUNCTION chatter._wake_bridges() RETURNS void
+LANGUAGE plpgsql
+SET search_path = ''
+AS $body$
+BEGIN
+    %s
+END
+$body$
+$fn$, chatter._wake_bridges_sql());
+    -- The statement trigger that wakes the bridges after any INSERT into chatter.messages but the tracking
+    -- functions' (chatter.wakes_bridges = on: they wake them themselves, once per statement).
+    EXECUTE format($fn$
 CREATE OR REPLACE FUNCTION chatter._wake_bridge() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = ''
-AS $$
+AS $body$
 BEGIN
-    PERFORM chatter._wake_bridges();
-    RETURN NULL;
-EXCEPTION WHEN OTHERS THEN    -- a writer without the right to wake (a plain INSERT under a policy)
-    RAISE WARNING 'chatter: bridge wake-up not sent: %', SQLERRM;
+    %s
     RETURN NULL;
 END
-$$;
-
--- A writer that wakes the bridges itself runs with chatter.wakes_bridges = on (a SET clause of its
--- function): the generated tracking functions, which wake them once per statement that wrote messages.
--- Its INSERTs then fire no trigger at all: the trigger cost a single-row tracked UPDATE about 15 µs of
--- its ~115 µs of backend CPU (issue 23), the WHEN test costs next to nothing.
--- A non-superuser may store a custom parameter in a function's SET clause only when granted it (PostgreSQL
--- 15): the generated functions are created by chatter_owner (enable, the DDL event trigger).
-GRANT SET ON PARAMETER chatter.wakes_bridges TO chatter_owner;
-DROP TRIGGER messages_wake_bridge ON chatter.messages;
-CREATE TRIGGER messages_wake_bridge AFTER INSERT ON chatter.messages FOR EACH STATEMENT
-    WHEN (pg_catalog.current_setting('chatter.wakes_bridges', true) IS DISTINCT FROM 'on')
-    EXECUTE FUNCTION chatter._wake_bridge();
--- ALWAYS: bulk tracking inserts run in replica mode to skip per-row FK checks (track_generate).
-ALTER TABLE chatter.messages ENABLE ALWAYS TRIGGER messages_wake_bridge;
+$body$
+$fn$, chatter._wake_bridges_sql());
+END
+$do$;
+COMMENT ON FUNCTION chatter._wake_bridges() IS
+    'Throttled NOTIFY chatter_bridge (chatter._wake_bridges_sql), off with chatter.realtime = off';
 
 COMMIT;

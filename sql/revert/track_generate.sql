@@ -1,12 +1,14 @@
 -- Revert pgchatter:track_generate from pg
--- Restores the v0.6.0 generator (wake-up by the trigger on chatter.messages, planner settings as SET
--- clauses) and regenerates every tracked table's function with it.
+-- Restores the v0.7.0 generator (wake-up through chatter._wake_bridges, author through
+-- chatter.current_contact_id) and regenerates every tracked table's function with it.
 
 BEGIN;
 
--- As in v0.3.0, with a non-superuser owner (SPEC 2a): the generated function is owned by chatter_owner,
--- the tables its foreign keys reference are granted to chatter_owner (their display names), and the
--- statement triggers are created once instead of dropped and created on every regeneration.
+-- As in v0.6.0, with a cheaper fixed cost per statement (issue 23): the generated function wakes the
+-- bridges itself (chatter._wake_bridges), once per statement that wrote messages, and runs with
+-- chatter.wakes_bridges = on so that its INSERTs fire no wake-up trigger on chatter.messages; the planner
+-- settings of the bulk queries (jit, merge joins, work_mem) are set around those queries only, not by SET
+-- clauses that every single-row call paid for.
 
 -- (Re)generates tbl's tracking function from its current columns and installs the two statement triggers.
 -- Rows are compared through transition tables, one INSERT ... SELECT per statement; the queries run with
@@ -55,8 +57,9 @@ BEGIN
         IF c.ref_table IS NOT NULL THEN
             PERFORM chatter._grant_to_owner(c.ref_table, 'SELECT');   -- the generated code reads its labels
         END IF;
-        raw_cols := raw_cols || format('o.%1$I AS o%2$s, n.%1$I AS n%2$s, o.%1$I IS DISTINCT FROM n.%1$I AS ch%2$s',
-                                       c."column", i);
+        -- json has no equality operator: its values compare as jsonb (whitespace and key order are no change).
+        raw_cols := raw_cols || format('o.%1$I AS o%2$s, n.%1$I AS n%2$s, o.%1$I%3$s IS DISTINCT FROM n.%1$I%3$s AS ch%2$s',
+                                       c."column", i, CASE WHEN c.type = 'json'::regtype THEN '::jsonb' ELSE '' END);
         changed := changed || format('d.ch%s', i);
         displays := displays || format(
             'd.o%1$s, d.n%1$s, d.ch%1$s, CASE WHEN d.ch%1$s THEN %2$s END AS od%1$s, '
@@ -123,15 +126,27 @@ BEGIN
             array_to_string(changed, ' OR '));
         -- Small statements loop over the rows in PL/pgSQL instead: the bulk query's wide expressions cost
         -- more to set up for each statement than a few rows cost to diff one IF at a time (a single-row
-        -- UPDATE spends a fifth less), and only the changed columns' expressions are ever evaluated.
+        -- UPDATE spends a fifth less), and only the changed columns' expressions are ever evaluated. The
+        -- messages are collected and written by one INSERT: an INSERT statement into chatter.messages costs
+        -- tens of µs to start (indexes, constraint, generated column, triggers) whatever its row count, and
+        -- one per row made small statements pay it per row (issue 23). One message, the usual case, is a
+        -- VALUES row (cheaper to start than a scan of unnest).
         loop_sql := format(
             'FOR _chatter_r IN SELECT n.%1$I AS doc, %2$s FROM old_rows AS o JOIN new_rows AS n ON n.%1$I = o.%1$I LOOP '
             '_chatter_items := ''''; _chatter_json := NULL; %3$s '
             'IF _chatter_json IS NOT NULL THEN '
+            '_chatter_docs := _chatter_docs || _chatter_r.doc; '
+            '_chatter_bodies := _chatter_bodies || (''<ul>'' || _chatter_items || ''</ul>''); '
+            '_chatter_jsons := _chatter_jsons || (''['' || _chatter_json || '']''); END IF; END LOOP; '
+            '_chatter_written := cardinality(_chatter_docs); '
+            'IF _chatter_written = 1 THEN '
             'INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, author_id, tracking) '
-            'VALUES (''Tracking'', %4$s, %5$L, _chatter_r.doc, ''<ul>'' || _chatter_items || ''</ul>'', _chatter_author, '
-            '(''['' || _chatter_json || '']'')::jsonb); '
-            '_chatter_written := _chatter_written + 1; END IF; END LOOP;',
+            'VALUES (''Tracking'', %4$s, %5$L, _chatter_docs[1], _chatter_bodies[1], _chatter_author, _chatter_jsons[1]::jsonb); '
+            'ELSIF _chatter_written > 1 THEN '
+            'INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, author_id, tracking) '
+            'SELECT ''Tracking'', %4$s, %5$L, u.doc, u.body, _chatter_author, u.tracking::jsonb '
+            'FROM unnest(_chatter_docs, _chatter_bodies, _chatter_jsons) AS u(doc, body, tracking); '
+            'END IF;',
             m.key_column, array_to_string(raw_cols, ', '), array_to_string(row_checks, ' '), subtype, m.model);
     END IF;
 
@@ -158,20 +173,23 @@ CREATE OR REPLACE FUNCTION chatter.%1$I() RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
-SET jit = off
-SET enable_mergejoin = off
-SET work_mem = '64MB'
+SET chatter.wakes_bridges = 'on'
 AS $body$
 DECLARE
     _chatter_author bigint;
     _chatter_rows bigint;
     _chatter_written bigint := 0;
+    _chatter_moved bigint;
     _chatter_role text;
     _chatter_r record;
     _chatter_od text;
     _chatter_nd text;
     _chatter_items text;
     _chatter_json text;
+    _chatter_settings text[];
+    _chatter_docs bigint[] := '{}';
+    _chatter_bodies text[] := '{}';
+    _chatter_jsons text[] := '{}';
 BEGIN
     -- Writes made by another trigger (compute cascades) and sessions that switched tracking off.
     IF pg_trigger_depth() > 1 OR lower(current_setting('chatter.tracking', true)) = 'off' THEN
@@ -188,30 +206,48 @@ BEGIN
         -- Small statements use plans cached for small row counts, and a row loop.
         IF TG_OP = 'INSERT' THEN
             %2$s;
+            GET DIAGNOSTICS _chatter_written = ROW_COUNT;
         ELSE
             %3$s
             IF _chatter_written < _chatter_rows THEN
                 %4$s;
+                GET DIAGNOSTICS _chatter_moved = ROW_COUNT;
+                _chatter_written := _chatter_written + _chatter_moved;
             END IF;
         END IF;
     ELSE
         -- Larger ones are planned for their size (EXECUTE): a cached plan keeps the transition tables'
         -- row count of its first call.
+        -- Planner settings for these queries only (restored below): no JIT (transition tables have no
+        -- statistics, it would compile on every call), no merge join (it sorts both transition tables
+        -- where a hash join is a third cheaper), and a work_mem that keeps the join in memory.
+        _chatter_settings := ARRAY[current_setting('jit'), current_setting('enable_mergejoin'),
+                                   current_setting('work_mem')];
+        PERFORM set_config('jit', 'off', true), set_config('enable_mergejoin', 'off', true),
+                set_config('work_mem', '64MB', true);
         _chatter_role := chatter._track_bulk_begin(_chatter_author);
         IF TG_OP = 'INSERT' THEN
             EXECUTE %5$L USING _chatter_author;
+            GET DIAGNOSTICS _chatter_written = ROW_COUNT;
         ELSE
             %6$s
             IF _chatter_written < _chatter_rows THEN
                 EXECUTE %7$L USING _chatter_author;
+                GET DIAGNOSTICS _chatter_moved = ROW_COUNT;
+                _chatter_written := _chatter_written + _chatter_moved;
             END IF;
         END IF;
         IF _chatter_role IS NOT NULL THEN
             PERFORM pg_catalog.set_config('session_replication_role', _chatter_role, true);
         END IF;
+        PERFORM set_config('jit', _chatter_settings[1], true), set_config('enable_mergejoin', _chatter_settings[2], true),
+                set_config('work_mem', _chatter_settings[3], true);
     END IF;
-    -- No NOTIFY here: the messages written wake the bridges (messages_wake_bridge), which tell a
-    -- record's viewers that it changed.
+    -- One wake-up of the bridges per statement that wrote messages (they tell a record's viewers that it
+    -- changed); this function's own INSERTs fire no wake-up trigger (chatter.wakes_bridges = on).
+    IF _chatter_written > 0 THEN
+        PERFORM chatter._wake_bridges();
+    END IF;
     RETURN NULL;
 END
 $body$

@@ -1,6 +1,6 @@
 -- Tracking (SPEC section 4): set-based triggers writing Tracking messages for opted-in tables.
 BEGIN;
-SELECT plan(63);
+SELECT plan(67);
 
 CREATE TYPE public.stage AS ENUM ('draft', 'sent', 'done');
 CREATE DOMAIN public.code AS varchar(10);
@@ -187,6 +187,25 @@ RESET chatter.user_id;
 UPDATE public.orders SET amount = 2 WHERE id = 101;
 SELECT is((SELECT author_id FROM chatter.messages), NULL, 'with no acting user the system is the author');
 DELETE FROM chatter.messages;
+-- The generated function looks the author up itself (issue 23); chatter.current_contact_id() keeps the rule
+-- and its errors.
+SET LOCAL chatter.user_id = ' 501 ';
+UPDATE public.orders SET amount = 3 WHERE id = 101;
+SELECT is((SELECT author_id FROM chatter.messages), chatter.current_contact_id(),
+    'the author is chatter.current_contact_id() (spaces around the id, as it allows)');
+DELETE FROM chatter.messages;
+SET LOCAL chatter.user_id = '5x';
+SELECT throws_ok($$UPDATE public.orders SET amount = 4 WHERE id = 101$$, 'CH005', NULL,
+    'a malformed acting user is CH005, as chatter.current_contact_id() says');
+SET LOCAL chatter.user_id = '999';
+SELECT throws_ok($$UPDATE public.orders SET amount = 4 WHERE id = 101$$, 'CH004', NULL,
+    'an unknown acting user is CH004');
+UPDATE chatter.users SET active = false WHERE id = 501;
+SET LOCAL chatter.user_id = '501';
+SELECT throws_ok($$UPDATE public.orders SET amount = 4 WHERE id = 101$$, 'CH004', NULL,
+    'a deactivated acting user is CH004');
+UPDATE chatter.users SET active = true WHERE id = 501;
+RESET chatter.user_id;
 
 -- Bulk after many single-row statements: the plan must not be the first call's (SPEC section 10 trap)
 INSERT INTO public.orders (id, reference, amount) SELECT g, 'bulk', 0 FROM generate_series(1000, 20999) g;

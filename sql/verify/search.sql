@@ -9,5 +9,8 @@ SELECT 1 / count(*) FROM pg_indexes WHERE schemaname = 'chatter' AND indexname =
 SELECT 1 / count(*) FROM chatter.limits WHERE name = 'search_chars';
 SELECT 1 / count(*) FROM pg_indexes WHERE schemaname = 'chatter' AND indexname = 'messages_id_brin';
 SELECT has_function_privilege('chatter.set_search_config(regconfig)', 'EXECUTE');
+-- A plain column, written by triggers.
+SELECT 1 / count(*) FROM pg_catalog.pg_attribute AS a
+ WHERE a.attrelid = 'chatter.messages'::regclass AND a.attname = 'search_vector' AND a.attgenerated = '';
 
 ROLLBACK;
