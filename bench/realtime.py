@@ -46,6 +46,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Self
 
 import asyncpg
 import httpx
@@ -233,6 +234,8 @@ async def _client(conn, port: int, tokens: list[str]) -> None:
             chat.clear()
             other.clear()
             conn.send(True)
+        elif command == "count":
+            conn.send(len(chat))
         elif command == "progress":
             conn.send((len(caught), max(caught, default=0.0)))
         elif command == "results":
@@ -281,6 +284,12 @@ class Clients:
 
 
 # -- the load -------------------------------------------------------------------------------------------
+POST = """
+WITH acting AS MATERIALIZED (SELECT pg_catalog.set_config('chatter.user_id', $1, true))
+SELECT chatter.channel_post($2, $3, 'ping') FROM acting
+"""
+
+
 class Poster:
     """Commits chat posts at a steady rate (and, if asked, the large message every 2 s); keeps commit times."""
 
@@ -297,10 +306,10 @@ class Poster:
         first = await pool.fetchval("SELECT min(id) FROM chatter.channels")
 
         async def post(channel: int, user: int) -> None:
+            # One round trip, one prepared statement, its own transaction: the same work for the database as
+            # BEGIN, set_config, channel_post, COMMIT (four round trips, what held the poster back at 1,000/s).
             async with pool.acquire() as conn:
-                async with conn.transaction():
-                    await conn.execute("SELECT set_config('chatter.user_id', $1, true)", str(user))
-                    mid = await conn.fetchval("SELECT chatter.channel_post($1, $2, 'ping')", channel, user)
+                mid = await conn.fetchval(POST, str(user), channel, user)
                 self.committed[mid] = time.monotonic()
 
         async def post_large() -> None:
@@ -373,6 +382,69 @@ def raise_fd_limit(needed: int) -> bool:
     return hard == resource.RLIM_INFINITY or hard >= needed
 
 
+class CpuSplit:
+    """CPU time of each party while a step runs, from /proc (Linux; the server's processes only when it runs
+    on this machine): PostgreSQL (the postmaster of the bench's database and its children), the bridge's
+    processes, the client processes, this process (the poster), and the rest of the machine, each as a
+    percentage of one core; the machine has os.cpu_count() of them."""
+
+    def __init__(self, url: str, bridge: BridgeProcs, clients: Clients) -> None:
+        with psycopg.connect(url, autocommit=True) as conn:
+            backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+            self.postmaster = self._ppid(backend)
+        self.parties = {"bridge": lambda: {bridge.proc.pid, *bridge.pids()},
+                        "clients": lambda: {p.pid for p in clients.procs}, "poster": lambda: {os.getpid()}}
+
+    @staticmethod
+    def _stat(pid: int) -> list[str] | None:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+
+    def _ppid(self, pid: int) -> int | None:
+        fields = self._stat(pid)
+        return int(fields[1]) if fields else None
+
+    def _sample(self) -> dict[str, int]:
+        ticks = {"postgres": 0, "bridge": 0, "clients": 0, "poster": 0}
+        own = {pid: party for party, pids in self.parties.items() for pid in pids()}
+        for entry in Path("/proc").glob("[0-9]*"):
+            fields = self._stat(int(entry.name))
+            if fields is None:
+                continue
+            pid, used = int(entry.name), int(fields[11]) + int(fields[12])
+            if pid in own:
+                ticks[own[pid]] += used
+            elif self.postmaster is not None and (pid == self.postmaster or int(fields[1]) == self.postmaster):
+                ticks["postgres"] += used
+        # Backends that ended meanwhile are counted in the postmaster's children times.
+        fields = self._stat(self.postmaster) if self.postmaster else None
+        if fields:
+            ticks["postgres"] += int(fields[13]) + int(fields[14])
+        with open("/proc/stat") as f:
+            cpu = [int(x) for x in f.readline().split()[1:]]
+        ticks["machine"] = sum(cpu) - cpu[3] - cpu[4]      # busy: all but idle and iowait
+        return ticks
+
+    def __enter__(self) -> Self:
+        self.start, self.t0 = self._sample(), time.monotonic()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        end, seconds = self._sample(), time.monotonic() - self.t0
+        hz = os.sysconf("SC_CLK_TCK")
+        self.share = {k: (end[k] - self.start[k]) * 100 / hz / seconds for k in end}
+        self.share["rest"] = self.share["machine"] - sum(v for k, v in self.share.items() if k != "machine")
+        self.load = os.getloadavg()[0]
+
+    def __str__(self) -> str:
+        s = self.share
+        return (f"CPU, % of one core ({os.cpu_count()} cores): PostgreSQL {s['postgres']:.0f}, bridge {s['bridge']:.0f}, "
+                f"clients {s['clients']:.0f}, poster {s['poster']:.0f}, the rest of the machine {s['rest']:.0f} "
+                f"(other users and the kernel), busy {s['machine']:.0f}; load average {self.load:.1f}")
+
+
 # -- the steps ----------------------------------------------------------------------------------------------
 def small(rows: list[dict]) -> None:
     """Steps 1 and 2: 1,000 sockets, 200 messages/s, then with the large messages."""
@@ -422,13 +494,31 @@ def big(rows: list[dict], workers: int) -> None:
 
         poster = Poster(url, BIG_SOCKETS)
         clients.ask("reset")
-        achieved = run_async(poster.run(BIG_RATE, SECONDS, pool_size=24))
-        time.sleep(3)
+        serving = set(bridge.pids())
+        with CpuSplit(url, bridge, clients) as split:
+            achieved = run_async(poster.run(BIG_RATE, SECONDS, pool_size=24))
+        if set(bridge.pids()) != serving:
+            # uvicorn's supervisor kills a worker that does not answer its health check within
+            # --timeout-worker-healthcheck (5 s) and starts another: that worker's sockets are gone.
+            print(f"bridge worker(s) replaced while posting: {sorted(serving)} -> {sorted(bridge.pids())}")
+        # The last frames: until every one has arrived (late is not lost), for at most 60 s.
+        waited = time.monotonic()
+        while (sum(clients.ask("count")) < poster.sent() * PER_CHANNEL and time.monotonic() - waited < 60):
+            time.sleep(0.5)
+        time.sleep(1)
         chat, _, _ = clients.results()
         ms = latencies(chat, poster.committed)
         table(f"commit -> frame, {name}, {achieved:.0f} messages/s for {SECONDS} s "
               f"({len(ms):,} of {poster.sent() * PER_CHANNEL:,} frames)", ms)
+        print(f"while posting: {split}")
         rows += rows_for(f"{name}, {achieved:.0f} msg/s", ms)
+        # What the asked rate would take of the machine, at this run's CPU a message (each 10 frames).
+        ours = {k: split.share[k] / 100 / achieved for k in ("postgres", "bridge", "clients", "poster")}
+        rows.append({"what": f"CPU a message, {name} (PostgreSQL {ours['postgres'] * 1000:.2f} ms, "
+                             f"bridge {ours['bridge'] * 1000:.2f}, clients {ours['clients'] * 1000:.2f}, poster "
+                             f"{ours['poster'] * 1000:.2f}; load {split.load:.1f}): cores {BIG_RATE:,} msg/s take",
+                     "value": sum(ours.values()) * BIG_RATE, "unit": "cores", "target": os.cpu_count(),
+                     "better": "lower"})
 
         # The reconnect storm: the bridge restarts while messages are posted; every socket comes back at once.
         port = bridge.port
@@ -441,9 +531,10 @@ def big(rows: list[dict], workers: int) -> None:
                                  ).fetchone()[0]
         bridge = BridgeProcs(url, workers, port)
         t0 = time.monotonic()
-        clients.ask("reconnect")
-        while sum(n for n, _ in clients.ask("progress")) < BIG_SOCKETS and time.monotonic() - t0 < 300:
-            time.sleep(0.2)
+        with CpuSplit(url, bridge, clients) as storm_split:
+            clients.ask("reconnect")
+            while sum(n for n, _ in clients.ask("progress")) < BIG_SOCKETS and time.monotonic() - t0 < 300:
+                time.sleep(0.2)
         chat, _, caught = clients.results()
         caught = sorted(t - t0 for t in caught)
         done = caught[-1] if len(caught) >= BIG_SOCKETS else float("nan")
@@ -457,6 +548,7 @@ def big(rows: list[dict], workers: int) -> None:
               f"{len(caught):,} caught up, 99% {most:.1f} s and all {done:.1f} s after the bridge was back; "
               f"{xacts / BIG_SOCKETS:.1f} database transactions per socket meanwhile, its re-checks included "
               f"({MISSED} messages missed per socket)")
+        print(f"during the storm: {storm_split}")
         late = "" if len(caught) >= BIG_SOCKETS else f" (only {len(caught):,} within 300 s)"
         rows.append({"what": f"reconnect storm: all caught up after a restart, {name}, {MISSED} messages missed "
                              f"per socket{late}", "value": caught[-1] if caught else 300.0, "unit": "s",

@@ -40,6 +40,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        rechecker = getattr(app.state, "rechecker", None)    # bridge.ws: made with the first socket
+        if rechecker is not None:
+            rechecker.stop()
         await app.state.hub.stop()
         await app.state.bodies.close()
         await app.state.pool.close()

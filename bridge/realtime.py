@@ -55,6 +55,10 @@ BUSY_WINDOW = 0.1       # how long after a wake-up or a find the relay stays bus
 BATCH = 500
 BULK_FANOUT = 64     # a message's frames to more sockets than this go to their bulk lanes (Pump)
 
+# Each stream is read by id: the next $3 ids past the cursor ($1), by the primary key from the cursor on, and
+# the gaps ($2), in one array the rows are then fetched by. Not `id > $1 OR id = ANY ($2)`: the kept (generic)
+# plan of that walked the whole primary key from its start and filtered every row (issue 25: 80 ms a poll
+# at 17,000 messages, growing with the table; 13 ms now, nearly all of it message_wire of the ~100 rows read).
 # Routing columns, and the message in its one wire shape (chatter.message_wire: the same as the HTTP routes).
 NEW_MESSAGES = """
 SELECT m.id, m.message_type::text AS message_type, m.model, m.document, m.channel_id, m.in_feed,
@@ -63,18 +67,18 @@ SELECT m.id, m.message_type::text AS message_type, m.model, m.document, m.channe
             (SELECT pg_catalog.array_agg(cm.user_id) FROM chatter.channel_members AS cm
               WHERE cm.channel_id = m.channel_id) END AS members
   FROM chatter.messages AS m
- WHERE m.id > $1 OR m.id = ANY ($2::bigint[])
+ WHERE m.id = ANY (ARRAY(SELECT n.id FROM chatter.messages AS n WHERE n.id > $1 ORDER BY n.id LIMIT $3) || $2::bigint[])
  ORDER BY m.id
- LIMIT $3
 """
 # The payload once per message, not once per recipient: a message to 1,000 followers is 1,000 rows.
 NEW_NOTIFICATIONS = """
 WITH n AS (
     SELECT n.id, n.user_id, n.message_id
       FROM chatter.notifications AS n
-     WHERE (n.id > $1 OR n.id = ANY ($2::bigint[])) AND n.user_id IS NOT NULL
-     ORDER BY n.id
-     LIMIT $3
+     WHERE n.id = ANY (ARRAY(SELECT x.id FROM chatter.notifications AS x WHERE x.id > $1 AND x.user_id IS NOT NULL
+                             ORDER BY x.id LIMIT $3)
+                       || $2::bigint[])
+       AND n.user_id IS NOT NULL
 ), p AS MATERIALIZED (
     SELECT d.message_id, chatter.notification_payload(d.message_id) AS payload
       FROM (SELECT DISTINCT n.message_id FROM n) AS d
@@ -84,9 +88,9 @@ SELECT n.id, n.user_id, n.message_id, p.payload::text AS payload FROM n JOIN p U
 NEW_EVENTS = """
 SELECT e.id, e.user_id, e.data
   FROM chatter.realtime_events AS e
- WHERE e.id > $1 OR e.id = ANY ($2::bigint[])
+ WHERE e.id = ANY (ARRAY(SELECT x.id FROM chatter.realtime_events AS x WHERE x.id > $1 ORDER BY x.id LIMIT $3)
+                   || $2::bigint[])
  ORDER BY e.id
- LIMIT $3
 """
 # Changed messages (issue 21), in the same wire shape; a message deleted by the system since is skipped.
 MESSAGE_EVENTS = """
@@ -97,9 +101,9 @@ SELECT e.id, e.message_id, e.users, m.message_type::text AS message_type, m.mode
               WHERE cm.channel_id = m.channel_id) END AS members
   FROM chatter.message_events AS e
   LEFT JOIN chatter.messages AS m ON m.id = e.message_id
- WHERE e.id > $1 OR e.id = ANY ($2::bigint[])
+ WHERE e.id = ANY (ARRAY(SELECT x.id FROM chatter.message_events AS x WHERE x.id > $1 ORDER BY x.id LIMIT $3)
+                   || $2::bigint[])
  ORDER BY e.id
- LIMIT $3
 """
 HIGH_WATER = """
 SELECT (SELECT coalesce(max(id), 0) FROM chatter.messages) AS messages,

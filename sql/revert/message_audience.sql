@@ -1,10 +1,11 @@
--- Revert pgchatter:message_audience from pg (restores the @v0.6.0 definition)
--- requires: message_audience@v0.5.0, html_text
+-- Deploy pgchatter:message_audience to pg
+-- requires: message_audience@v0.6.0
+-- requires: message_type_email
 
 BEGIN;
 
--- SPEC 5, chat notifications: a DM notifies its other member (via 'direct'); a post in a Public or
--- Private channel notifies only the members it mentions (as before). The rest is as in v0.5.0.
+-- SPEC 8a: an 'Email' message (a reply received by the mail gateway) reaches the audience of a
+-- 'Message': followers, explicit recipients, the record's contacts. The rest is as in v0.6.0.
 CREATE OR REPLACE FUNCTION chatter.message_audience(message bigint) RETURNS TABLE (contact_id bigint, email text, via text[])
 LANGUAGE plpgsql
 SET search_path = ''
@@ -21,23 +22,23 @@ BEGIN
                       WHERE m.id = message_audience.message),
         raw (contact_id, via) AS (
             SELECT rf.contact_id, rf.via FROM msg, chatter._record_followers(msg.model, msg.document) AS rf
-             WHERE msg.message_type = 'Message' AND msg.in_feed AND msg.subtype_id = ANY (rf.subtype_ids)
+             WHERE msg.message_type IN ('Message', 'Email') AND msg.in_feed AND msg.subtype_id = ANY (rf.subtype_ids)
             UNION ALL
             SELECT r.contact_id, 'recipient' FROM msg
               JOIN chatter.message_recipients AS r ON r.message_id = msg.id
-             WHERE msg.message_type = 'Message'
+             WHERE msg.message_type IN ('Message', 'Email')
             UNION ALL
             SELECT x, 'mention' FROM msg, chatter._mentioned_contacts(msg.body) AS x
              WHERE msg.message_type <> 'Tracking'
             UNION ALL
             SELECT x, 'record' FROM msg, chatter._record_contacts(msg.model, msg.document) AS x
-             WHERE msg.message_type = 'Message' AND msg.in_feed
+             WHERE msg.message_type IN ('Message', 'Email') AND msg.in_feed
             UNION ALL
             SELECT du.contact_id, 'direct' FROM msg
               JOIN chatter.channels AS ch ON ch.id = msg.channel_id AND ch.kind = 'Direct'
               JOIN chatter.channel_members AS dm ON dm.channel_id = ch.id
               JOIN chatter.users AS du ON du.id = dm.user_id
-             WHERE msg.message_type = 'Message'
+             WHERE msg.message_type IN ('Message', 'Email')
         )
         SELECT r.contact_id, c.email, array_agg(DISTINCT r.via ORDER BY r.via)
           FROM raw AS r
@@ -54,39 +55,6 @@ BEGIN
            AND (NOT coalesce(msg.internal, false) OR (u.id IS NOT NULL AND NOT u.share))
          GROUP BY r.contact_id, c.email
          ORDER BY r.contact_id;
-END
-$$;
-
--- notification_payload as before (the seed's shape for a record's message), and for a chat message also
--- where it was said, so every toast, bell entry and push opens the conversation: channel_id,
--- channel_name, channel_kind and, for a DM, partner_name (the other person, as its recipient sees it:
--- the author). The preview is chatter._preview of the body: its chatter.html_text on one line, the same
--- text as the email's text part, cut to 140 characters (< > as ‹ ›).
-CREATE OR REPLACE FUNCTION chatter.notification_payload(message bigint) RETURNS jsonb
-LANGUAGE plpgsql STABLE
-SET search_path = ''
-AS $$
-DECLARE
-    result jsonb;
-BEGIN
-    SELECT jsonb_build_object(
-               'kind', 'message', 'model', m.model, 'document', m.document, 'message_id', m.id,
-               'title', coalesce(a.name, m.from_email, 'Someone'),
-               'body', left(coalesce(nullif(btrim(m.subject), ''), chatter._preview(m.body)), 140))
-           || CASE WHEN m.channel_id IS NOT NULL
-                   THEN jsonb_build_object('channel_id', m.channel_id, 'channel_name', ch.name,
-                                           'channel_kind', ch.kind,
-                                           'partner_name', CASE WHEN ch.kind = 'Direct' THEN a.name END)
-                   ELSE '{}'::jsonb END
-      INTO result
-      FROM chatter.messages AS m
-      LEFT JOIN chatter.contacts AS a ON a.id = m.author_id
-      LEFT JOIN chatter.channels AS ch ON ch.id = m.channel_id
-     WHERE m.id = message;
-    IF result IS NULL THEN
-        RAISE EXCEPTION 'message % not found', coalesce(message::text, 'NULL') USING ERRCODE = 'CH003';
-    END IF;
-    RETURN result;
 END
 $$;
 
