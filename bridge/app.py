@@ -33,7 +33,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: BridgeSettings = getattr(app.state, "settings", None) or BridgeSettings.from_env()
     app.state.settings = settings
-    app.state.pool = await create_pool(settings.database_url, settings.pool_size)
+    app.state.pool = await create_pool(settings.database_url, settings.pool_size, settings.citus)
     app.state.bodies = Bodies(app.state.pool)
     app.state.hub = Hub(settings.database_url, app.state.bodies, settings.poll_interval)
     await app.state.hub.start()

@@ -38,6 +38,11 @@ class BridgeSettings:
     img_src: tuple[str, ...] = ()
     """CHATTER_REMOTE_IMAGES: hosts the page may load images from besides its own origin, data: and blob:
     (the same hosts the sanitizer keeps <img src> of: pgchatter.html); none by default."""
+    citus: bool = False
+    """CHATTER_CITUS=1: the database is a Citus coordinator (docs/scaling.md, classes B and C). A request
+    that writes and then answers with what it wrote commits the write first and reads in a second
+    transaction (bridge.db.Session.written), and the acting user is set with a SET LOCAL that Citus
+    forwards to the workers. Off: one transaction per request, as on one node."""
     demo: bool = False
     """CHATTER_DEMO=1: serve the demo routes (/api/demo/*: log in as a demo user, sale orders, mailbox)."""
     demo_mailbox: str | None = None
@@ -62,6 +67,7 @@ class BridgeSettings:
             max_upload=int(env.get("CHATTER_MAX_UPLOAD", str(10 * 1024 * 1024))),
             max_body=int(env.get("CHATTER_MAX_BODY", str(1024 * 1024))),
             img_src=tuple(sorted(allowed_image_hosts(env))),
+            citus=env.get("CHATTER_CITUS", "") in ("1", "true", "yes"),
             demo=env.get("CHATTER_DEMO", "") in ("1", "true", "yes"),
             demo_mailbox=env.get("CHATTER_DEMO_MAILBOX") or None,
             demo_listener=env.get("CHATTER_DEMO_LISTENER", "") in ("1", "true", "yes"),

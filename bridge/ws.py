@@ -87,7 +87,8 @@ CHECK_READABLE = "SELECT chatter.check_record_readable($1, $2)"
 
 
 async def _as_user(ws: WebSocket, conn: asyncpg.Connection, token: str) -> int:
-    return await authenticate(conn, token, ws.app.state.settings.role)
+    settings = ws.app.state.settings
+    return await authenticate(conn, token, settings.role, settings.citus)
 
 
 def _unwatch(client: Client, hub: Hub, record: tuple[str, int]) -> None:

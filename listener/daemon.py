@@ -161,7 +161,8 @@ class Listener:
             log.error("CHATTER_CHAT_EMAIL_DELAY is negative (%s); chatter.settings left as it is", seconds)
             return
         try:
-            await self._work.execute(queries.CHAT_EMAIL_DELAY, seconds)
+            if not await self._work.fetchval(queries.CHAT_EMAIL_DELAY_SAME, seconds):
+                await self._work.execute(queries.CHAT_EMAIL_DELAY, seconds)
         except asyncpg.InsufficientPrivilegeError as exc:
             log.warning("CHATTER_CHAT_EMAIL_DELAY not applied: %s (set chatter.settings as its owner)", exc)
         else:

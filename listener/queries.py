@@ -27,5 +27,9 @@ GONE = "SELECT chatter.outbox_subscription_gone($1, $2, $3)"
 ALIVE = "SELECT 1"
 
 # CHATTER_CHAT_EMAIL_DELAY into the database, where posting a DM reads it (chatter.chat_email_delay()).
+# Read, then written only when it differs: one UPDATE comparing value::interval (a STABLE cast over a
+# column) is refused by Citus (class I in docs/scaling.md), and an unchanged setting is not rewritten.
+CHAT_EMAIL_DELAY_SAME = """SELECT value::interval = make_interval(secs => $1) FROM chatter.settings
+                            WHERE name = 'chat_email_delay'"""
 CHAT_EMAIL_DELAY = """UPDATE chatter.settings SET value = make_interval(secs => $1)::text
-                       WHERE name = 'chat_email_delay' AND value::interval <> make_interval(secs => $1)"""
+                       WHERE name = 'chat_email_delay'"""

@@ -86,6 +86,9 @@ def demo_database(settings: Settings, prefix: str) -> Iterator[str]:
 CITUS_DB = os.environ.get("PGCHATTER_TEST_CITUS") or None
 CITUS_BRIDGE_DB = os.environ.get("PGCHATTER_TEST_CITUS_BRIDGE") or None
 CITUS_SEED = "pgchatter_test_seed"    # the deployed rows of the chatter tables, kept once per session
+if CITUS_DB is not None:
+    # The bridges the tests start (in-process or as servers) run in their Citus mode (bridge/config.py).
+    os.environ.setdefault("CHATTER_CITUS", "1")
 
 
 def citus_snapshot(url: str) -> None:

@@ -79,6 +79,7 @@ async def _activity(db: Db, activity_id: int) -> dict[str, Any]:
 async def schedule(db: Db, body: s.ScheduleActivity) -> Any:
     new_id = await db.conn.fetchval(SCHEDULE, body.model, body.record, body.activity_type, body.assigned_to,
                                     body.name, body.deadline, body.description)
+    await db.written()
     return await _activity(db, new_id)
 
 
@@ -87,6 +88,7 @@ async def schedule(db: Db, body: s.ScheduleActivity) -> Any:
 async def update(db: Db, activity_id: PathId, body: s.UpdateActivity) -> Any:
     await db.conn.execute(UPDATE, activity_id, body.name, body.deadline, body.assigned_to, body.description,
                           body.activity_type)
+    await db.written()
     return await _activity(db, activity_id)
 
 

@@ -40,6 +40,7 @@ async def upload(request: Request, db: Db, file: Annotated[UploadFile, File()],
     mimetype = (file.content_type or "").split(";")[0].strip().lower()
     new_id = await db.conn.fetchval(ADD, name[:255], content, mimetype if MIMETYPE.match(mimetype) else None,
                                     model, document)
+    await db.written()
     return dict(await db.conn.fetchrow(INFO, new_id))
 
 

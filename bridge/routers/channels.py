@@ -62,6 +62,7 @@ async def channels(db: Db) -> Any:
              summary="chatter.create_channel; the creator joins")
 async def create_channel(db: Db, body: s.CreateChannel) -> Any:
     new_id = await db.conn.fetchval(CREATE, body.name, body.kind, db.user_id, body.members, body.description)
+    await db.written()
     return await _channel(db, new_id)
 
 
@@ -81,6 +82,7 @@ async def channel_members(db: Db, channel_id: PathId) -> Any:
 async def join(db: Db, channel_id: PathId,
                user_id: Annotated[int | None, Query(ge=1, le=s.BIGINT_MAX)] = None) -> Any:
     await db.conn.execute(JOIN, channel_id, user_id or db.user_id)
+    await db.written()
     return await _channel(db, channel_id)
 
 
@@ -94,6 +96,7 @@ async def leave(db: Db, channel_id: PathId) -> Response:
 @router.post("/channels/{channel_id}/mute", response_model=s.Channel, summary="chatter.channel_mute")
 async def mute(db: Db, channel_id: PathId, body: s.Mute) -> Any:
     await db.conn.execute(MUTE, channel_id, db.user_id, body.muted)
+    await db.written()
     return await _channel(db, channel_id)
 
 
@@ -101,12 +104,14 @@ async def mute(db: Db, channel_id: PathId, body: s.Mute) -> Any:
              summary="chatter.channel_archive: its creator archives it (history kept, no new posts)")
 async def archive(db: Db, channel_id: PathId) -> Any:
     await db.conn.execute(ARCHIVE, channel_id)
+    await db.written()
     return await _channel(db, channel_id)
 
 
 @router.post("/channels/{channel_id}/unarchive", response_model=s.Channel, summary="chatter.channel_unarchive")
 async def unarchive(db: Db, channel_id: PathId) -> Any:
     await db.conn.execute(UNARCHIVE, channel_id)
+    await db.written()
     return await _channel(db, channel_id)
 
 
@@ -124,6 +129,7 @@ async def post(db: Db, channel_id: PathId, body: s.Post) -> Any:
         new_id = await db.conn.fetchval(POST, channel_id, db.user_id, body.body)
     else:
         new_id = await db.conn.fetchval(REPLY, channel_id, db.user_id, body.body, body.parent)
+    await db.written()
     return await one_message(db, new_id)
 
 
@@ -131,6 +137,7 @@ async def post(db: Db, channel_id: PathId, body: s.Post) -> Any:
              summary="chatter.mark_read: move one's read marker (never backwards)")
 async def mark_read(db: Db, channel_id: PathId, body: s.MarkRead) -> Any:
     await db.conn.execute(MARK_READ, channel_id, db.user_id, body.message_id)
+    await db.written()
     return await _channel(db, channel_id)
 
 
@@ -143,4 +150,5 @@ async def unread(db: Db) -> Any:
              summary="chatter.get_or_create_dm with another user: one Direct channel per pair")
 async def dm(db: Db, body: s.Dm) -> Any:
     channel_id = await db.conn.fetchval(DM, db.user_id, body.user_id)
+    await db.written()
     return await _channel(db, channel_id)

@@ -32,6 +32,7 @@ async def followers(db: Db, model: ModelPath, document: PathId) -> Any:
 async def follow(db: Db, model: ModelPath, document: PathId, body: s.Follow) -> Any:
     who = body.contacts or [await db.conn.fetchval(ME)]
     await db.conn.execute(SUBSCRIBE, model, document, who, body.subtypes)
+    await db.written()
     return await followers(db, model, document)
 
 
@@ -39,6 +40,7 @@ async def follow(db: Db, model: ModelPath, document: PathId, body: s.Follow) -> 
                summary="chatter.unsubscribe one contact")
 async def unfollow(db: Db, model: ModelPath, document: PathId, contact_id: PathId) -> Any:
     await db.conn.execute(UNSUBSCRIBE, model, document, [contact_id])
+    await db.written()
     # One may leave a record one can no longer read (SPEC 2a); its follower list then stays hidden.
     try:
         async with db.conn.transaction():
@@ -60,6 +62,7 @@ async def subscriptions(db: Db, model: ModelPath, document: PathId) -> Any:
 async def edit_subscription(db: Db, model: ModelPath, document: PathId, contact_id: PathId,
                             body: s.Subscription) -> Any:
     await db.conn.execute(EDIT_SUBSCRIPTION, model, document, body.subtypes, contact_id)
+    await db.written()
     return await subscriptions(db, model, document)
 
 

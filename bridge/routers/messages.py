@@ -43,6 +43,7 @@ async def send_message(db: Db, body: s.SendMessage) -> Any:
     new_id = await db.conn.fetchval(
         CREATE_MESSAGE, body.body, body.subject, body.message_type, body.model, body.document, body.contacts,
         body.attachments, body.send, body.send_immediately, body.subtype, body.parent, body.reply_to)
+    await db.written()
     return await one_message(db, new_id)
 
 
@@ -50,6 +51,7 @@ async def send_message(db: Db, body: s.SendMessage) -> Any:
              summary="chatter.log_message: a note on the record that notifies no one")
 async def log_message(db: Db, body: s.LogMessage) -> Any:
     new_id = await db.conn.fetchval(LOG_MESSAGE, body.model, body.document, body.body)
+    await db.written()
     return await one_message(db, new_id)
 
 
@@ -96,6 +98,7 @@ async def payload(db: Db, message_id: PathId) -> Any:
               summary="chatter.edit_message: the author edits a message (403 for anyone else, or Tracking)")
 async def edit_message(db: Db, message_id: PathId, body: s.EditMessage) -> Any:
     await db.conn.execute(EDIT, message_id, body.body, body.subject)
+    await db.written()
     return await one_message(db, message_id)
 
 
@@ -103,6 +106,7 @@ async def edit_message(db: Db, message_id: PathId, body: s.EditMessage) -> Any:
                summary="chatter.delete_message: the author deletes a message; its tombstone is returned")
 async def delete_message(db: Db, message_id: PathId) -> Any:
     await db.conn.execute(DELETE, message_id)
+    await db.written()
     return await one_message(db, message_id)
 
 
@@ -116,6 +120,7 @@ async def reactions(db: Db, message_id: PathId) -> Any:
              summary="chatter.react: the acting user reacts (once per emoji)")
 async def react(db: Db, message_id: PathId, body: s.React) -> Any:
     await db.conn.execute(REACT, message_id, body.emoji)
+    await db.written()
     return await one_message(db, message_id)
 
 
@@ -123,18 +128,21 @@ async def react(db: Db, message_id: PathId, body: s.React) -> Any:
                summary="chatter.unreact: the acting user takes their reaction back")
 async def unreact(db: Db, message_id: PathId, emoji: Annotated[str, Query(min_length=1, max_length=100)]) -> Any:
     await db.conn.execute(UNREACT, message_id, emoji)
+    await db.written()
     return await one_message(db, message_id)
 
 
 @router.put("/messages/{message_id}/star", response_model=s.Message, summary="chatter.star")
 async def star(db: Db, message_id: PathId) -> Any:
     await db.conn.execute(STAR, message_id)
+    await db.written()
     return await one_message(db, message_id)
 
 
 @router.delete("/messages/{message_id}/star", response_model=s.Message, summary="chatter.unstar")
 async def unstar(db: Db, message_id: PathId) -> Any:
     await db.conn.execute(UNSTAR, message_id)
+    await db.written()
     return await one_message(db, message_id)
 
 

@@ -35,6 +35,7 @@ async def me(db: Db) -> Any:
 @router.patch("/me", response_model=s.User, summary="Change one's notification preference")
 async def update_me(db: Db, notification: Annotated[str, Query(pattern="^(email|inbox|none)$")]) -> Any:
     await db.conn.execute(SET_NOTIFICATION, notification, db.user_id)
+    await db.written()
     return dict(await db.conn.fetchrow(USERS, None, db.user_id, 1))
 
 

@@ -519,4 +519,191 @@ BEGIN
     RAISE NOTICE '(SELECT FROM ...) made (SELECT 1 FROM ...) in % functions', patched;
 END $$;
 
+
+
+-- The DM email's body (render_email): one query joined notifications, messages and channel_members
+-- (distributed on different columns: "complex joins are only supported when all distributed tables are
+-- co-located") and ran functions over the result. Restated: the notification, its message and the read
+-- marker are read one by one, the unread messages in one query without functions, the rest here.
+CREATE OR REPLACE FUNCTION chatter._chat_email_html(notification bigint) RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+    n_contact bigint;
+    n_user bigint;
+    first_id bigint;
+    channel bigint;
+    last_read bigint;
+    total bigint;
+    r record;
+    author text;
+    html text;
+BEGIN
+    SELECT x.contact_id, x.user_id, x.message_id INTO n_contact, n_user, first_id
+      FROM chatter.notifications AS x WHERE x.id = notification;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    SELECT m.channel_id INTO channel FROM chatter.messages AS m WHERE m.id = first_id;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    SELECT cm.last_read_message INTO last_read
+      FROM chatter.channel_members AS cm WHERE cm.channel_id = channel AND cm.user_id = n_user;
+    SELECT count(*) INTO total FROM chatter.messages AS x
+     WHERE x.channel_id = channel AND x.id >= first_id AND x.id > coalesce(last_read, 0)
+       AND x.author_id IS DISTINCT FROM n_contact;
+    FOR r IN SELECT x.id, x.body, x.author_id FROM chatter.messages AS x
+              WHERE x.channel_id = channel AND x.id >= first_id AND x.id > coalesce(last_read, 0)
+                AND x.author_id IS DISTINCT FROM n_contact
+              ORDER BY x.id LIMIT 50 LOOP
+        author := (SELECT c.name FROM chatter.contacts AS c WHERE c.id = r.author_id);
+        -- string_agg skips a NULL body's entry, as here
+        html := coalesce(html, '') || coalesce('<p><b>' || chatter._html_escape(coalesce(author, 'Someone')) || '</b></p>' || r.body, '');
+    END LOOP;
+    IF html = '' THEN
+        html := NULL;
+    END IF;
+    RETURN html || CASE WHEN total > 50 THEN '<p>… and ' || (total - 50) || ' more in Discuss</p>' ELSE '' END;
+END
+$$;
+
+-- Classes M and J (docs/scaling.md): the listener's delivery_claim rendered each job inside one query
+-- over the claimed jobs and notifications, and render_email read the notification, its message and the
+-- thread in one statement with functions in it. Citus sends such a single-shard statement whole to a
+-- worker, where the functions (record_label, mail_reply_to, _chat_email_html) may not query Citus tables
+-- ("cannot execute a distributed query from a query on a shard"), and it refuses render_email's
+-- recursive walk up parent_id ("recursive CTEs are only supported when they contain a filter on the
+-- distribution column"). Restated in PL/pgSQL: rows are read first by plain lookups (one shard each),
+-- the thread is walked by a loop (each step one shard, by id, at most 100 as before), and the functions
+-- run on the coordinator. Same headers, owners, grants and answers; each is a candidate for a rework.
+CREATE OR REPLACE FUNCTION chatter.render_email(notification bigint, address text, mail_domain text) RETURNS jsonb
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+    n_id bigint;
+    n_contact bigint;
+    mid bigint;
+    m record;
+    to_name text;
+    a_name text;
+    a_email text;
+    up_id bigint;
+    up_parent bigint;
+    depth integer := 0;
+    chain bigint[] := '{}';
+    refs text;
+    atts jsonb;
+BEGIN
+    SELECT x.id, x.contact_id, x.message_id INTO n_id, n_contact, mid
+      FROM chatter.notifications AS x WHERE x.id = notification;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    SELECT * INTO m FROM chatter.messages AS x WHERE x.id = mid;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    SELECT c.name INTO to_name FROM chatter.contacts AS c WHERE c.id = n_contact;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    SELECT a.name, a.email INTO a_name, a_email FROM chatter.contacts AS a WHERE a.id = m.author_id;
+    -- the thread, parent first: the root ends up first in References (the CTE's ORDER BY depth DESC)
+    up_parent := m.parent_id;
+    WHILE up_parent IS NOT NULL AND depth < 100 LOOP
+        SELECT p.id, p.parent_id INTO up_id, up_parent FROM chatter.messages AS p WHERE p.id = up_parent;
+        EXIT WHEN NOT FOUND;
+        depth := depth + 1;
+        chain := up_id || chain;
+    END LOOP;
+    SELECT string_agg(chatter.email_message_id(t.id, n_contact, mail_domain), ' ' ORDER BY t.o)
+      INTO refs FROM unnest(chain) WITH ORDINALITY AS t(id, o);
+    SELECT coalesce(jsonb_agg(jsonb_build_object('id', t.id, 'name', t.name, 'mimetype', t.mimetype, 'size', t.size)
+                              ORDER BY t.id), '[]'::jsonb)
+      INTO atts
+      FROM chatter.message_attachments AS ma
+      JOIN chatter.attachments AS t ON t.id = ma.attachment_id
+     WHERE ma.message_id = m.id;
+    RETURN jsonb_build_object(
+        'to', address,
+        'to_name', to_name,
+        'from_name', coalesce(a_name, m.from_email),
+        'from_address', coalesce(a_email, m.from_email),
+        'reply_to', coalesce(nullif(btrim(m.reply_to), ''),
+                             CASE WHEN m.model IS NOT NULL THEN chatter.mail_reply_to(m.id, n_contact, mail_domain) END,
+                             a_email, m.from_email),
+        'subject', coalesce(nullif(btrim(m.subject), ''), chatter.record_label(m.model, m.document),
+                            CASE WHEN m.channel_id IS NOT NULL THEN 'Unread messages from ' || coalesce(a_name, 'Someone') END,
+                            'Message from ' || coalesce(a_name, m.from_email, 'Someone')),
+        'html', CASE WHEN m.channel_id IS NULL THEN m.body ELSE chatter._chat_email_html(n_id) END,
+        'date', m.created_at,
+        'model', m.model,
+        'document', m.document,
+        'record_label', chatter.record_label(m.model, m.document),
+        'message_id', chatter.email_message_id(m.id, n_contact, mail_domain),
+        'in_reply_to', CASE WHEN m.parent_id IS NOT NULL
+                            THEN chatter.email_message_id(m.parent_id, n_contact, mail_domain) END,
+        'references', refs,
+        'attachments', atts);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION chatter.render_push(notification bigint, subscription bigint) RETURNS jsonb
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+    mid bigint;
+    p record;
+BEGIN
+    SELECT x.message_id INTO mid FROM chatter.notifications AS x WHERE x.id = notification;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    SELECT * INTO p FROM chatter.push_subscriptions AS s WHERE s.id = subscription;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    RETURN jsonb_build_object('endpoint', p.endpoint, 'p256dh', p.p256dh, 'auth', p.auth,
+                              'subscription_id', p.id, 'expired', p.expired_at IS NOT NULL,
+                              'payload', chatter.notification_payload(mid));
+END
+$$;
+
+CREATE OR REPLACE FUNCTION chatter.delivery_claim(worker text, n integer DEFAULT 50, lease interval DEFAULT '5 minutes',
+                                                  max_attempts integer DEFAULT 8, kinds text[] DEFAULT '{email,push}',
+                                                  mail_domain text DEFAULT 'pgchatter.localhost')
+RETURNS TABLE (job bigint, kind text, attempts integer, message_id bigint, email jsonb, push jsonb)
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+#variable_conflict use_column
+DECLARE
+    o record;
+    mid bigint;
+BEGIN
+    FOR o IN SELECT c.id, c.kind, c.attempts, c.notification_id, c.email AS address, c.push_subscription_id
+               FROM chatter.outbox_claim(worker, n, lease, max_attempts, kinds) AS c
+              ORDER BY c.priority, c.id LOOP
+        SELECT x.message_id INTO mid FROM chatter.notifications AS x WHERE x.id = o.notification_id;
+        CONTINUE WHEN NOT FOUND;    -- the join of the SQL version
+        job := o.id;
+        kind := o.kind;
+        attempts := o.attempts;
+        message_id := mid;
+        email := NULL;
+        push := NULL;
+        IF o.kind = 'email' THEN
+            email := chatter.render_email(o.notification_id, o.address, mail_domain);
+        ELSIF o.kind = 'push' THEN
+            push := chatter.render_push(o.notification_id, o.push_subscription_id);
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+
 COMMIT;
