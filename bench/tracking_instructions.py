@@ -8,6 +8,7 @@ under `valgrind --tool=callgrind`, twice with different counts, so the differenc
 count is the cost of one transaction (or one row), without the backend's start.
 
     .venv/bin/python bench/tracking_instructions.py      # needs valgrind; about 3 minutes
+    BENCH_ONLY=tracked,message .venv/bin/python bench/tracking_instructions.py   # only these procedures
 """
 
 from __future__ import annotations
@@ -101,13 +102,17 @@ def main() -> None:
         print("| what | instructions |")
         print("| --- | ---: |")
         results = {}
+        only = [name for name in os.environ.get("BENCH_ONLY", "").split(",") if name]
         for procedure, label, (small, large), divisor in RUNS:
+            if only and procedure not in only:
+                continue
             value = (instructions(cluster, procedure, large, workdir)
                      - instructions(cluster, procedure, small, workdir)) / divisor
             results[procedure] = value
             print(f"| {label} | {value:,.0f} |", flush=True)
-        print(f"\ntracked / untracked: single-row {results['tracked'] / results['untracked']:.2f}×, "
-              f"bulk {results['bulk_tracked'] / results['bulk_untracked']:.2f}×")
+        if {"tracked", "untracked", "bulk_tracked", "bulk_untracked"} <= results.keys():
+            print(f"\ntracked / untracked: single-row {results['tracked'] / results['untracked']:.2f}×, "
+                  f"bulk {results['bulk_tracked'] / results['bulk_untracked']:.2f}×")
     finally:
         cluster.stop()
         shutil.rmtree(workdir, ignore_errors=True)

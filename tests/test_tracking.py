@@ -73,6 +73,50 @@ def test_bulk_tracking_holds_its_author_against_a_concurrent_delete(db_url):
         assert count == 500
 
 
+
+def test_a_subtype_deleted_concurrently_leaves_no_dangling_subtype_id(db_url):
+    """messages.subtype_id has no foreign key (messages_subtype_guard): the writers' FOR KEY SHARE on the
+    subtype they pick and the ON DELETE SET NULL trigger on chatter.subtypes must leave no message naming a
+    deleted subtype, whichever of a tracked UPDATE (single-row path), a posted note and a DELETE of their
+    subtypes goes first."""
+    with psycopg.connect(db_url, autocommit=True) as admin:
+        admin.execute("""
+            CREATE TABLE public.leads (id int PRIMARY KEY, stage varchar(20));
+            INSERT INTO public.leads VALUES (1, 'new'), (2, 'new');
+            SELECT chatter.enable('leads');
+        """)
+    dangling = ("SELECT count(*) FROM chatter.messages m WHERE m.subtype_id IS NOT NULL "
+                "AND NOT EXISTS (SELECT FROM chatter.subtypes s WHERE s.id = m.subtype_id)")
+    with psycopg.connect(db_url, autocommit=True) as writer, psycopg.connect(db_url, autocommit=True) as deleter:
+        # The writer first: the DELETE waits for it, then sets its messages' subtype_id to NULL.
+        with writer.transaction():
+            writer.execute("UPDATE public.leads SET stage = 'won' WHERE id = 1")
+            writer.execute("SELECT chatter.log_message('leads', 1, 'a note')")
+            deleter.execute("SET lock_timeout = '300ms'")
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                deleter.execute("DELETE FROM chatter.subtypes WHERE identifier IN ('tracking', 'note')")
+        deleter.execute("DELETE FROM chatter.subtypes WHERE identifier IN ('tracking', 'note')")
+        rows = writer.execute("SELECT message_type::text, subtype_id FROM chatter.messages "
+                              "WHERE model = 'leads' ORDER BY id").fetchall()
+        assert rows == [("Tracking", None), ("Note", None)]
+        # The DELETE first (not yet committed): the tracked UPDATE waits for it, then finds no subtype.
+        admin_tx = psycopg.connect(db_url)
+        try:
+            admin_tx.execute("INSERT INTO chatter.subtypes (id, identifier, name) VALUES (9100, 'tracking', 'Tracking')")
+            admin_tx.commit()
+            admin_tx.execute("DELETE FROM chatter.subtypes WHERE id = 9100")
+            writer.execute("SET lock_timeout = '300ms'")
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                writer.execute("UPDATE public.leads SET stage = 'lost' WHERE id = 2")
+            admin_tx.commit()
+        finally:
+            admin_tx.close()
+        writer.execute("UPDATE public.leads SET stage = 'lost' WHERE id = 2")
+        assert writer.execute("SELECT subtype_id FROM chatter.messages WHERE model = 'leads' ORDER BY id DESC LIMIT 1"
+                              ).fetchone() == (None,)
+        assert writer.execute(dangling).fetchone() == (0,)
+
+
 # Messages, and calls so far (counts not yet flushed to the statistics: read both before and after a
 # statement, in its transaction) of the generated tracking function and of every wake-up function: the
 # tracking function wakes the bridges inline (the code of chatter._wake_bridges_sql), calling none of them.

@@ -195,6 +195,15 @@ END $$;
 -- parent in its thread, a message before linking it) and the ON DELETE CASCADE is lost: a hard DELETE
 -- of a message leaves its replies and attachment links behind (delete_message is a soft delete).
 ALTER TABLE chatter.messages DROP CONSTRAINT messages_parent_id_fkey;
+-- messages.subtype_id: a single node holds it with triggers on chatter.subtypes instead of a foreign key
+-- (messages_subtype_guard, issue 23). On Citus they would run on the reference table's shards, which
+-- cannot reach the distributed messages ("cannot execute a distributed query from a query on a shard"):
+-- the key is back (distributed -> reference, which Citus allows), set aside and restored with the others.
+DROP TRIGGER subtypes_delete_messages ON chatter.subtypes;
+DROP TRIGGER subtypes_update_messages ON chatter.subtypes;
+DROP TRIGGER subtypes_truncate_messages ON chatter.subtypes;
+ALTER TABLE chatter.messages ADD CONSTRAINT messages_subtype_id_fkey
+    FOREIGN KEY (subtype_id) REFERENCES chatter.subtypes (id) ON DELETE SET NULL;
 ALTER TABLE chatter.message_attachments DROP CONSTRAINT message_attachments_message_id_fkey;
 ALTER TABLE chatter.outbox DROP CONSTRAINT outbox_notification_id_fkey;
 -- The mailgate (sql/deploy/mailgate.sql): a received mail names the message it answers and the one it

@@ -283,7 +283,9 @@ $$;
 -- and its planner fails on the same subquery in an INSERT … SELECT list ("unrecognized RTE kind: 7").
 -- The functions that write it (log_message, notify, activity_done, and the tracking generator, whose
 -- generated INSERTs carry it) call chatter._citus_subtype_id instead, a function Citus evaluates on the
--- coordinator before routing the row. The rest of each function is left as deployed.
+-- coordinator before routing the row. The rest of each function is left as deployed. (The tracking
+-- generator's subquery locks the subtype FOR KEY SHARE, for the foreign key a single node does without;
+-- Citus keeps the key, distribute.sql: the lock goes with the subquery.)
 CREATE FUNCTION chatter._citus_subtype_id(identifier text) RETURNS bigint
 LANGUAGE plpgsql STABLE
 SET search_path = ''
@@ -346,9 +348,9 @@ DECLARE
 BEGIN
     FOR f IN SELECT p.oid, p.oid::regprocedure AS sig FROM pg_proc p
               WHERE p.pronamespace = 'chatter'::regnamespace AND p.proname NOT LIKE '\_citus\_%'
-                AND p.prosrc ~ '\(SELECT s\.id FROM chatter\.subtypes AS s WHERE s\.identifier = ''+\w+''+\)' LOOP
+                AND p.prosrc ~ '\(SELECT s\.id FROM chatter\.subtypes AS s WHERE s\.identifier = ''+\w+''+( FOR KEY SHARE)?\)' LOOP
         def := regexp_replace(pg_get_functiondef(f.oid),
-                              '\(SELECT s\.id FROM chatter\.subtypes AS s WHERE s\.identifier = (''+)(\w+)(''+)\)',
+                              '\(SELECT s\.id FROM chatter\.subtypes AS s WHERE s\.identifier = (''+)(\w+)(''+)(?: FOR KEY SHARE)?\)',
                               'chatter._citus_subtype_id(\1\2\3)', 'g');
         EXECUTE def;
         RAISE NOTICE 'subtype subquery replaced in %', f.sig;

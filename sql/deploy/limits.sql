@@ -57,6 +57,18 @@ BEGIN
        AND NOT chatter._caller_is_system() THEN
         RAISE EXCEPTION 'Email messages are written by the mail gateway' USING ERRCODE = 'CH004';
     END IF;
+    -- The subtype exists and stays until this transaction ends: what the foreign key of subtype_id did
+    -- (messages_subtype_guard dropped it; a concurrent DELETE of the subtype waits, then sets NULL). The
+    -- writers pick it from chatter.subtypes; Tracking messages lock theirs where they are made.
+    IF TG_OP = 'INSERT' AND NEW.subtype_id IS NOT NULL THEN
+        PERFORM FROM chatter.subtypes AS s WHERE s.id = NEW.subtype_id FOR KEY SHARE;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'insert or update on table "messages" violates foreign key constraint "messages_subtype_id_fkey"'
+                USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'messages_subtype_id_fkey', TABLE = 'messages',
+                      SCHEMA = 'chatter',
+                      DETAIL = format('Key (subtype_id)=(%s) is not present in table "subtypes".', NEW.subtype_id);
+        END IF;
+    END IF;
     SELECT max(l.value) FILTER (WHERE l.name = 'body_chars'), max(l.value) FILTER (WHERE l.name = 'subject_chars'),
            max(l.value) FILTER (WHERE l.name = 'nesting_depth'), max(l.value) FILTER (WHERE l.name = 'mentions')
       INTO body_chars, subject_chars, depth, mentions
@@ -80,7 +92,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION chatter._message_limits() IS
-    'Trigger: the shape rules (23514), Email messages by the gateway only (CH004), CH005 when a message body or subject is over chatter.limits, and the search '
+    'Trigger: the shape rules (23514), the subtype exists (23503, locked FOR KEY SHARE), Email messages by the gateway only (CH004), CH005 when a message body or subject is over chatter.limits, and the search '
     'vector (Tracking messages excepted: their shape is made by the tracking functions)';
 
 

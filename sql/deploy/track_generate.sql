@@ -47,7 +47,10 @@ DECLARE
     i integer := 0;
     plain boolean;                -- rendered without HTML or JSON specials
     c record;
-    subtype text := '(SELECT s.id FROM chatter.subtypes AS s WHERE s.identifier = ''tracking'')';
+    -- FOR KEY SHARE: what the foreign key of subtype_id did (dropped by messages_subtype_guard), once per
+    -- statement: a concurrent DELETE of the subtype waits for this transaction and then sets its
+    -- messages' subtype_id to NULL; one committed before finds no row here (subtype NULL).
+    subtype text := '(SELECT s.id FROM chatter.subtypes AS s WHERE s.identifier = ''tracking'' FOR KEY SHARE)';
     insert_sql text;
     update_sql text;
     loop_sql text;
