@@ -26,7 +26,11 @@ cannot hold is said and skipped.
     # BENCH_REALTIME_SECONDS (20), BENCH_REALTIME_RATE (200), BENCH_REALTIME_SOCKETS (1000),
     # BENCH_REALTIME_BIG_SOCKETS (10000), BENCH_REALTIME_BIG_RATE (1000), BENCH_REALTIME_WORKERS ("1,2"),
     # BENCH_REALTIME_CLIENTS (2), BENCH_REALTIME_MISSED (10); BENCH_REALTIME_SMALL=0 skips steps 1 and 2,
-    # BENCH_REALTIME_BIG=0 step 3
+    # BENCH_REALTIME_BIG=0 step 3, BENCH_REALTIME_GROW=<n>: steps 1 and 2 on tables grown by n old messages
+    # and n old notifications (the relay's reads must not grow with them), BENCH_REALTIME_STORM=0 the reconnect storm of step 3;
+    # BENCH_REALTIME_PROFILE=<dir>: step 3's posting phase profiled (py-spy of the bridge processes, when
+    # py-spy is installed; the statements of pg_stat_statements, when the server preloads it), into <dir>.
+    # Only step 3 (10,000 sockets, one bridge process): BENCH_REALTIME_SMALL=0 BENCH_REALTIME_WORKERS=1
 """
 
 from __future__ import annotations
@@ -69,6 +73,9 @@ BIG_RATE = int(os.environ.get("BENCH_REALTIME_BIG_RATE", "1000"))
 WORKERS = [int(w) for w in os.environ.get("BENCH_REALTIME_WORKERS", "1,2").split(",")]
 CLIENTS = int(os.environ.get("BENCH_REALTIME_CLIENTS", "2"))
 MISSED = int(os.environ.get("BENCH_REALTIME_MISSED", "10"))
+GROW = int(os.environ.get("BENCH_REALTIME_GROW", "0"))   # old messages (and notifications) before steps 1 and 2
+STORM = os.environ.get("BENCH_REALTIME_STORM", "1") == "1"
+PROFILE = os.environ.get("BENCH_REALTIME_PROFILE", "")     # a directory: py-spy and pg_stat_statements of step 3
 PER_CHANNEL = 10
 FOLLOWERS = 1000        # of the record the large messages go to
 DB_NAME = "pgchatter_bench_realtime"
@@ -93,6 +100,22 @@ def setup(url: str, users: int = SOCKETS) -> dict[int, str]:
         """)
         rows = conn.execute("SELECT id, chatter.token_create(id::text) FROM chatter.users ORDER BY id").fetchall()
     return dict(rows)
+
+
+def grow(url: str, n: int) -> None:
+    """n old chat messages in the first channel and n old notifications of them (users in turn), as a
+    database in use for a while has: written before the bridge starts, never relayed."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SET chatter.wakeups = off")
+        conn.execute(f"""
+            INSERT INTO chatter.messages (message_type, body, author_id, channel_id)
+            SELECT 'Message', 'old ' || g, 1, (SELECT min(id) FROM chatter.channels) FROM generate_series(1, {n}) g""")
+        conn.execute(f"""
+            INSERT INTO chatter.notifications (message_id, contact_id, user_id)
+            SELECT m.id, u.contact_id, u.id FROM (SELECT id, row_number() OVER (ORDER BY id) AS r
+                                                    FROM chatter.messages ORDER BY id LIMIT {n}) AS m
+              JOIN chatter.users AS u ON u.id = (m.r % {PER_CHANNEL}) + 1""")
+        conn.execute("VACUUM ANALYZE chatter.messages, chatter.notifications")
 
 
 # The largest body chatter.limits allows, and the costliest to sanitize: blocks nested 100 deep.
@@ -445,11 +468,58 @@ class CpuSplit:
                 f"(other users and the kernel), busy {s['machine']:.0f}; load average {self.load:.1f}")
 
 
+class Profile:
+    """BENCH_REALTIME_PROFILE: py-spy records each bridge process while the block runs (its flame graph and
+    its top functions), and pg_stat_statements' statements of the block (reset at its start), by total time,
+    into PROFILE/<name>-*."""
+
+    def __init__(self, url: str, bridge: BridgeProcs, name: str) -> None:
+        self.url, self.bridge, self.out = url, bridge, Path(PROFILE) / name
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.spies: list[subprocess.Popen] = []
+
+    def __enter__(self) -> Self:
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            try:
+                conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+                conn.execute("SELECT pg_stat_statements_reset()")
+                self.statements = True
+            except psycopg.Error as exc:
+                print(f"pg_stat_statements not available: {exc}")
+                self.statements = False
+        spy = Path(sys.executable).parent / "py-spy"
+        if spy.exists():
+            for pid in self.bridge.pids():
+                self.spies.append(subprocess.Popen(
+                    [str(spy), "record", "--pid", str(pid), "--rate", "50", "--format", "raw", "--nonblocking",
+                     "--output", f"{self.out}-pyspy-{pid}.txt"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for spy in self.spies:
+            spy.send_signal(signal.SIGINT)
+        for spy in self.spies:
+            spy.wait(timeout=60)
+        if self.statements:
+            with psycopg.connect(self.url, autocommit=True) as conn:
+                rows = conn.execute(r"""
+                    SELECT calls, round((total_exec_time + total_plan_time)::numeric, 1) AS ms,
+                           round(((total_exec_time + total_plan_time) / calls)::numeric, 4) AS per_call, toplevel,
+                           regexp_replace(left(query, 300), '\s+', ' ', 'g') AS query
+                      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                     ORDER BY 2 DESC LIMIT 40""").fetchall()
+            with open(f"{self.out}-statements.txt", "w") as f:
+                for row in rows:
+                    print(*row, sep=" | ", file=f)
+
+
 # -- the steps ----------------------------------------------------------------------------------------------
 def small(rows: list[dict]) -> None:
     """Steps 1 and 2: 1,000 sockets, 200 messages/s, then with the large messages."""
     url = fresh_database(DB_NAME)
     tokens = setup(url, SOCKETS)
+    if GROW:
+        grow(url, GROW)
     bridge = BridgeProcs(url, 1)
     clients = Clients(bridge.port, list(tokens.values()))
     try:
@@ -495,7 +565,8 @@ def big(rows: list[dict], workers: int) -> None:
         poster = Poster(url, BIG_SOCKETS)
         clients.ask("reset")
         serving = set(bridge.pids())
-        with CpuSplit(url, bridge, clients) as split:
+        profile = Profile(url, bridge, f"{BIG_SOCKETS}-{workers}") if PROFILE else contextlib.nullcontext()
+        with CpuSplit(url, bridge, clients) as split, profile:
             achieved = run_async(poster.run(BIG_RATE, SECONDS, pool_size=24))
         if set(bridge.pids()) != serving:
             # uvicorn's supervisor kills a worker that does not answer its health check within
@@ -520,6 +591,8 @@ def big(rows: list[dict], workers: int) -> None:
                      "value": sum(ours.values()) * BIG_RATE, "unit": "cores", "target": os.cpu_count(),
                      "better": "lower"})
 
+        if not STORM:
+            return
         # The reconnect storm: the bridge restarts while messages are posted; every socket comes back at once.
         port = bridge.port
         bridge.stop()

@@ -55,56 +55,54 @@ BUSY_WINDOW = 0.1       # how long after a wake-up or a find the relay stays bus
 BATCH = 500
 BULK_FANOUT = 64     # a message's frames to more sockets than this go to their bulk lanes (Pump)
 
-# Each stream is read by id: the next $3 ids past the cursor ($1), by the primary key from the cursor on, and
-# the gaps ($2), in one array the rows are then fetched by. Not `id > $1 OR id = ANY ($2)`: the kept (generic)
-# plan of that walked the whole primary key from its start and filtered every row (issue 25: 80 ms a poll
-# at 17,000 messages, growing with the table; 13 ms now, nearly all of it message_wire of the ~100 rows read).
-# Routing columns, and the message in its one wire shape (chatter.message_wire: the same as the HTTP routes).
-NEW_MESSAGES = """
-SELECT m.id, m.message_type::text AS message_type, m.model, m.document, m.channel_id, m.in_feed,
-       chatter.message_wire(m) AS message,
-       CASE WHEN m.channel_id IS NOT NULL THEN
+
+def past_cursor(table: str, columns: str = "x.id", where: str = "true") -> str:
+    """The rows of one id stream a poll reads: the next $3 past the cursor ($1), by the primary key from the
+    cursor on, UNION ALL the gaps below it ($2) probed by id. The one form of every stream (issue 25).
+    Not `id > $1 OR id = ANY ($2)`: the kept (generic) plan of that walked the whole primary key from its
+    start and filtered every row (80 ms a poll at 17,000 messages, growing with the table). Not one id array
+    (`id = ANY (ARRAY(SELECT ... LIMIT $3) || $2)`) either: that cost the 1,000-socket heavy case (a message
+    to 1,000 followers is 1,000 notifications) its p99, 103-191 ms against 50-85 ms in this form
+    (bench/realtime.py, 2026-12-07 13:50); for messages and events the two measured alike (docs/benchmarks.md,
+    2026-12-07 evening)."""
+    return f"""(SELECT {columns} FROM {table} AS x WHERE x.id > $1 AND {where} ORDER BY x.id LIMIT $3)
+    UNION ALL
+    SELECT {columns} FROM {table} AS x WHERE x.id = ANY ($2::bigint[]) AND x.id <= $1 AND {where}"""
+
+
+# Routing columns, and the message in its one wire shape (chatter.message_wire: the same as the HTTP routes),
+# computed in each branch for the rows it returns: not the ids joined back to chatter.messages, whose kept
+# plan merge-joined them with the whole primary key (62 ms a poll at 83,000 messages).
+MESSAGE_COLUMNS = """x.id, x.message_type::text AS message_type, x.model, x.document, x.channel_id, x.in_feed,
+       chatter.message_wire(x) AS message,
+       CASE WHEN x.channel_id IS NOT NULL THEN
             (SELECT pg_catalog.array_agg(cm.user_id) FROM chatter.channel_members AS cm
-              WHERE cm.channel_id = m.channel_id) END AS members
-  FROM chatter.messages AS m
- WHERE m.id = ANY (ARRAY(SELECT n.id FROM chatter.messages AS n WHERE n.id > $1 ORDER BY n.id LIMIT $3) || $2::bigint[])
- ORDER BY m.id
+              WHERE cm.channel_id = x.channel_id) END AS members"""
+NEW_MESSAGES = f"""
+SELECT * FROM ({past_cursor("chatter.messages", MESSAGE_COLUMNS)}) AS m ORDER BY m.id
 """
 # The payload once per message, not once per recipient: a message to 1,000 followers is 1,000 rows.
-# Notifications: the range past the cursor by the primary key, and the gaps probed apart (UNION ALL): the
-# id-array form of the other streams cost the 1,000-socket heavy case (a message to 1,000 followers is 1,000
-# notifications) its p99: 103-191 ms against 50-85 ms in this form (bench/realtime.py, 2026-12-07 13:50).
-NEW_NOTIFICATIONS = """
-WITH n AS (
-    (SELECT n.id, n.user_id, n.message_id FROM chatter.notifications AS n
-      WHERE n.id > $1 AND n.user_id IS NOT NULL ORDER BY n.id LIMIT $3)
-    UNION ALL
-    SELECT n.id, n.user_id, n.message_id FROM chatter.notifications AS n
-     WHERE n.id = ANY ($2::bigint[]) AND n.id <= $1 AND n.user_id IS NOT NULL
+NEW_NOTIFICATIONS = f"""
+WITH n AS ({past_cursor("chatter.notifications", "x.id, x.user_id, x.message_id", "x.user_id IS NOT NULL")}
 ), p AS MATERIALIZED (
     SELECT d.message_id, chatter.notification_payload(d.message_id) AS payload
       FROM (SELECT DISTINCT n.message_id FROM n) AS d
 )
 SELECT n.id, n.user_id, n.message_id, p.payload::text AS payload FROM n JOIN p USING (message_id) ORDER BY n.id
 """
-NEW_EVENTS = """
-SELECT e.id, e.user_id, e.data
-  FROM chatter.realtime_events AS e
- WHERE e.id = ANY (ARRAY(SELECT x.id FROM chatter.realtime_events AS x WHERE x.id > $1 ORDER BY x.id LIMIT $3)
-                   || $2::bigint[])
+NEW_EVENTS = f"""
+SELECT e.id, e.user_id, e.data FROM ({past_cursor("chatter.realtime_events", "x.id, x.user_id, x.data")}) AS e
  ORDER BY e.id
 """
 # Changed messages (issue 21), in the same wire shape; a message deleted by the system since is skipped.
-MESSAGE_EVENTS = """
+MESSAGE_EVENTS = f"""
+WITH e AS ({past_cursor("chatter.message_events", "x.id, x.message_id, x.users")})
 SELECT e.id, e.message_id, e.users, m.message_type::text AS message_type, m.model, m.document, m.channel_id,
        m.in_feed, CASE WHEN m.id IS NOT NULL THEN chatter.message_wire(m) END AS message,
        CASE WHEN m.channel_id IS NOT NULL THEN
             (SELECT pg_catalog.array_agg(cm.user_id) FROM chatter.channel_members AS cm
               WHERE cm.channel_id = m.channel_id) END AS members
-  FROM chatter.message_events AS e
-  LEFT JOIN chatter.messages AS m ON m.id = e.message_id
- WHERE e.id = ANY (ARRAY(SELECT x.id FROM chatter.message_events AS x WHERE x.id > $1 ORDER BY x.id LIMIT $3)
-                   || $2::bigint[])
+  FROM e LEFT JOIN LATERAL (SELECT m.* FROM chatter.messages AS m WHERE m.id = e.message_id) AS m ON true
  ORDER BY e.id
 """
 HIGH_WATER = """
