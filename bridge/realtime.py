@@ -45,6 +45,7 @@ from typing import Any
 import asyncpg
 
 from bridge.bodies import Bodies, Fresh, keep, sanitized
+from bridge.wsproto import RawSocket, frame_bytes
 from pgchatter.html import INLINE_CHARS, sanitize
 
 log = logging.getLogger("bridge.realtime")
@@ -176,7 +177,12 @@ class Client:
     socket. A frame goes to the bulk lane behind a bulk frame of its own stream (ALL: behind any), so no
     stream is reordered. Past `max_frames` frames or `max_bytes` characters queued the client is dropped:
     its frames are discarded, `on_drop` stops its writer and bridge.ws closes the socket with 4408 (the
-    client reconnects and catches up by id)."""
+    client reconnects and catches up by id).
+
+    With a RawSocket (bridge.wsproto), a frame that finds nothing queued before it and no send under way is
+    written to the socket's transport at once, its bytes encoded once for every socket the same text goes
+    to (`encoded`), without waking the socket's writer task; when the transport is paused (a client not
+    reading), frames queue here as before, bounded."""
 
     def __init__(self, user_id: int, max_frames: int = 256, max_bytes: int = 1 << 20,
                  pump: Pump | None = None) -> None:
@@ -194,6 +200,8 @@ class Client:
         self._waiter: asyncio.Future[None] | None = None
         self._room: asyncio.Future[None] | None = None
         self.on_drop: Callable[[], object] | None = None   # ws.py: stop the writer, even in a blocked send
+        self.raw: RawSocket | None = None   # ws.py: frames written straight to the transport when it may
+        self.sending = False                # the writer is in a send that waits for the transport
 
     def __len__(self) -> int:
         return len(self.urgent) + len(self.bulk)
@@ -202,6 +210,10 @@ class Client:
         if self.dropped:
             return
         text = frame if isinstance(frame, str) else json.dumps(frame, default=str)
+        if (not bulk and self.raw is not None and not self.urgent and not self.bulk and not self.sending
+                and self.raw.writable()):
+            self.raw.write(encoded(text))
+            return
         if len(self) >= self.max_frames or self.queued_bytes + len(text) > self.max_bytes:
             # Too slow: cut it loose rather than stall everyone or grow without bound.
             self.drop()
@@ -288,6 +300,19 @@ class Client:
     def _wake(self) -> None:
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
+
+
+_last_text: str | None = None
+_last_frame = b""
+
+
+def encoded(text: str) -> bytes:
+    """The WebSocket frame of `text`, encoded once for all the sockets a fan-out sends the same text object
+    to one after the other (the last one is kept)."""
+    global _last_text, _last_frame
+    if text is not _last_text:
+        _last_text, _last_frame = text, frame_bytes(text)
+    return _last_frame
 
 
 class Cursor:

@@ -28,7 +28,17 @@ import asyncpg
 from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
 
 from bridge.db import authenticate
-from bridge.realtime import ALL, MESSAGES, NOTIFICATIONS, Client, Hub, message_frame, notification_text
+from bridge.realtime import (
+    ALL,
+    MESSAGES,
+    NOTIFICATIONS,
+    Client,
+    Hub,
+    encoded,
+    message_frame,
+    notification_text,
+)
+from bridge.wsproto import EXTENSION
 
 router = APIRouter()
 AUTH_TIMEOUT = 10.0
@@ -440,7 +450,14 @@ async def _writer(ws: WebSocket, client: Client) -> None:
             return
         sent = 0
         while (text := client.next_frame()) is not None:
-            await ws.send_text(text)
+            if client.raw is not None and client.raw.writable():
+                client.raw.write(encoded(text))
+            else:
+                client.sending = True
+                try:
+                    await ws.send_text(text)
+                finally:
+                    client.sending = False
             sent += 1
             if sent % WRITER_SLICE == 0:
                 await asyncio.sleep(0)     # a long run of frames (a catch-up) lets the other sockets in
@@ -482,6 +499,7 @@ async def websocket(ws: WebSocket) -> None:
         await ws.accept()
     settings = ws.app.state.settings
     client = Client(user_id, settings.ws_queue, settings.ws_queue_bytes, hub.pump)
+    client.raw = ws.scope.get("extensions", {}).get(EXTENSION)
     hub.add(client)
     client.send({"type": "hello", "user_id": user_id,
                  "last_message_id": hub.messages.high if hub.messages else 0,
