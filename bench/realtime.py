@@ -60,6 +60,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import fresh_database, record
+from bridge.realtime import RELAY_NAME
 from pgchatter import database
 from tests.servers import free_port
 
@@ -403,6 +404,10 @@ SELECT chatter.channel_post($2, $3, 'ping') FROM acting
 """
 
 
+async def _no_reset(_conn: asyncpg.Connection) -> None:
+    pass
+
+
 class Poster:
     """Commits chat posts at a steady rate (and, if asked, the large message every 2 s); keeps commit times."""
 
@@ -413,7 +418,10 @@ class Poster:
 
     async def run(self, rate: int, seconds: float, large: bool = False, pool_size: int = 16) -> float:
         """Post for `seconds` at `rate` messages/s; returns the rate achieved."""
-        pool = await asyncpg.create_pool(self.url, min_size=pool_size, max_size=pool_size)
+        # No reset of a connection on its return to the pool (RESET ALL, pg_advisory_unlock_all, CLOSE ALL,
+        # UNLISTEN *: four statements a post for the database, none of which a post needs; its set_config is
+        # transaction-local).
+        pool = await asyncpg.create_pool(self.url, min_size=pool_size, max_size=pool_size, reset=_no_reset)
         channels = self.users // PER_CHANNEL
         rng = random.Random(7)
         first = await pool.fetchval("SELECT min(id) FROM chatter.channels")
@@ -505,6 +513,7 @@ class CpuSplit:
         with psycopg.connect(url, autocommit=True) as conn:
             backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
             self.postmaster = self._ppid(backend)
+        self.url = url
         self.parties = {"bridge": lambda: {bridge.proc.pid, *bridge.pids()},
                         "clients": lambda: {p.pid for p in clients.procs}, "poster": lambda: {os.getpid()}}
 
@@ -520,8 +529,11 @@ class CpuSplit:
         return int(fields[1]) if fields else None
 
     def _sample(self) -> dict[str, int]:
-        ticks = {"postgres": 0, "bridge": 0, "clients": 0, "poster": 0}
+        ticks = {"postgres": 0, "bridge": 0, "clients": 0, "poster": 0, "relay": 0}
         own = {pid: party for party, pids in self.parties.items() for pid in pids()}
+        with psycopg.connect(self.url, autocommit=True) as conn:     # the relays' backends (of "postgres")
+            relays = {r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s",
+                                                 (RELAY_NAME,))}
         for entry in Path("/proc").glob("[0-9]*"):
             fields = self._stat(int(entry.name))
             if fields is None:
@@ -531,6 +543,8 @@ class CpuSplit:
                 ticks[own[pid]] += used
             elif self.postmaster is not None and (pid == self.postmaster or int(fields[1]) == self.postmaster):
                 ticks["postgres"] += used
+                if pid in relays:
+                    ticks["relay"] += used
         # Backends that ended meanwhile are counted in the postmaster's children times.
         fields = self._stat(self.postmaster) if self.postmaster else None
         if fields:
@@ -548,12 +562,13 @@ class CpuSplit:
         end, seconds = self._sample(), time.monotonic() - self.t0
         hz = os.sysconf("SC_CLK_TCK")
         self.share = {k: (end[k] - self.start[k]) * 100 / hz / seconds for k in end}
-        self.share["rest"] = self.share["machine"] - sum(v for k, v in self.share.items() if k != "machine")
+        self.share["rest"] = self.share["machine"] - sum(v for k, v in self.share.items() if k not in ("machine", "relay"))
         self.load = os.getloadavg()[0]
 
     def __str__(self) -> str:
         s = self.share
-        return (f"CPU, % of one core ({os.cpu_count()} cores): PostgreSQL {s['postgres']:.0f}, bridge {s['bridge']:.0f}, "
+        return (f"CPU, % of one core ({os.cpu_count()} cores): PostgreSQL {s['postgres']:.0f} (of which the relays' "
+                f"backends {s['relay']:.0f}), bridge {s['bridge']:.0f}, "
                 f"clients {s['clients']:.0f}, poster {s['poster']:.0f}, the rest of the machine {s['rest']:.0f} "
                 f"(other users and the kernel), busy {s['machine']:.0f}; load average {self.load:.1f}")
 
@@ -675,7 +690,9 @@ def big(rows: list[dict], workers: int) -> None:
         rows += rows_for(f"{name}, {achieved:.0f} msg/s", ms)
         # What the asked rate would take of the machine, at this run's CPU a message (each 10 frames).
         ours = {k: split.share[k] / 100 / achieved for k in ("postgres", "bridge", "clients", "poster")}
-        rows.append({"what": f"CPU a message, {name} (PostgreSQL {ours['postgres'] * 1000:.2f} ms, "
+        relay = split.share["relay"] / 100 / achieved
+        rows.append({"what": f"CPU a message, {name} (PostgreSQL {ours['postgres'] * 1000:.2f} ms, of which the "
+                             f"relay's reads {relay * 1000:.2f}, "
                              f"bridge {ours['bridge'] * 1000:.2f}, clients {ours['clients'] * 1000:.2f}, poster "
                              f"{ours['poster'] * 1000:.2f}; load {split.load:.1f}): cores {BIG_RATE:,} msg/s take",
                      "value": sum(ours.values()) * BIG_RATE, "unit": "cores", "target": os.cpu_count(),

@@ -54,6 +54,7 @@ GAP_TTL = 10.0          # seconds a missing id is looked for again
 FOLLOW_UP = 0.005       # poll interval while busy (seconds)
 BUSY_WINDOW = 0.1       # how long after a wake-up or a find the relay stays busy
 BATCH = 500
+RELAY_NAME = "pgchatter relay"   # the LISTEN connection's application_name
 BULK_FANOUT = 64     # a message's frames to more sockets than this go to their bulk lanes (Pump)
 
 
@@ -411,7 +412,8 @@ class Hub:
         self._wake.set()
 
     async def _connect(self) -> asyncpg.Connection:
-        conn = await asyncpg.connect(self.url)
+        # Named, so an operator (and bench/realtime.py) can tell the relay's backend from the pool's.
+        conn = await asyncpg.connect(self.url, server_settings={"application_name": RELAY_NAME})
         await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
         await conn.add_listener("chatter_bridge", self._on_notify)
         if (self.messages is None or self.notifications is None or self.events is None
