@@ -529,7 +529,7 @@ class CpuSplit:
         return int(fields[1]) if fields else None
 
     def _sample(self) -> dict[str, int]:
-        ticks = {"postgres": 0, "bridge": 0, "clients": 0, "poster": 0, "relay": 0}
+        ticks = {"postgres": 0, "bridge": 0, "clients": 0, "poster": 0, "relay": 0, "bridge_kernel": 0}
         own = {pid: party for party, pids in self.parties.items() for pid in pids()}
         with psycopg.connect(self.url, autocommit=True) as conn:     # the relays' backends (of "postgres")
             relays = {r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s",
@@ -541,6 +541,8 @@ class CpuSplit:
             pid, used = int(entry.name), int(fields[11]) + int(fields[12])
             if pid in own:
                 ticks[own[pid]] += used
+                if own[pid] == "bridge":
+                    ticks["bridge_kernel"] += int(fields[12])
             elif self.postmaster is not None and (pid == self.postmaster or int(fields[1]) == self.postmaster):
                 ticks["postgres"] += used
                 if pid in relays:
@@ -562,13 +564,13 @@ class CpuSplit:
         end, seconds = self._sample(), time.monotonic() - self.t0
         hz = os.sysconf("SC_CLK_TCK")
         self.share = {k: (end[k] - self.start[k]) * 100 / hz / seconds for k in end}
-        self.share["rest"] = self.share["machine"] - sum(v for k, v in self.share.items() if k not in ("machine", "relay"))
+        self.share["rest"] = self.share["machine"] - sum(v for k, v in self.share.items() if k not in ("machine", "relay", "bridge_kernel"))
         self.load = os.getloadavg()[0]
 
     def __str__(self) -> str:
         s = self.share
         return (f"CPU, % of one core ({os.cpu_count()} cores): PostgreSQL {s['postgres']:.0f} (of which the relays' "
-                f"backends {s['relay']:.0f}), bridge {s['bridge']:.0f}, "
+                f"backends {s['relay']:.0f}), bridge {s['bridge']:.0f} (in the kernel {s['bridge_kernel']:.0f}), "
                 f"clients {s['clients']:.0f}, poster {s['poster']:.0f}, the rest of the machine {s['rest']:.0f} "
                 f"(other users and the kernel), busy {s['machine']:.0f}; load average {self.load:.1f}")
 
