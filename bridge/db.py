@@ -58,6 +58,12 @@ class Session:
     """Serves message bodies sanitized once (bridge.bodies)."""
     _next_transaction: Callable[[], Awaitable[None]] | None = None
 
+    @property
+    def citus(self) -> bool:
+        """Whether the bridge runs on Citus (CHATTER_CITUS=1): some reads then go through
+        sql/citus/reads.sql's functions, which evaluate the same policies on the coordinator."""
+        return self._next_transaction is not None
+
     async def written(self) -> None:
         """Between a write and the read of its result. One node: nothing, the read sees the write in
         the same transaction. Citus (CHATTER_CITUS=1): the write commits and the read runs in a new
