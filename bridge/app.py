@@ -35,7 +35,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.settings = settings
     app.state.pool = await create_pool(settings.database_url, settings.pool_size, settings.citus)
     app.state.bodies = Bodies(app.state.pool)
-    app.state.hub = Hub(settings.database_url, app.state.bodies, settings.poll_interval)
+    app.state.hub = Hub(settings.database_url, app.state.bodies, settings.poll_interval, settings.citus)
     await app.state.hub.start()
     try:
         yield

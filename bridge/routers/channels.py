@@ -32,12 +32,12 @@ SELECT u.id, u.username, u.contact_id, c.name, c.email, u.notification
  ORDER BY c.name, u.id
 """
 # Citus (CHATTER_CITUS=1): channel_members' policy cannot run on the workers' shards (class C in
-# docs/scaling.md); chatter.citus_channel_members (sql/citus/reads.sql) reads the same rows under the
+# docs/scaling.md); chatter_citus.members_of (sql/citus/reads.sql) reads the same rows under the
 # same policy, evaluated on the coordinator.
 CITUS_CHANNELS = CHANNELS.replace("LEFT JOIN chatter.channel_members AS cm ON cm.channel_id = c.id AND cm.user_id = $1",
-                                  "LEFT JOIN chatter.citus_channel_members(NULL, $1) AS cm ON cm.channel_id = c.id")
+                                  "LEFT JOIN chatter_citus.members_of(NULL, $1) AS cm ON cm.channel_id = c.id")
 CITUS_CHANNEL_MEMBERS = CHANNEL_MEMBERS.replace("FROM chatter.channel_members AS m",
-                                                "FROM chatter.citus_channel_members($1) AS m")
+                                                "FROM chatter_citus.members_of($1) AS m")
 assert CITUS_CHANNELS != CHANNELS and CITUS_CHANNEL_MEMBERS != CHANNEL_MEMBERS
 CHANNEL_HISTORY = q.MESSAGES.format(source="chatter.channel_history($1, $2, $3)")
 CREATE = "SELECT chatter.create_channel($1, $2::chatter.channel_kind, $3, $4, $5)"

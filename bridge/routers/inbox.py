@@ -18,11 +18,11 @@ SELECT notification_id, message_id, is_read, read_at, created_at, payload
  ORDER BY notification_id DESC
  LIMIT $2
 """
-# Citus (CHATTER_CITUS=1): the same page from chatter.citus_inbox (sql/citus/reads.sql), which reads the
+# Citus (CHATTER_CITUS=1): the same page from chatter_citus.inbox (sql/citus/reads.sql), which reads the
 # notifications under their policy on the coordinator (class C in docs/scaling.md).
 CITUS_INBOX = """
 SELECT notification_id, message_id, is_read, read_at, created_at, payload
-  FROM chatter.citus_inbox($1, $2, $3)
+  FROM chatter_citus.inbox($1, $2, $3)
  ORDER BY notification_id DESC
 """
 COUNT = "SELECT chatter.inbox_count()"
