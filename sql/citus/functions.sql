@@ -735,4 +735,37 @@ BEGIN
     END LOOP;
 END $$;
 
+
+-- Class N in a function: one PL/pgSQL expression that holds a single-shard subquery is sent whole to the
+-- worker of that shard, functions included. _channel_set_archived's check (`NOT FOUND OR ... NOT (ch.kind =
+-- 'Public' AND chatter._acting_internal() OR EXISTS (SELECT 1 FROM chatter.channel_members ...))`) went to
+-- the worker with _acting_internal, which may not query users there ("cannot execute a distributed query
+-- from a query on a shard": POST /api/channels/{id}/archive, 500). The same check in separate statements.
+CREATE OR REPLACE FUNCTION chatter._channel_set_archived(channel bigint, archived boolean) RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+    acting bigint := chatter.current_user_id();
+    ch chatter.channels;
+    seen boolean;
+    internal boolean := chatter._acting_internal();
+    member boolean;
+BEGIN
+    SELECT c.* INTO ch FROM chatter.channels AS c WHERE c.id = _channel_set_archived.channel FOR UPDATE;
+    seen := FOUND;
+    member := EXISTS (SELECT 1 FROM chatter.channel_members AS m WHERE m.channel_id = ch.id AND m.user_id = acting);
+    IF NOT seen OR acting IS NOT NULL AND NOT (ch.kind = 'Public' AND internal OR member) THEN
+        RAISE EXCEPTION 'channel % not found', coalesce(_channel_set_archived.channel::text, 'NULL') USING ERRCODE = 'CH003';
+    END IF;
+    IF ch.kind = 'Direct' THEN
+        RAISE EXCEPTION 'direct channel % is not archived', ch.id USING ERRCODE = 'CH004';
+    END IF;
+    IF acting IS NOT NULL AND acting IS DISTINCT FROM ch.created_by THEN
+        RAISE EXCEPTION 'only the creator of channel % (un)archives it', ch.id USING ERRCODE = 'CH004';
+    END IF;
+    UPDATE chatter.channels AS c SET is_archived = _channel_set_archived.archived WHERE c.id = ch.id;
+END
+$$;
+
 COMMIT;

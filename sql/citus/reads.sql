@@ -842,25 +842,32 @@ BEGIN
 END
 $$;
 
--- follower_subtypes (GET /api/records/{model}/{id}/subscriptions): the followers from their staged copy.
+-- follower_subtypes (GET /api/records/{model}/{id}/subscriptions): for a caller that row-level security
+-- binds, the followers from their staged copy; the system as deployed. (Not one query over both sources:
+-- Citus reached the local staging table through a connection to the coordinator as chatter_app, which may
+-- not log in there.)
 DO $$
 DECLARE
     def text := pg_get_functiondef('chatter.follower_subtypes(text,bigint)'::regprocedure);
+    q text;
+    staged text;
 BEGIN
-    IF position('      FROM chatter.followers AS f' IN def) = 0 THEN
+    q := substring(def FROM '(    RETURN QUERY.*?;)\nEND');
+    IF q IS NULL OR position('      FROM chatter.followers AS f' IN q) = 0
+       OR position('     WHERE f.model = follower_subtypes.model' IN q) = 0 THEN
         RAISE EXCEPTION 'follower_subtypes is not as this patch knows it';
     END IF;
-    def := replace(def, '    PERFORM chatter.check_record_readable(model, document);',
-                   '    PERFORM chatter.check_record_readable(model, document);
-    IF pg_catalog.row_security_active(''chatter.followers'') THEN
-        PERFORM chatter_citus.stage_followers(model, document);
-    END IF;');
-    def := replace(def, '      FROM chatter.followers AS f',
-                   '      FROM (SELECT x.* FROM chatter.followers AS x WHERE NOT pg_catalog.row_security_active(''chatter.followers'')
-            UNION ALL
-            SELECT x.id, x.model, x.document, x.contact_id, x.channel_id, x.subtype_ids, x.created_at FROM chatter_citus.followers AS x
-             WHERE pg_catalog.row_security_active(''chatter.followers'') AND x.xact = pg_catalog.pg_current_xact_id()) AS f');
-    def := replace(def, 'LANGUAGE plpgsql STABLE', 'LANGUAGE plpgsql VOLATILE');
+    staged := replace(replace(q, '      FROM chatter.followers AS f', '      FROM chatter_citus.followers AS f'),
+                      '     WHERE f.model = follower_subtypes.model',
+                      '     WHERE f.xact = pg_catalog.pg_current_xact_id() AND f.model = follower_subtypes.model');
+    def := replace(def, q, format(E'    IF pg_catalog.row_security_active(''chatter.followers'') THEN\n'
+                                   '        PERFORM chatter_citus.stage_followers(model, document);\n%s\n'
+                                   '    ELSE\n%s\n    END IF;', staged, q));
+    -- VOLATILE: a STABLE function reads with its caller's snapshot, which has not seen the staged rows.
+    IF position(E'\n STABLE\n' IN def) = 0 THEN
+        RAISE EXCEPTION 'follower_subtypes is not as this patch knows it (volatility)';
+    END IF;
+    def := replace(def, E'\n STABLE\n', E'\n VOLATILE\n');
     EXECUTE def;
 END $$;
 
