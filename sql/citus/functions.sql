@@ -768,4 +768,26 @@ BEGIN
 END
 $$;
 
+
+-- Distributed deadlocks (pgTAP run 2, docs/scaling.md "Rights on the coordinator"). Issue 23 replaced the
+-- foreign key messages.subtype_id with row locks taken by triggers on messages (messages_subtype, and
+-- messages_limits for an INSERT): `PERFORM FROM chatter.subtypes ... FOR KEY SHARE`. On Citus these run on
+-- the shards, and a row lock on a reference table makes Citus serialise through lock_shard_resources() on
+-- the worker; two connections of one distributed transaction to the same worker then wait for each other
+-- (seen in pg_locks: `SELECT lock_shard_resources(5, ARRAY[<subtypes' shard>])` waiting for the other
+-- connection's backend; the deadlock detector cancels the transaction: a second channel_post after a
+-- reference-table write in one transaction, half the time). distribute.sql put the foreign key back on
+-- Citus, which holds the subtype as the lock did: the triggers' lock is dropped, their check kept.
+ALTER TABLE chatter.messages DISABLE TRIGGER messages_subtype;
+DO $$
+DECLARE
+    def text := pg_get_functiondef('chatter._message_limits()'::regprocedure);
+    old text := 'PERFORM FROM chatter.subtypes AS s WHERE s.id = NEW.subtype_id FOR KEY SHARE;';
+BEGIN
+    IF position(old IN def) = 0 THEN
+        RAISE EXCEPTION '_message_limits is not as this patch knows it';
+    END IF;
+    EXECUTE replace(def, old, 'PERFORM FROM chatter.subtypes AS s WHERE s.id = NEW.subtype_id;');
+END $$;
+
 COMMIT;
