@@ -95,7 +95,7 @@ def test_refused_attempts_stay_refused(seeded, connect):
         conn.execute("SELECT chatter_citus.stage_notifications(772, false, NULL, 50)")
         assert conn.execute("SELECT id FROM chatter_citus.notifications").fetchall() == []
         # Activities: the insert as the caller is checked first, the definer part wants a voucher.
-        assert _refused(conn, "SELECT chatter.schedule_activity('payroll', 1, 'activity_todo', 771, 'x')") == "42501"
+        assert _refused(conn, "SELECT chatter.schedule_activity('payroll', 1, 'activity_todo', 771, 'x')") == "CH003"
         assert _refused(conn, "SELECT chatter_citus.add_activity('x', NULL, current_date, "
                               "(SELECT id FROM chatter.activity_types LIMIT 1), 'payroll', 1, 771)") == "CH003"
         assert conn.execute("SELECT chatter.schedule_activity('deals', 1, 'activity_todo', 771, 'ok')").fetchone()[0]
