@@ -107,6 +107,40 @@ SELECT e.id, e.message_id, e.users, m.message_type::text AS message_type, m.mode
   FROM e LEFT JOIN LATERAL (SELECT m.* FROM chatter.messages AS m WHERE m.id = e.message_id) AS m ON true
  ORDER BY e.id
 """
+# Citus (CHATTER_CITUS=1, docs/scaling.md): the channel's members per message are a correlated read of
+# channel_members (distributed by channel_id) per message (distributed by id), a join Citus refuses ("complex
+# joins are only supported when all distributed tables are co-located"), and a function over a single-shard
+# read is sent to the worker with it. So the rows are read first (MATERIALIZED: an intermediate result on the
+# coordinator), and message_wire and the member lists (chatter_citus.member_ids, sql/citus/reads.sql) run on
+# the coordinator over them. Same columns, same rows.
+CITUS_NEW_MESSAGES = """
+WITH m AS MATERIALIZED (
+    SELECT * FROM chatter.messages AS m
+     WHERE m.id = ANY (ARRAY(SELECT n.id FROM chatter.messages AS n WHERE n.id > $1 ORDER BY n.id LIMIT $3)
+                       || $2::bigint[])
+)
+SELECT m.id, m.message_type::text AS message_type, m.model, m.document, m.channel_id, m.in_feed,
+       chatter.message_wire(ROW(m.*)::chatter.messages) AS message,
+       CASE WHEN m.channel_id IS NOT NULL THEN chatter_citus.member_ids(m.channel_id) END AS members
+  FROM m
+ ORDER BY m.id
+"""
+CITUS_NEW_NOTIFICATIONS = NEW_NOTIFICATIONS.replace("WITH n AS (", "WITH n AS MATERIALIZED (")
+CITUS_MESSAGE_EVENTS = """
+WITH e AS MATERIALIZED (
+    SELECT e.id, e.message_id, e.users FROM chatter.message_events AS e
+     WHERE e.id = ANY (ARRAY(SELECT x.id FROM chatter.message_events AS x WHERE x.id > $1 ORDER BY x.id LIMIT $3)
+                       || $2::bigint[])
+), m AS MATERIALIZED (
+    SELECT * FROM chatter.messages AS m WHERE m.id = ANY (ARRAY(SELECT e.message_id FROM e))
+)
+SELECT e.id, e.message_id, e.users, m.message_type::text AS message_type, m.model, m.document, m.channel_id,
+       m.in_feed, CASE WHEN m.id IS NOT NULL THEN chatter.message_wire(ROW(m.*)::chatter.messages) END AS message,
+       CASE WHEN m.channel_id IS NOT NULL THEN chatter_citus.member_ids(m.channel_id) END AS members
+  FROM e
+  LEFT JOIN m ON m.id = e.message_id
+ ORDER BY e.id
+"""
 HIGH_WATER = """
 SELECT (SELECT coalesce(max(id), 0) FROM chatter.messages) AS messages,
        (SELECT coalesce(max(id), 0) FROM chatter.message_events) AS message_events,
@@ -348,8 +382,9 @@ class Cursor:
 class Hub:
     """The process's sockets, indexed by user, record and channel, and the relay feeding them."""
 
-    def __init__(self, url: str, bodies: Bodies, poll_interval: float = 0.25) -> None:
+    def __init__(self, url: str, bodies: Bodies, poll_interval: float = 0.25, citus: bool = False) -> None:
         self.url = url
+        self.citus = citus
         self.bodies = bodies
         self.poll_interval = poll_interval
         self.by_user: dict[int, set[Client]] = defaultdict(set)
@@ -489,7 +524,8 @@ class Hub:
             message["body"] = html
             self._route_message(row)
 
-        delivered = await self._drain(conn, NEW_MESSAGES, self.messages, on_messages, newest["messages"])
+        delivered = await self._drain(conn, CITUS_NEW_MESSAGES if self.citus else NEW_MESSAGES, self.messages,
+                                      on_messages, newest["messages"])
 
         # Changed messages: once per message and poll, in their state now.
         updated: dict[int, dict[str, Any]] = {}
@@ -504,8 +540,8 @@ class Hub:
                     row["event_id"], row["id"], row["updated"] = row["id"], row["message_id"], True
                     updated[row["message_id"]] = row
 
-        delivered += await self._drain(conn, MESSAGE_EVENTS, self.message_events, on_changes,
-                                       newest["message_events"])
+        delivered += await self._drain(conn, CITUS_MESSAGE_EVENTS if self.citus else MESSAGE_EVENTS,
+                                       self.message_events, on_changes, newest["message_events"])
         for row in updated.values():
             if not self._audience(row):
                 continue
@@ -533,8 +569,8 @@ class Hub:
                 bulk = len(watchers) > BULK_FANOUT
                 for client in list(watchers):
                     client.send(frame, bulk=bulk)
-        delivered += await self._drain(conn, NEW_NOTIFICATIONS, self.notifications, self._route_notifications,
-                                       newest["notifications"])
+        delivered += await self._drain(conn, CITUS_NEW_NOTIFICATIONS if self.citus else NEW_NOTIFICATIONS,
+                                       self.notifications, self._route_notifications, newest["notifications"])
         delivered += await self._drain(conn, NEW_EVENTS, self.events, lambda rows: [self._to_user(
             row["user_id"], {"type": "activity_update", "data": row["data"]}) for row in rows], newest["events"])
         return delivered
