@@ -6,9 +6,21 @@ BEGIN;
 
 -- Review of issue 23: as in v0.8.0, with the subtype check from the one template (chatter._lock_subtype_sql,
 -- messages_subtype_guard) instead of its own copy; chatter._message_subtype runs the same code.
+--
+-- Issue 23: the bridges' wake-up moves here, from the statement trigger messages_wake_bridge (dropped):
+-- every message but a Tracking one is written through this trigger, which now runs the wake-up code
+-- (chatter._wake_bridges_sql, the one rule) on INSERT; Tracking messages are written only by the generated
+-- tracking functions, which wake the bridges themselves once per statement (track_generate). The statement
+-- trigger fired on every INSERT into chatter.messages, the tracking functions' included, and its WHEN
+-- clause was read from its stored text and prepared for each statement: 31,356 instructions of a tracked
+-- single-row UPDATE's 591,669 (callgrind, 2026-12-07), and the SET chatter.wakes_bridges that kept it
+-- quiet another 2,908. A multi-row INSERT of other messages now runs the wake-up per row: PostgreSQL
+-- folds a transaction's identical NOTIFYs into one, and only the first row's takes the advisory lock.
+DROP TRIGGER messages_wake_bridge ON chatter.messages;
+
 DO $do$
 BEGIN
-    EXECUTE replace($fn$
+    EXECUTE replace(replace($fn$
 CREATE OR REPLACE FUNCTION chatter._message_limits() RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -61,11 +73,19 @@ BEGIN
     END IF;
     -- The search vector of the body and subject as they are written (issue 23: a generated column before).
     NEW.search_vector := chatter._search_vector(NEW.subject, NEW.body);
+    -- A new message wakes the bridges (it was the statement trigger messages_wake_bridge).
+    IF TG_OP = 'INSERT' THEN
+        {wake_bridges}
+    END IF;
     RETURN NEW;
 END
 $body$
-$fn$, '{lock_subtype}', chatter._lock_subtype_sql('NEW.subtype_id'));
+$fn$, '{lock_subtype}', chatter._lock_subtype_sql('NEW.subtype_id')), '{wake_bridges}', chatter._wake_bridges_sql());
 END
 $do$;
+
+COMMENT ON FUNCTION chatter._message_limits() IS
+    'Trigger: the shape rules (23514), the subtype exists (23503, locked FOR KEY SHARE), Email messages by the gateway only (CH004), CH005 when a message body or subject is over chatter.limits, the search '
+    'vector, and the bridges'' wake-up on INSERT (Tracking messages excepted: their shape is made, and the bridges woken, by the tracking functions)';
 
 COMMIT;

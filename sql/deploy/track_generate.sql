@@ -12,6 +12,10 @@ BEGIN;
 -- initial values, and the bridges are woken right after that INSERT: about 21 expressions. Statements of
 -- 2 to 64 rows keep the row loop, larger ones the bulk queries.
 
+-- No SET chatter.wakes_bridges = on any more: no statement trigger on chatter.messages wakes the bridges
+-- (limits: the wake-up is in chatter._message_limits, which Tracking messages skip), so nothing needs to
+-- be kept quiet, and a GUC set and restored per call is saved.
+
 -- (v0.8.0:) As in v0.7.0, with a flat fixed cost per statement (issue 23): a tracked single-row UPDATE called
 -- chatter.current_contact_id (which calls chatter._user_id_setting), chatter._wake_bridges and chatter._wake,
 -- each a PL/pgSQL function with a SET clause: every such call saves and restores the GUCs, and its
@@ -204,7 +208,6 @@ CREATE OR REPLACE FUNCTION chatter.%1$I() RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
-SET chatter.wakes_bridges = 'on'
 AS $body$
 DECLARE
     _chatter_author bigint;
@@ -291,8 +294,8 @@ BEGIN
                 set_config('work_mem', _chatter_settings[3], true);
     END IF;
     -- One wake-up of the bridges per statement that wrote messages (they tell a record's viewers that it
-    -- changed); this function's own INSERTs fire no wake-up trigger (chatter.wakes_bridges = on). The
-    -- code of chatter._wake_bridges_sql(), run here flat.
+    -- changed); Tracking messages skip the trigger that wakes them for other messages (messages_limits).
+    -- The code of chatter._wake_bridges_sql(), run here flat.
     IF _chatter_written > 0 THEN
         %9$s
     END IF;

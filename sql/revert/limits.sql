@@ -1,7 +1,13 @@
 -- Revert pgchatter:limits from pg
--- chatter._message_limits as in v0.8.0, with its own copy of the subtype check.
+-- chatter._message_limits as in v0.8.0, with its own copy of the subtype check and no wake-up; the
+-- statement trigger messages_wake_bridge back (as realtime_wakeup made it).
 
 BEGIN;
+
+CREATE TRIGGER messages_wake_bridge AFTER INSERT ON chatter.messages
+    FOR EACH STATEMENT WHEN (current_setting('chatter.wakes_bridges', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION chatter._wake_bridge();
+ALTER TABLE chatter.messages ENABLE ALWAYS TRIGGER messages_wake_bridge;
 
 CREATE OR REPLACE FUNCTION chatter._message_limits() RETURNS trigger
 LANGUAGE plpgsql
@@ -64,5 +70,9 @@ BEGIN
     RETURN NEW;
 END
 $$;
+
+COMMENT ON FUNCTION chatter._message_limits() IS
+    'Trigger: the shape rules (23514), the subtype exists (23503, locked FOR KEY SHARE), Email messages by the gateway only (CH004), CH005 when a message body or subject is over chatter.limits, and the search '
+    'vector (Tracking messages excepted: their shape is made by the tracking functions)';
 
 COMMIT;
