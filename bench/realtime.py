@@ -26,13 +26,18 @@ cannot hold is said and skipped.
     # BENCH_REALTIME_SECONDS (20), BENCH_REALTIME_RATE (200), BENCH_REALTIME_SOCKETS (1000),
     # BENCH_REALTIME_BIG_SOCKETS (10000), BENCH_REALTIME_BIG_RATE (1000), BENCH_REALTIME_WORKERS ("1,2"),
     # BENCH_REALTIME_CLIENTS (2), BENCH_REALTIME_MISSED (10); BENCH_REALTIME_SMALL=0 skips steps 1 and 2,
-    # BENCH_REALTIME_BIG=0 step 3
+    # BENCH_REALTIME_BIG=0 step 3, BENCH_REALTIME_GROW=<n>: steps 1 and 2 on tables grown by n old messages
+    # and n old notifications (the relay's reads must not grow with them), BENCH_REALTIME_STORM=0 the reconnect storm of step 3;
+    # BENCH_REALTIME_PROFILE=<dir>: step 3's posting phase profiled (py-spy of the bridge processes, when
+    # py-spy is installed; the statements of pg_stat_statements, when the server preloads it), into <dir>.
+    # Only step 3 (10,000 sockets, one bridge process): BENCH_REALTIME_SMALL=0 BENCH_REALTIME_WORKERS=1
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
+import base64
 import contextlib
 import json
 import multiprocessing
@@ -51,11 +56,11 @@ from typing import Self
 import asyncpg
 import httpx
 import psycopg
-import websockets
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import fresh_database, record
+from bridge.realtime import RELAY_NAME
 from pgchatter import database
 from tests.servers import free_port
 
@@ -69,6 +74,9 @@ BIG_RATE = int(os.environ.get("BENCH_REALTIME_BIG_RATE", "1000"))
 WORKERS = [int(w) for w in os.environ.get("BENCH_REALTIME_WORKERS", "1,2").split(",")]
 CLIENTS = int(os.environ.get("BENCH_REALTIME_CLIENTS", "2"))
 MISSED = int(os.environ.get("BENCH_REALTIME_MISSED", "10"))
+GROW = int(os.environ.get("BENCH_REALTIME_GROW", "0"))   # old messages (and notifications) before steps 1 and 2
+STORM = os.environ.get("BENCH_REALTIME_STORM", "1") == "1"
+PROFILE = os.environ.get("BENCH_REALTIME_PROFILE", "")     # a directory: py-spy and pg_stat_statements of step 3
 PER_CHANNEL = 10
 FOLLOWERS = 1000        # of the record the large messages go to
 DB_NAME = "pgchatter_bench_realtime"
@@ -95,6 +103,22 @@ def setup(url: str, users: int = SOCKETS) -> dict[int, str]:
     return dict(rows)
 
 
+def grow(url: str, n: int) -> None:
+    """n old chat messages in the first channel and n old notifications of them (users in turn), as a
+    database in use for a while has: written before the bridge starts, never relayed."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SET chatter.wakeups = off")
+        conn.execute(f"""
+            INSERT INTO chatter.messages (message_type, body, author_id, channel_id)
+            SELECT 'Message', 'old ' || g, 1, (SELECT min(id) FROM chatter.channels) FROM generate_series(1, {n}) g""")
+        conn.execute(f"""
+            INSERT INTO chatter.notifications (message_id, contact_id, user_id)
+            SELECT m.id, u.contact_id, u.id FROM (SELECT id, row_number() OVER (ORDER BY id) AS r
+                                                    FROM chatter.messages ORDER BY id LIMIT {n}) AS m
+              JOIN chatter.users AS u ON u.id = (m.r % {PER_CHANNEL}) + 1""")
+        conn.execute("VACUUM ANALYZE chatter.messages, chatter.notifications")
+
+
 # The largest body chatter.limits allows, and the costliest to sanitize: blocks nested 100 deep.
 BLOCK = "<div>" * 99 + "<p>Lorem <b>ipsum</b> dolor</p>" + "</div>" * 99
 MAX_BODY = (BLOCK * (500_000 // len(BLOCK) + 1))[:500_000 - 2000] + "x" * 2000
@@ -109,7 +133,7 @@ class BridgeProcs:
         env = {**os.environ, "DATABASE_URL": url}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "bridge.app:app", "--port", str(self.port), "--log-level", "warning",
-             "--ws-max-queue", "64", "--ws-per-message-deflate", "false", "--workers", str(workers),
+             "--ws-max-queue", "64", "--ws-per-message-deflate", "false", "--ws", "bridge.wsproto:Protocol", "--workers", str(workers),
              "--backlog", "16384"], cwd=ROOT, env=env, start_new_session=True)
         self.workers = workers
         atexit.register(self.stop)     # never left running behind a failed run
@@ -160,7 +184,103 @@ class BridgeProcs:
 
 
 # -- the client processes -----------------------------------------------------------------------------------
-MESSAGE_ID = re.compile(r'"message_id": (\d+)')
+MESSAGE_ID = re.compile(rb'"message_id": (\d+)')
+NOTIFICATION_ID = re.compile(rb'"notification_id": (\d+)')
+KIND_MESSAGE = b'"kind": "message"'
+
+
+class LeanSocket(asyncio.Protocol):
+    """One client WebSocket (RFC 6455), as lean as a load generator can be: the handshake by hand, frames
+    parsed from the buffer, a frame's ids found with a regular expression on its bytes (no JSON decoding,
+    no text decoding), pings answered. The websockets library's client cost about as much CPU per frame as
+    the bridge serving it (issue 25: 0.45 ms of the 2.6 ms of CPU a message). Frames it reads are handed to
+    `on_text(payload: bytes, when)`; the first (hello) completes `hello`."""
+
+    def __init__(self, path: str, on_text) -> None:
+        self.path, self.on_text = path, on_text
+        self.buffer = bytearray()
+        self.upgraded = False
+        self.hello: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.transport: asyncio.Transport | None = None
+        self.fragments: bytearray | None = None
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+        key = base64.b64encode(os.urandom(16)).decode()
+        transport.write((f"GET {self.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                         f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+
+    def connection_lost(self, exc: object) -> None:
+        if not self.hello.done():
+            self.hello.set_exception(ConnectionError("closed before hello"))
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    def send_text(self, text: str) -> None:
+        self._send(0x1, text.encode())
+
+    def _send(self, opcode: int, payload: bytes) -> None:
+        mask = os.urandom(4)
+        n = len(payload)
+        header = bytes([0x80 | opcode]) + (bytes([0x80 | n]) if n < 126 else
+                                            bytes([0x80 | 126]) + n.to_bytes(2, "big") if n < 65536 else
+                                            bytes([0x80 | 127]) + n.to_bytes(8, "big"))
+        masked = (int.from_bytes(payload, "big") ^ int.from_bytes((mask * (n // 4 + 1))[:n], "big")).to_bytes(n, "big")
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(header + mask + masked)
+
+    def close(self) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self._send(0x8, (1000).to_bytes(2, "big"))
+            self.transport.close()
+
+    def data_received(self, data: bytes) -> None:
+        now = time.monotonic()
+        buffer = self.buffer
+        buffer += data
+        if not self.upgraded:
+            end = buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            if not buffer.startswith(b"HTTP/1.1 101"):
+                self.hello.set_exception(ConnectionError(bytes(buffer[:end]).decode(errors="replace")))
+                self.transport.close()
+                return
+            del buffer[:end + 4]
+            self.upgraded = True
+        pos, size = 0, len(buffer)
+        while size - pos >= 2:
+            first, n = buffer[pos], buffer[pos + 1] & 0x7F
+            start = pos + 2
+            if n == 126:
+                if size - pos < 4:
+                    break
+                n, start = int.from_bytes(buffer[pos + 2:pos + 4], "big"), pos + 4
+            elif n == 127:
+                if size - pos < 10:
+                    break
+                n, start = int.from_bytes(buffer[pos + 2:pos + 10], "big"), pos + 10
+            if size - start < n:
+                break
+            payload = bytes(buffer[start:start + n])
+            pos = start + n
+            opcode = first & 0x0F
+            if opcode in (0x1, 0x0):
+                if not first & 0x80:                      # fragmented: gather (uvicorn sends none)
+                    self.fragments = (self.fragments or bytearray()) + payload
+                    continue
+                if self.fragments is not None:
+                    payload, self.fragments = bytes(self.fragments + payload), None
+                if not self.hello.done():
+                    self.hello.set_result(payload)
+                else:
+                    self.on_text(payload, now)
+            elif opcode == 0x9:
+                self._send(0xA, payload)
+            elif opcode == 0x8:
+                self.close()
+        del buffer[:pos]
 
 
 def client_main(conn, port: int, tokens: list[str]) -> None:
@@ -178,54 +298,48 @@ async def _client(conn, port: int, tokens: list[str]) -> None:
     other: list[tuple[int, float]] = []      # of notification frames (kind "message")
     last = [(0, 0)] * len(tokens)            # per socket: the last message and notification id seen
     caught: list[float] = []                 # when each socket's caught_up arrived
-    sockets: list = [None] * len(tokens)
-    readers: list[asyncio.Task] = []
+    sockets: list[LeanSocket | None] = [None] * len(tokens)
     gate = asyncio.Semaphore(200)            # connections opened at once (a storm still, but no SYN floods)
 
-    async def reader(i: int, ws) -> None:
-        try:
-            async for text in ws:
-                now = time.monotonic()
-                if text.startswith('{"type": "realtime_data"'):
-                    mid = int(MESSAGE_ID.search(text).group(1))
-                    chat.append((mid, now))
-                    last[i] = (max(last[i][0], mid), last[i][1])
-                elif '"notification_id"' in text:     # a notification (the payload's keys come in jsonb order)
-                    data = json.loads(text)["data"]
-                    if data.get("kind") == "message":
-                        other.append((data["message_id"], now))
-                    last[i] = (last[i][0], max(last[i][1], data["notification_id"]))
-                elif text.startswith('{"type": "caught_up"'):
-                    caught.append(now)
-        except websockets.ConnectionClosed:
-            pass
+    def reader(i: int):
+        def on_text(text: bytes, now: float) -> None:
+            if text.startswith(b'{"type": "realtime_data"'):
+                mid = int(MESSAGE_ID.search(text).group(1))
+                chat.append((mid, now))
+                if mid > last[i][0]:
+                    last[i] = (mid, last[i][1])
+            elif b'"notification_id"' in text:     # a notification (the payload's keys come in jsonb order)
+                if KIND_MESSAGE in text:
+                    other.append((int(MESSAGE_ID.search(text).group(1)), now))
+                nid = int(NOTIFICATION_ID.search(text).group(1))
+                if nid > last[i][1]:
+                    last[i] = (last[i][0], nid)
+            elif text.startswith(b'{"type": "caught_up"'):
+                caught.append(now)
+        return on_text
 
     async def connect(i: int, catch_up: bool) -> None:
         async with gate:
             for attempt in range(50):
                 try:
-                    ws = await websockets.connect(f"ws://127.0.0.1:{port}/api/ws?token={tokens[i]}", max_queue=None,
-                                                  open_timeout=60, compression=None)
+                    _, ws = await asyncio.wait_for(loop.create_connection(
+                        lambda: LeanSocket(f"/api/ws?token={tokens[i]}", reader(i)), "127.0.0.1", port), 60)
+                    hello = json.loads(await asyncio.wait_for(ws.hello, 60))
                     break
-                except (OSError, websockets.InvalidStatus, TimeoutError):
+                except (OSError, ConnectionError, TimeoutError):
                     await asyncio.sleep(0.1 * (attempt + 1))
             else:
                 raise RuntimeError("could not connect")
-            hello = json.loads(await ws.recv())
             if catch_up:
-                await ws.send(json.dumps({"type": "catch_up", "after_message": last[i][0],
-                                          "after_notification": last[i][1]}))
+                ws.send_text(json.dumps({"type": "catch_up", "after_message": last[i][0],
+                                         "after_notification": last[i][1]}))
             else:
                 last[i] = (hello["last_message_id"], hello["last_notification_id"])
         sockets[i] = ws
-        readers.append(asyncio.create_task(reader(i, ws)))
 
     while True:
         command = await loop.run_in_executor(None, conn.recv)   # (the pipe stays blocking: results are large)
         if command == "connect" or command == "reconnect":
-            for task in readers:
-                task.cancel()
-            readers.clear()
             chat.clear()
             caught.clear()
             await asyncio.gather(*(connect(i, command == "reconnect") for i in range(len(tokens))))
@@ -241,9 +355,9 @@ async def _client(conn, port: int, tokens: list[str]) -> None:
         elif command == "results":
             conn.send((chat, other, caught))
         elif command == "close":
-            for task in readers:
-                task.cancel()
-            await asyncio.gather(*(ws.close() for ws in sockets if ws is not None), return_exceptions=True)
+            for ws in sockets:
+                if ws is not None:
+                    ws.close()
             conn.send(True)
             return
 
@@ -290,6 +404,10 @@ SELECT chatter.channel_post($2, $3, 'ping') FROM acting
 """
 
 
+async def _no_reset(_conn: asyncpg.Connection) -> None:
+    pass
+
+
 class Poster:
     """Commits chat posts at a steady rate (and, if asked, the large message every 2 s); keeps commit times."""
 
@@ -300,7 +418,10 @@ class Poster:
 
     async def run(self, rate: int, seconds: float, large: bool = False, pool_size: int = 16) -> float:
         """Post for `seconds` at `rate` messages/s; returns the rate achieved."""
-        pool = await asyncpg.create_pool(self.url, min_size=pool_size, max_size=pool_size)
+        # No reset of a connection on its return to the pool (RESET ALL, pg_advisory_unlock_all, CLOSE ALL,
+        # UNLISTEN *: four statements a post for the database, none of which a post needs; its set_config is
+        # transaction-local).
+        pool = await asyncpg.create_pool(self.url, min_size=pool_size, max_size=pool_size, reset=_no_reset)
         channels = self.users // PER_CHANNEL
         rng = random.Random(7)
         first = await pool.fetchval("SELECT min(id) FROM chatter.channels")
@@ -392,6 +513,7 @@ class CpuSplit:
         with psycopg.connect(url, autocommit=True) as conn:
             backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
             self.postmaster = self._ppid(backend)
+        self.url = url
         self.parties = {"bridge": lambda: {bridge.proc.pid, *bridge.pids()},
                         "clients": lambda: {p.pid for p in clients.procs}, "poster": lambda: {os.getpid()}}
 
@@ -407,8 +529,11 @@ class CpuSplit:
         return int(fields[1]) if fields else None
 
     def _sample(self) -> dict[str, int]:
-        ticks = {"postgres": 0, "bridge": 0, "clients": 0, "poster": 0}
+        ticks = {"postgres": 0, "bridge": 0, "clients": 0, "poster": 0, "relay": 0, "bridge_kernel": 0}
         own = {pid: party for party, pids in self.parties.items() for pid in pids()}
+        with psycopg.connect(self.url, autocommit=True) as conn:     # the relays' backends (of "postgres")
+            relays = {r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s",
+                                                 (RELAY_NAME,))}
         for entry in Path("/proc").glob("[0-9]*"):
             fields = self._stat(int(entry.name))
             if fields is None:
@@ -416,8 +541,12 @@ class CpuSplit:
             pid, used = int(entry.name), int(fields[11]) + int(fields[12])
             if pid in own:
                 ticks[own[pid]] += used
+                if own[pid] == "bridge":
+                    ticks["bridge_kernel"] += int(fields[12])
             elif self.postmaster is not None and (pid == self.postmaster or int(fields[1]) == self.postmaster):
                 ticks["postgres"] += used
+                if pid in relays:
+                    ticks["relay"] += used
         # Backends that ended meanwhile are counted in the postmaster's children times.
         fields = self._stat(self.postmaster) if self.postmaster else None
         if fields:
@@ -435,14 +564,60 @@ class CpuSplit:
         end, seconds = self._sample(), time.monotonic() - self.t0
         hz = os.sysconf("SC_CLK_TCK")
         self.share = {k: (end[k] - self.start[k]) * 100 / hz / seconds for k in end}
-        self.share["rest"] = self.share["machine"] - sum(v for k, v in self.share.items() if k != "machine")
+        self.share["rest"] = self.share["machine"] - sum(v for k, v in self.share.items() if k not in ("machine", "relay", "bridge_kernel"))
         self.load = os.getloadavg()[0]
 
     def __str__(self) -> str:
         s = self.share
-        return (f"CPU, % of one core ({os.cpu_count()} cores): PostgreSQL {s['postgres']:.0f}, bridge {s['bridge']:.0f}, "
+        return (f"CPU, % of one core ({os.cpu_count()} cores): PostgreSQL {s['postgres']:.0f} (of which the relays' "
+                f"backends {s['relay']:.0f}), bridge {s['bridge']:.0f} (in the kernel {s['bridge_kernel']:.0f}), "
                 f"clients {s['clients']:.0f}, poster {s['poster']:.0f}, the rest of the machine {s['rest']:.0f} "
                 f"(other users and the kernel), busy {s['machine']:.0f}; load average {self.load:.1f}")
+
+
+class Profile:
+    """BENCH_REALTIME_PROFILE: py-spy records each bridge process while the block runs (its flame graph and
+    its top functions), and pg_stat_statements' statements of the block (reset at its start), by total time,
+    into PROFILE/<name>-*."""
+
+    def __init__(self, url: str, bridge: BridgeProcs, name: str) -> None:
+        self.url, self.bridge, self.out = url, bridge, Path(PROFILE) / name
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.spies: list[subprocess.Popen] = []
+
+    def __enter__(self) -> Self:
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            try:
+                conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+                conn.execute("SELECT pg_stat_statements_reset()")
+                self.statements = True
+            except psycopg.Error as exc:
+                print(f"pg_stat_statements not available: {exc}")
+                self.statements = False
+        spy = Path(sys.executable).parent / "py-spy"
+        if spy.exists():
+            for pid in self.bridge.pids():
+                self.spies.append(subprocess.Popen(
+                    [str(spy), "record", "--pid", str(pid), "--rate", "50", "--format", "raw", "--nonblocking",
+                     "--output", f"{self.out}-pyspy-{pid}.txt"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for spy in self.spies:
+            spy.send_signal(signal.SIGINT)
+        for spy in self.spies:
+            spy.wait(timeout=60)
+        if self.statements:
+            with psycopg.connect(self.url, autocommit=True) as conn:
+                rows = conn.execute(r"""
+                    SELECT calls, round((total_exec_time + total_plan_time)::numeric, 1) AS ms,
+                           round(((total_exec_time + total_plan_time) / calls)::numeric, 4) AS per_call, toplevel,
+                           regexp_replace(left(query, 300), '\s+', ' ', 'g') AS query
+                      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                     ORDER BY 2 DESC LIMIT 40""").fetchall()
+            with open(f"{self.out}-statements.txt", "w") as f:
+                for row in rows:
+                    print(*row, sep=" | ", file=f)
 
 
 # -- the steps ----------------------------------------------------------------------------------------------
@@ -450,6 +625,8 @@ def small(rows: list[dict]) -> None:
     """Steps 1 and 2: 1,000 sockets, 200 messages/s, then with the large messages."""
     url = fresh_database(DB_NAME)
     tokens = setup(url, SOCKETS)
+    if GROW:
+        grow(url, GROW)
     bridge = BridgeProcs(url, 1)
     clients = Clients(bridge.port, list(tokens.values()))
     try:
@@ -495,7 +672,8 @@ def big(rows: list[dict], workers: int) -> None:
         poster = Poster(url, BIG_SOCKETS)
         clients.ask("reset")
         serving = set(bridge.pids())
-        with CpuSplit(url, bridge, clients) as split:
+        profile = Profile(url, bridge, f"{BIG_SOCKETS}-{workers}") if PROFILE else contextlib.nullcontext()
+        with CpuSplit(url, bridge, clients) as split, profile:
             achieved = run_async(poster.run(BIG_RATE, SECONDS, pool_size=24))
         if set(bridge.pids()) != serving:
             # uvicorn's supervisor kills a worker that does not answer its health check within
@@ -514,12 +692,16 @@ def big(rows: list[dict], workers: int) -> None:
         rows += rows_for(f"{name}, {achieved:.0f} msg/s", ms)
         # What the asked rate would take of the machine, at this run's CPU a message (each 10 frames).
         ours = {k: split.share[k] / 100 / achieved for k in ("postgres", "bridge", "clients", "poster")}
-        rows.append({"what": f"CPU a message, {name} (PostgreSQL {ours['postgres'] * 1000:.2f} ms, "
+        relay = split.share["relay"] / 100 / achieved
+        rows.append({"what": f"CPU a message, {name} (PostgreSQL {ours['postgres'] * 1000:.2f} ms, of which the "
+                             f"relay's reads {relay * 1000:.2f}, "
                              f"bridge {ours['bridge'] * 1000:.2f}, clients {ours['clients'] * 1000:.2f}, poster "
                              f"{ours['poster'] * 1000:.2f}; load {split.load:.1f}): cores {BIG_RATE:,} msg/s take",
                      "value": sum(ours.values()) * BIG_RATE, "unit": "cores", "target": os.cpu_count(),
                      "better": "lower"})
 
+        if not STORM:
+            return
         # The reconnect storm: the bridge restarts while messages are posted; every socket comes back at once.
         port = bridge.port
         bridge.stop()

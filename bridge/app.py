@@ -35,7 +35,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.settings = settings
     app.state.pool = await create_pool(settings.database_url, settings.pool_size, settings.citus)
     app.state.bodies = Bodies(app.state.pool)
-    app.state.hub = Hub(settings.database_url, app.state.bodies, settings.poll_interval)
+    # Citus: the reads that evaluate rights on the coordinator (sql/citus/reads.sql) where they are installed.
+    # CHATTER_CITUS=1 on one node (tests/test_bridge_citus_mode.py) keeps the plain reads, which work there.
+    app.state.citus_reads = settings.citus and bool(
+        await app.state.pool.fetchval("SELECT pg_catalog.to_regnamespace('chatter_citus') IS NOT NULL"))
+    app.state.hub = Hub(settings.database_url, app.state.bodies, settings.poll_interval, app.state.citus_reads)
     await app.state.hub.start()
     try:
         yield

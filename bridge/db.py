@@ -57,6 +57,13 @@ class Session:
     bodies: Bodies
     """Serves message bodies sanitized once (bridge.bodies)."""
     _next_transaction: Callable[[], Awaitable[None]] | None = None
+    citus_reads: bool = False
+
+    @property
+    def citus(self) -> bool:
+        """Whether some reads go through sql/citus/reads.sql's functions, which evaluate the same policies on
+        the coordinator: CHATTER_CITUS=1 and that file installed (app.state.citus_reads)."""
+        return self.citus_reads
 
     async def written(self) -> None:
         """Between a write and the read of its result. One node: nothing, the read sees the write in
@@ -116,7 +123,8 @@ async def session(
 
         try:
             user_id = await authenticate(conn, token, settings.role, citus=True)
-            yield Session(conn, user_id, request.app.state.bodies, next_transaction)
+            yield Session(conn, user_id, request.app.state.bodies, next_transaction,
+                          getattr(request.app.state, "citus_reads", False))
         except BaseException:
             with contextlib.suppress(asyncpg.InterfaceError):   # a next transaction that never started
                 await tx.rollback()

@@ -37,7 +37,8 @@ async def messages_json(db: Db, rows: list[asyncpg.Record]) -> list[dict[str, An
 
 
 async def messages_by_id(db: Db, ids: list[int]) -> list[dict[str, Any]]:
-    return await messages_json(db, await db.conn.fetch(q.MESSAGES_BY_ID, ids))
+    query = q.CITUS_MESSAGES_BY_ID if db.citus else q.MESSAGES_BY_ID
+    return await messages_json(db, await db.conn.fetch(query, ids))
 
 
 async def one_message(db: Db, message_id: int) -> dict[str, Any]:

@@ -10,3 +10,7 @@ MESSAGES = """
 SELECT chatter.message_wire(m) AS message FROM {source} AS m ORDER BY m.id DESC
 """
 MESSAGES_BY_ID = MESSAGES.format(source="(SELECT * FROM chatter.messages WHERE id = ANY($1::bigint[]))")
+# Citus (CHATTER_CITUS=1): chatter.messages' policies cannot run on the workers' shards (class C in
+# docs/scaling.md); chatter_citus.messages_by_id (sql/citus/reads.sql) reads the same rows under the same
+# policies, evaluated on the coordinator.
+CITUS_MESSAGES_BY_ID = MESSAGES.format(source="chatter_citus.messages_by_id($1::bigint[])")

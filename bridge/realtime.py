@@ -45,6 +45,7 @@ from typing import Any
 import asyncpg
 
 from bridge.bodies import Bodies, Fresh, keep, sanitized
+from bridge.wsproto import RawSocket, frame_bytes
 from pgchatter.html import INLINE_CHARS, sanitize
 
 log = logging.getLogger("bridge.realtime")
@@ -53,58 +54,91 @@ GAP_TTL = 10.0          # seconds a missing id is looked for again
 FOLLOW_UP = 0.005       # poll interval while busy (seconds)
 BUSY_WINDOW = 0.1       # how long after a wake-up or a find the relay stays busy
 BATCH = 500
+RELAY_NAME = "pgchatter relay"   # the LISTEN connection's application_name
 BULK_FANOUT = 64     # a message's frames to more sockets than this go to their bulk lanes (Pump)
 
-# Each stream is read by id: the next $3 ids past the cursor ($1), by the primary key from the cursor on, and
-# the gaps ($2), in one array the rows are then fetched by. Not `id > $1 OR id = ANY ($2)`: the kept (generic)
-# plan of that walked the whole primary key from its start and filtered every row (issue 25: 80 ms a poll
-# at 17,000 messages, growing with the table; 13 ms now, nearly all of it message_wire of the ~100 rows read).
-# Routing columns, and the message in its one wire shape (chatter.message_wire: the same as the HTTP routes).
-NEW_MESSAGES = """
-SELECT m.id, m.message_type::text AS message_type, m.model, m.document, m.channel_id, m.in_feed,
-       chatter.message_wire(m) AS message,
-       CASE WHEN m.channel_id IS NOT NULL THEN
+
+def past_cursor(table: str, columns: str = "x.id", where: str = "true") -> str:
+    """The rows of one id stream a poll reads: the next $3 past the cursor ($1), by the primary key from the
+    cursor on, UNION ALL the gaps below it ($2) probed by id. The one form of every stream (issue 25).
+    Not `id > $1 OR id = ANY ($2)`: the kept (generic) plan of that walked the whole primary key from its
+    start and filtered every row (80 ms a poll at 17,000 messages, growing with the table). Not one id array
+    (`id = ANY (ARRAY(SELECT ... LIMIT $3) || $2)`) either: that cost the 1,000-socket heavy case (a message
+    to 1,000 followers is 1,000 notifications) its p99, 103-191 ms against 50-85 ms in this form
+    (bench/realtime.py, 2026-12-07 13:50); for messages and events the two measured alike (docs/benchmarks.md,
+    2026-12-07 evening)."""
+    return f"""(SELECT {columns} FROM {table} AS x WHERE x.id > $1 AND {where} ORDER BY x.id LIMIT $3)
+    UNION ALL
+    SELECT {columns} FROM {table} AS x WHERE x.id = ANY ($2::bigint[]) AND x.id <= $1 AND {where}"""
+
+
+# Routing columns, and the message in its one wire shape (chatter.message_wire: the same as the HTTP routes),
+# computed in each branch for the rows it returns: not the ids joined back to chatter.messages, whose kept
+# plan merge-joined them with the whole primary key (62 ms a poll at 83,000 messages).
+MESSAGE_COLUMNS = """x.id, x.message_type::text AS message_type, x.model, x.document, x.channel_id, x.in_feed,
+       chatter.message_wire(x) AS message,
+       CASE WHEN x.channel_id IS NOT NULL THEN
             (SELECT pg_catalog.array_agg(cm.user_id) FROM chatter.channel_members AS cm
-              WHERE cm.channel_id = m.channel_id) END AS members
-  FROM chatter.messages AS m
- WHERE m.id = ANY (ARRAY(SELECT n.id FROM chatter.messages AS n WHERE n.id > $1 ORDER BY n.id LIMIT $3) || $2::bigint[])
- ORDER BY m.id
+              WHERE cm.channel_id = x.channel_id) END AS members"""
+NEW_MESSAGES = f"""
+SELECT * FROM ({past_cursor("chatter.messages", MESSAGE_COLUMNS)}) AS m ORDER BY m.id
 """
 # The payload once per message, not once per recipient: a message to 1,000 followers is 1,000 rows.
-# Notifications: the range past the cursor by the primary key, and the gaps probed apart (UNION ALL): the
-# id-array form of the other streams cost the 1,000-socket heavy case (a message to 1,000 followers is 1,000
-# notifications) its p99: 103-191 ms against 50-85 ms in this form (bench/realtime.py, 2026-12-07 13:50).
-NEW_NOTIFICATIONS = """
-WITH n AS (
-    (SELECT n.id, n.user_id, n.message_id FROM chatter.notifications AS n
-      WHERE n.id > $1 AND n.user_id IS NOT NULL ORDER BY n.id LIMIT $3)
-    UNION ALL
-    SELECT n.id, n.user_id, n.message_id FROM chatter.notifications AS n
-     WHERE n.id = ANY ($2::bigint[]) AND n.id <= $1 AND n.user_id IS NOT NULL
+NEW_NOTIFICATIONS = f"""
+WITH n AS ({past_cursor("chatter.notifications", "x.id, x.user_id, x.message_id", "x.user_id IS NOT NULL")}
 ), p AS MATERIALIZED (
     SELECT d.message_id, chatter.notification_payload(d.message_id) AS payload
       FROM (SELECT DISTINCT n.message_id FROM n) AS d
 )
 SELECT n.id, n.user_id, n.message_id, p.payload::text AS payload FROM n JOIN p USING (message_id) ORDER BY n.id
 """
-NEW_EVENTS = """
-SELECT e.id, e.user_id, e.data
-  FROM chatter.realtime_events AS e
- WHERE e.id = ANY (ARRAY(SELECT x.id FROM chatter.realtime_events AS x WHERE x.id > $1 ORDER BY x.id LIMIT $3)
-                   || $2::bigint[])
+NEW_EVENTS = f"""
+SELECT e.id, e.user_id, e.data FROM ({past_cursor("chatter.realtime_events", "x.id, x.user_id, x.data")}) AS e
  ORDER BY e.id
 """
 # Changed messages (issue 21), in the same wire shape; a message deleted by the system since is skipped.
-MESSAGE_EVENTS = """
+MESSAGE_EVENTS = f"""
+WITH e AS ({past_cursor("chatter.message_events", "x.id, x.message_id, x.users")})
 SELECT e.id, e.message_id, e.users, m.message_type::text AS message_type, m.model, m.document, m.channel_id,
        m.in_feed, CASE WHEN m.id IS NOT NULL THEN chatter.message_wire(m) END AS message,
        CASE WHEN m.channel_id IS NOT NULL THEN
             (SELECT pg_catalog.array_agg(cm.user_id) FROM chatter.channel_members AS cm
               WHERE cm.channel_id = m.channel_id) END AS members
-  FROM chatter.message_events AS e
-  LEFT JOIN chatter.messages AS m ON m.id = e.message_id
- WHERE e.id = ANY (ARRAY(SELECT x.id FROM chatter.message_events AS x WHERE x.id > $1 ORDER BY x.id LIMIT $3)
-                   || $2::bigint[])
+  FROM e LEFT JOIN LATERAL (SELECT m.* FROM chatter.messages AS m WHERE m.id = e.message_id) AS m ON true
+ ORDER BY e.id
+"""
+# Citus (CHATTER_CITUS=1, docs/scaling.md): the channel's members per message are a correlated read of
+# channel_members (distributed by channel_id) per message (distributed by id), a join Citus refuses ("complex
+# joins are only supported when all distributed tables are co-located"), and a function over a single-shard
+# read is sent to the worker with it. So the rows are read first (MATERIALIZED: an intermediate result on the
+# coordinator), and message_wire and the member lists (chatter_citus.member_ids, sql/citus/reads.sql) run on
+# the coordinator over them. Same columns, same rows.
+CITUS_NEW_MESSAGES = """
+WITH m AS MATERIALIZED (
+    SELECT * FROM chatter.messages AS m
+     WHERE m.id = ANY (ARRAY(SELECT n.id FROM chatter.messages AS n WHERE n.id > $1 ORDER BY n.id LIMIT $3)
+                       || $2::bigint[])
+)
+SELECT m.id, m.message_type::text AS message_type, m.model, m.document, m.channel_id, m.in_feed,
+       chatter.message_wire(ROW(m.*)::chatter.messages) AS message,
+       CASE WHEN m.channel_id IS NOT NULL THEN chatter_citus.member_ids(m.channel_id) END AS members
+  FROM m
+ ORDER BY m.id
+"""
+CITUS_NEW_NOTIFICATIONS = NEW_NOTIFICATIONS.replace("WITH n AS (", "WITH n AS MATERIALIZED (")
+CITUS_MESSAGE_EVENTS = """
+WITH e AS MATERIALIZED (
+    SELECT e.id, e.message_id, e.users FROM chatter.message_events AS e
+     WHERE e.id = ANY (ARRAY(SELECT x.id FROM chatter.message_events AS x WHERE x.id > $1 ORDER BY x.id LIMIT $3)
+                       || $2::bigint[])
+), m AS MATERIALIZED (
+    SELECT * FROM chatter.messages AS m WHERE m.id = ANY (ARRAY(SELECT e.message_id FROM e))
+)
+SELECT e.id, e.message_id, e.users, m.message_type::text AS message_type, m.model, m.document, m.channel_id,
+       m.in_feed, CASE WHEN m.id IS NOT NULL THEN chatter.message_wire(ROW(m.*)::chatter.messages) END AS message,
+       CASE WHEN m.channel_id IS NOT NULL THEN chatter_citus.member_ids(m.channel_id) END AS members
+  FROM e
+  LEFT JOIN m ON m.id = e.message_id
  ORDER BY e.id
 """
 HIGH_WATER = """
@@ -178,7 +212,12 @@ class Client:
     socket. A frame goes to the bulk lane behind a bulk frame of its own stream (ALL: behind any), so no
     stream is reordered. Past `max_frames` frames or `max_bytes` characters queued the client is dropped:
     its frames are discarded, `on_drop` stops its writer and bridge.ws closes the socket with 4408 (the
-    client reconnects and catches up by id)."""
+    client reconnects and catches up by id).
+
+    With a RawSocket (bridge.wsproto), a frame that finds nothing queued before it and no send under way is
+    written to the socket's transport at once, its bytes encoded once for every socket the same text goes
+    to (`encoded`), without waking the socket's writer task; when the transport is paused (a client not
+    reading), frames queue here as before, bounded."""
 
     def __init__(self, user_id: int, max_frames: int = 256, max_bytes: int = 1 << 20,
                  pump: Pump | None = None) -> None:
@@ -196,6 +235,8 @@ class Client:
         self._waiter: asyncio.Future[None] | None = None
         self._room: asyncio.Future[None] | None = None
         self.on_drop: Callable[[], object] | None = None   # ws.py: stop the writer, even in a blocked send
+        self.raw: RawSocket | None = None   # ws.py: frames written straight to the transport when it may
+        self.sending = False                # the writer is in a send that waits for the transport
 
     def __len__(self) -> int:
         return len(self.urgent) + len(self.bulk)
@@ -204,6 +245,10 @@ class Client:
         if self.dropped:
             return
         text = frame if isinstance(frame, str) else json.dumps(frame, default=str)
+        if (not bulk and self.raw is not None and not self.urgent and not self.bulk and not self.sending
+                and self.raw.writable()):
+            self.raw.write(encoded(text))
+            return
         if len(self) >= self.max_frames or self.queued_bytes + len(text) > self.max_bytes:
             # Too slow: cut it loose rather than stall everyone or grow without bound.
             self.drop()
@@ -292,6 +337,19 @@ class Client:
             self._waiter.set_result(None)
 
 
+_last_text: str | None = None
+_last_frame = b""
+
+
+def encoded(text: str) -> bytes:
+    """The WebSocket frame of `text`, encoded once for all the sockets a fan-out sends the same text object
+    to one after the other (the last one is kept)."""
+    global _last_text, _last_frame
+    if text is not _last_text:
+        _last_text, _last_frame = text, frame_bytes(text)
+    return _last_frame
+
+
 class Cursor:
     """High-water mark of one id stream plus the gaps below it still worth looking for."""
 
@@ -324,8 +382,9 @@ class Cursor:
 class Hub:
     """The process's sockets, indexed by user, record and channel, and the relay feeding them."""
 
-    def __init__(self, url: str, bodies: Bodies, poll_interval: float = 0.25) -> None:
+    def __init__(self, url: str, bodies: Bodies, poll_interval: float = 0.25, citus: bool = False) -> None:
         self.url = url
+        self.citus = citus
         self.bodies = bodies
         self.poll_interval = poll_interval
         self.by_user: dict[int, set[Client]] = defaultdict(set)
@@ -388,7 +447,8 @@ class Hub:
         self._wake.set()
 
     async def _connect(self) -> asyncpg.Connection:
-        conn = await asyncpg.connect(self.url)
+        # Named, so an operator (and bench/realtime.py) can tell the relay's backend from the pool's.
+        conn = await asyncpg.connect(self.url, server_settings={"application_name": RELAY_NAME})
         await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
         await conn.add_listener("chatter_bridge", self._on_notify)
         if (self.messages is None or self.notifications is None or self.events is None
@@ -437,6 +497,10 @@ class Hub:
         changed: dict[tuple[str, int], None] = {}    # records with new Tracking messages, in order
         made: list[Fresh] = []                        # bodies sanitized here, to store
         late: list[dict[str, Any]] = []               # long bodies: sanitized off the loop, routed after
+        # The newest id of each stream first (four index look-ups, one round trip): a stream with nothing past
+        # its cursor and no gap to look for is not read. A chat poll was four queries, three of them empty;
+        # an idle one (every FOLLOW_UP while busy) four empty ones.
+        newest = await conn.fetchrow(HIGH_WATER)
 
         def on_messages(records: list[asyncpg.Record]) -> None:
             for record in records:
@@ -460,7 +524,8 @@ class Hub:
             message["body"] = html
             self._route_message(row)
 
-        delivered = await self._drain(conn, NEW_MESSAGES, self.messages, on_messages)
+        delivered = await self._drain(conn, CITUS_NEW_MESSAGES if self.citus else NEW_MESSAGES, self.messages,
+                                      on_messages, newest["messages"])
 
         # Changed messages: once per message and poll, in their state now.
         updated: dict[int, dict[str, Any]] = {}
@@ -475,7 +540,8 @@ class Hub:
                     row["event_id"], row["id"], row["updated"] = row["id"], row["message_id"], True
                     updated[row["message_id"]] = row
 
-        delivered += await self._drain(conn, MESSAGE_EVENTS, self.message_events, on_changes)
+        delivered += await self._drain(conn, CITUS_MESSAGE_EVENTS if self.citus else MESSAGE_EVENTS,
+                                       self.message_events, on_changes, newest["message_events"])
         for row in updated.values():
             if not self._audience(row):
                 continue
@@ -503,9 +569,10 @@ class Hub:
                 bulk = len(watchers) > BULK_FANOUT
                 for client in list(watchers):
                     client.send(frame, bulk=bulk)
-        delivered += await self._drain(conn, NEW_NOTIFICATIONS, self.notifications, self._route_notifications)
+        delivered += await self._drain(conn, CITUS_NEW_NOTIFICATIONS if self.citus else NEW_NOTIFICATIONS,
+                                       self.notifications, self._route_notifications, newest["notifications"])
         delivered += await self._drain(conn, NEW_EVENTS, self.events, lambda rows: [self._to_user(
-            row["user_id"], {"type": "activity_update", "data": row["data"]}) for row in rows])
+            row["user_id"], {"type": "activity_update", "data": row["data"]}) for row in rows], newest["events"])
         return delivered
 
     def _route_notifications(self, rows: list[asyncpg.Record]) -> None:
@@ -523,8 +590,11 @@ class Hub:
 
     @staticmethod
     async def _drain(conn: asyncpg.Connection, query: str, cursor: Cursor,
-                     handle: Callable[[list[asyncpg.Record]], object]) -> int:
-        """Read one id stream past its cursor (and its gaps) in batches; hand each new row over once."""
+                     handle: Callable[[list[asyncpg.Record]], object], newest: int) -> int:
+        """Read one id stream past its cursor (and its gaps) in batches; hand each new row over once. Not
+        read when its newest id (`newest`, read before) is not past the cursor and no gap is looked for."""
+        if newest <= cursor.high and not cursor.gaps:
+            return 0
         delivered = 0
         while True:
             rows = await conn.fetch(query, cursor.high, cursor.gap_list(), BATCH)

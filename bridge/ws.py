@@ -28,7 +28,17 @@ import asyncpg
 from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
 
 from bridge.db import authenticate
-from bridge.realtime import ALL, MESSAGES, NOTIFICATIONS, Client, Hub, message_frame, notification_text
+from bridge.realtime import (
+    ALL,
+    MESSAGES,
+    NOTIFICATIONS,
+    Client,
+    Hub,
+    encoded,
+    message_frame,
+    notification_text,
+)
+from bridge.wsproto import EXTENSION
 
 router = APIRouter()
 AUTH_TIMEOUT = 10.0
@@ -38,23 +48,28 @@ CATCH_UP = 1000       # messages, and notifications, per catch_up answer (then "
 CATCH_UP_PAGE = 200   # messages read at a time, at most
 CATCH_UP_BYTES = 1 << 19   # and past the first, only while their bodies add up to less than this
 
-# A page of the messages missed: up to $4 of them, and past the first only while their bodies add up to
-# less than $5 bytes (octet_length reads the stored size, not the body). Read channel by channel and record
-# by record through their (channel_id, id) and (model, document, id) indexes: the cost follows what this
-# user missed, not what everyone posted meanwhile (a scan from the cursor read every message since, for
-# every socket: 10,000 sockets reconnecting after 10,000 messages were 10^8 rows). `missed`: how many were
-# found (at most $4 + 1 a channel or record): more than the page holds, and there is another page. (With at
-# most $4 a channel, a user of one channel who missed more than a page got that page and "complete".)
-CATCH_UP_MESSAGES = """
-WITH ids AS (
+# Which messages a socket is sent: those of its user's channels, and of the records it watches ($2 models,
+# $3 documents) that are in the feed; `{which}` narrows them (and may order and limit them). Read channel by
+# channel and record by record through their (channel_id, id) and (model, document, id) indexes: the cost
+# follows what this user missed, not what everyone posted meanwhile (a scan from the cursor read every message
+# since, for every socket: 10,000 sockets reconnecting after 10,000 messages were 10^8 rows). Run as the
+# acting user: row-level security decides what of it may be read. The one statement of this rule for
+# CATCH_UP_MESSAGES and CATCH_UP_CHANGED (the live relay routes by the same membership and watches, in Python).
+SOCKET_MESSAGES = """
     SELECT c.id, c.size FROM chatter._my_channel_ids() AS mine (channel_id)
      CROSS JOIN LATERAL (SELECT m.id, octet_length(m.body) AS size FROM chatter.messages AS m
-                          WHERE m.channel_id = mine.channel_id AND m.id > $1 ORDER BY m.id LIMIT $4 + 1) AS c
+                          WHERE m.channel_id = mine.channel_id AND {which}) AS c
     UNION ALL
     SELECT r.id, r.size FROM unnest($2::text[], $3::bigint[]) AS w (model, document)
      CROSS JOIN LATERAL (SELECT m.id, octet_length(m.body) AS size FROM chatter.messages AS m
-                          WHERE m.model = w.model AND m.document = w.document AND m.in_feed AND m.id > $1
-                          ORDER BY m.id LIMIT $4 + 1) AS r
+                          WHERE m.model = w.model AND m.document = w.document AND m.in_feed AND {which}) AS r
+"""
+# A page of the messages missed: up to $4 of them past $1, and past the first only while their bodies add up
+# to less than $5 bytes (octet_length reads the stored size, not the body). `missed`: how many were found (at
+# most $4 + 1 a channel or record): more than the page holds, and there is another page. (With at most $4 a
+# channel, a user of one channel who missed more than a page got that page and "complete".)
+CATCH_UP_MESSAGES = """
+WITH ids AS (""" + SOCKET_MESSAGES.format(which="m.id > $1 ORDER BY m.id LIMIT $4 + 1") + """
 ), page AS (
     SELECT ids.id, sum(ids.size) OVER (ORDER BY ids.id) - ids.size AS before, count(*) OVER () AS missed
       FROM ids ORDER BY ids.id LIMIT $4
@@ -69,14 +84,13 @@ SELECT m.id, m.model, m.document, m.channel_id, chatter.message_wire(m) AS messa
 CATCH_UP_EVENTS = """
 SELECT e.id, e.message_id, e.users FROM chatter.message_events AS e WHERE e.id > $1 ORDER BY e.id LIMIT $2
 """
-# Those of them the acting user sees (as CATCH_UP_MESSAGES decides), up to $4: later ones come with the
-# missed messages, already in their state now.
+# Those of them ($1) the socket is sent (SOCKET_MESSAGES), up to $4: later ones come with the missed
+# messages, already in their state now.
 CATCH_UP_CHANGED = """
+WITH ids AS (""" + SOCKET_MESSAGES.format(which="m.id = ANY ($1::bigint[]) AND m.id <= $4") + """
+)
 SELECT m.id, m.model, m.document, m.channel_id, chatter.message_wire(m) AS message
-  FROM chatter.messages AS m
- WHERE m.id = ANY ($1::bigint[]) AND m.id <= $4
-   AND (m.channel_id IN (SELECT chatter._my_channel_ids())
-        OR (m.in_feed AND (m.model, m.document) IN (SELECT * FROM unnest($2::text[], $3::bigint[]))))
+  FROM ids JOIN chatter.messages AS m USING (id)
  ORDER BY m.id
 """
 CATCH_UP_NOTIFICATIONS = """
@@ -355,7 +369,7 @@ class Authenticator(_Batch):
 
 # The chat messages each socket missed, for many sockets at once (keys: user, after_message): read as the
 # bridge's login role, routed by channel membership as the relay routes them live, with the rule of the
-# messages' row-level policy for chat (a share user sees no Note and no internal subtype). Ids and stored
+# messages' row-level policy for chat (chatter._shown_to_share: what a share user sees). Ids and stored
 # body sizes only, at most $3 a channel; the messages themselves follow in one query for all (MISSED_WIRE).
 MISSED_CHAT = """
 SELECT s.n, l.id, l.size
@@ -364,8 +378,7 @@ SELECT s.n, l.id, l.size
   JOIN chatter.channel_members AS cm ON cm.user_id = s.user_id
  CROSS JOIN LATERAL (SELECT m.id, octet_length(m.body) AS size FROM chatter.messages AS m
                       WHERE m.channel_id = cm.channel_id AND m.id > s.after
-                        AND (NOT u.share OR (m.message_type <> 'Note' AND NOT EXISTS (
-                             SELECT FROM chatter.subtypes AS st WHERE st.id = m.subtype_id AND st.internal)))
+                        AND (NOT u.share OR chatter._shown_to_share(m.message_type, m.subtype_id))
                       ORDER BY m.id LIMIT $3) AS l
  ORDER BY s.n, l.id
 """
@@ -437,7 +450,14 @@ async def _writer(ws: WebSocket, client: Client) -> None:
             return
         sent = 0
         while (text := client.next_frame()) is not None:
-            await ws.send_text(text)
+            if client.raw is not None and client.raw.writable():
+                client.raw.write(encoded(text))
+            else:
+                client.sending = True
+                try:
+                    await ws.send_text(text)
+                finally:
+                    client.sending = False
             sent += 1
             if sent % WRITER_SLICE == 0:
                 await asyncio.sleep(0)     # a long run of frames (a catch-up) lets the other sockets in
@@ -479,6 +499,7 @@ async def websocket(ws: WebSocket) -> None:
         await ws.accept()
     settings = ws.app.state.settings
     client = Client(user_id, settings.ws_queue, settings.ws_queue_bytes, hub.pump)
+    client.raw = ws.scope.get("extensions", {}).get(EXTENSION)
     hub.add(client)
     client.send({"type": "hello", "user_id": user_id,
                  "last_message_id": hub.messages.high if hub.messages else 0,

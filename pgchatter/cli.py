@@ -175,9 +175,11 @@ def _bridge(args: argparse.Namespace, settings: Settings) -> int:
     database.ensure_server(settings)
     # No per-message deflate: frames are small JSON, and compressing each one for every socket was the
     # largest cost of a fan-out (a message to 1,000 followers: p99 of everyone else's frames 147 ms with
-    # it, 83 ms without, bench/realtime.py), besides a zlib context per socket.
+    # it, 83 ms without, bench/realtime.py), besides a zlib context per socket. bridge.wsproto: uvicorn's
+    # websockets-sansio protocol that lets the relay write a frame encoded once to many sockets.
     uvicorn.run("bridge.app:app", host=args.host, port=args.port, workers=args.workers,
-                log_level=args.log_level, ws_max_queue=64, ws_per_message_deflate=False)
+                log_level=args.log_level, ws_max_queue=64, ws_per_message_deflate=False,
+                ws="bridge.wsproto:Protocol")
     return 0
 
 

@@ -265,7 +265,7 @@ class Bridge:
         app = "demo.app:app" if env.get("CHATTER_DEMO") == "1" else "bridge.app:app"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", app, "--port", str(self.port), "--log-level", "warning",
-             *extra_args], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log)
+             "--ws", "bridge.wsproto:Protocol", *extra_args], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:

@@ -143,3 +143,27 @@ def test_a_message_committed_late_is_relayed_from_the_gap(crowd, bridge_db):
         late.execute("COMMIT")
         until(first)
         assert first < second and got == [second, first]
+
+
+def test_a_share_user_catching_up_in_a_batch_gets_no_internal_chat(crowd, bridge_db):
+    """The batched catch-up reads as the bridge's login role, for many users at once: the messages policy's
+    share rule (chatter._shown_to_share) decides what a share user of the channel gets, as it does under
+    row-level security. A Note and a message of an internal subtype reach the internal member only."""
+    bridge, _, _ = crowd
+    with bridge_db.connect() as conn:
+        conn.execute("""
+            INSERT INTO chatter.contacts (id, name) VALUES (8131, 'Batch inner'), (8132, 'Batch portal');
+            INSERT INTO chatter.users (id, contact_id, username, share)
+                VALUES (8131, 8131, 'batch8131', false), (8132, 8132, 'batch8132', true);
+        """)
+        channel = conn.execute("SELECT chatter.create_channel('batch shared', 'Private', 8131, '{8132}')").fetchone()[0]
+        tokens = [conn.execute("SELECT chatter.token_create(%s::text, 'batch')", (u,)).fetchone()[0] for u in (8131, 8132)]
+        after = conn.execute("SELECT coalesce(max(id), 0) FROM chatter.messages").fetchone()[0]
+        shown, note, internal = (post(conn, channel, 8131, body) for body in ("hello", "a note", "internal"))
+        conn.execute("UPDATE chatter.messages SET message_type = 'Note' WHERE id = %s", (note,))
+        conn.execute("UPDATE chatter.messages SET subtype_id = (SELECT id FROM chatter.subtypes WHERE identifier = 'note')"
+                     " WHERE id = %s", (internal,))
+    (inner, _, _), (portal, _, caught_up) = asyncio.run(storm(bridge.port, tokens, after))
+    assert inner == [shown, note, internal], "the internal member gets all three"
+    assert portal == [shown], "the share member gets neither the Note nor the internal subtype's message"
+    assert caught_up["complete"]

@@ -18,6 +18,13 @@ SELECT notification_id, message_id, is_read, read_at, created_at, payload
  ORDER BY notification_id DESC
  LIMIT $2
 """
+# Citus (CHATTER_CITUS=1): the same page from chatter_citus.inbox (sql/citus/reads.sql), which reads the
+# notifications under their policy on the coordinator (class C in docs/scaling.md).
+CITUS_INBOX = """
+SELECT notification_id, message_id, is_read, read_at, created_at, payload
+  FROM chatter_citus.inbox($1, $2, $3)
+ ORDER BY notification_id DESC
+"""
 COUNT = "SELECT chatter.inbox_count()"
 MARK_READ = "SELECT chatter.mark_notifications_read($1)"
 
@@ -25,7 +32,7 @@ MARK_READ = "SELECT chatter.mark_notifications_read($1)"
 @router.get("/inbox", response_model=s.InboxPage,
             summary="The acting user's notifications, newest first, with the seed payload")
 async def inbox(db: Db, limit: Limit = 50, before_id: Before = None, unread_only: bool = False) -> Any:
-    items = [dict(r) for r in await db.conn.fetch(INBOX, before_id, limit, unread_only)]
+    items = [dict(r) for r in await db.conn.fetch(CITUS_INBOX if db.citus else INBOX, before_id, limit, unread_only)]
     return {"notifications": items, "next_before_id": page(items, limit, "notification_id")}
 
 

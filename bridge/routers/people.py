@@ -20,6 +20,10 @@ SELECT u.id, u.username, u.contact_id, c.name, c.email, u.notification
  LIMIT $3
 """
 SET_NOTIFICATION = "UPDATE chatter.users SET notification = $1 WHERE id = $2"
+# Citus (CHATTER_CITUS=1): users is a reference table, and chatter_app's UPDATE of it runs its policy on the
+# workers too, where it cannot (class C in docs/scaling.md); the same rule, on the coordinator, for the acting
+# user's own row (sql/citus/reads.sql).
+CITUS_SET_NOTIFICATION = "SELECT chatter_citus.set_notification($1)"
 CONTACTS = """
 SELECT id, name, email FROM chatter.contacts
  WHERE $1::text IS NULL OR name ILIKE '%' || $1 || '%' OR email ILIKE $1 || '%'
@@ -34,7 +38,10 @@ async def me(db: Db) -> Any:
 
 @router.patch("/me", response_model=s.User, summary="Change one's notification preference")
 async def update_me(db: Db, notification: Annotated[str, Query(pattern="^(email|inbox|none)$")]) -> Any:
-    await db.conn.execute(SET_NOTIFICATION, notification, db.user_id)
+    if db.citus:
+        await db.conn.execute(CITUS_SET_NOTIFICATION, notification)
+    else:
+        await db.conn.execute(SET_NOTIFICATION, notification, db.user_id)
     await db.written()
     return dict(await db.conn.fetchrow(USERS, None, db.user_id, 1))
 

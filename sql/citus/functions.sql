@@ -716,4 +716,88 @@ BEGIN
 END
 $$;
 
+
+-- Class K: SQLSTATEs of errors raised on the workers. Citus keeps a worker's SQLSTATE on its ordinary
+-- path (connection/remote_commands.c, ReportResultError: errcode(MAKE_SQLSTATE(...)) from
+-- PG_DIAG_SQLSTATE), but not when it sent the rows by COPY: commands/multi_copy.c, ReportCopyError, raises
+-- the worker's message with no errcode, so XX000. An INSERT ... SELECT of many rows into a distributed
+-- table goes that way ("INSERT ... SELECT via the coordinator"): the recipients limit, a trigger on the
+-- shards of message_recipients, reached the client as XX000 instead of CH005 (limits_test, and the
+-- bridge's 500 instead of 422). A Citus limit (a one-line fix upstream: the errcode from the result);
+-- here the writers check the limit on the coordinator before the INSERT, with the same message, and the
+-- trigger stays behind it.
+DO $$
+DECLARE
+    f record;
+    def text;
+    patched integer := 0;
+BEGIN
+    FOR f IN SELECT p.oid FROM pg_proc p WHERE p.pronamespace = 'chatter'::regnamespace
+                                         AND p.proname IN ('_create_message', '_notify') LOOP
+        def := regexp_replace(pg_get_functiondef(f.oid),
+            '(\n(\s*)INSERT INTO chatter\.message_recipients \(message_id, contact_id\)\s+SELECT DISTINCT new_id, c FROM unnest\(([^)]*\)?)\) AS c;)',
+            E'\n\\2PERFORM chatter._within_limit(''recipients'', (SELECT count(DISTINCT c) FROM unnest(\\3) AS c), ''the number of recipients'');\\1');
+        IF def = pg_get_functiondef(f.oid) THEN
+            RAISE EXCEPTION 'class K patch: % is not as this patch knows it', f.oid::regprocedure;
+        END IF;
+        EXECUTE def;
+        patched := patched + 1;
+    END LOOP;
+END $$;
+
+
+-- Class N in a function: one PL/pgSQL expression that holds a single-shard subquery is sent whole to the
+-- worker of that shard, functions included. _channel_set_archived's check (`NOT FOUND OR ... NOT (ch.kind =
+-- 'Public' AND chatter._acting_internal() OR EXISTS (SELECT 1 FROM chatter.channel_members ...))`) went to
+-- the worker with _acting_internal, which may not query users there ("cannot execute a distributed query
+-- from a query on a shard": POST /api/channels/{id}/archive, 500). The same check in separate statements.
+CREATE OR REPLACE FUNCTION chatter._channel_set_archived(channel bigint, archived boolean) RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+    acting bigint := chatter.current_user_id();
+    ch chatter.channels;
+    seen boolean;
+    internal boolean := chatter._acting_internal();
+    member boolean;
+BEGIN
+    SELECT c.* INTO ch FROM chatter.channels AS c WHERE c.id = _channel_set_archived.channel FOR UPDATE;
+    seen := FOUND;
+    member := EXISTS (SELECT 1 FROM chatter.channel_members AS m WHERE m.channel_id = ch.id AND m.user_id = acting);
+    IF NOT seen OR acting IS NOT NULL AND NOT (ch.kind = 'Public' AND internal OR member) THEN
+        RAISE EXCEPTION 'channel % not found', coalesce(_channel_set_archived.channel::text, 'NULL') USING ERRCODE = 'CH003';
+    END IF;
+    IF ch.kind = 'Direct' THEN
+        RAISE EXCEPTION 'direct channel % is not archived', ch.id USING ERRCODE = 'CH004';
+    END IF;
+    IF acting IS NOT NULL AND acting IS DISTINCT FROM ch.created_by THEN
+        RAISE EXCEPTION 'only the creator of channel % (un)archives it', ch.id USING ERRCODE = 'CH004';
+    END IF;
+    UPDATE chatter.channels AS c SET is_archived = _channel_set_archived.archived WHERE c.id = ch.id;
+END
+$$;
+
+
+-- Distributed deadlocks (pgTAP run 2, docs/scaling.md "Rights on the coordinator"). Issue 23 replaced the
+-- foreign key messages.subtype_id with row locks taken by triggers on messages (messages_subtype, and
+-- messages_limits for an INSERT): `PERFORM FROM chatter.subtypes ... FOR KEY SHARE`. On Citus these run on
+-- the shards, and a row lock on a reference table makes Citus serialise through lock_shard_resources() on
+-- the worker; two connections of one distributed transaction to the same worker then wait for each other
+-- (seen in pg_locks: `SELECT lock_shard_resources(5, ARRAY[<subtypes' shard>])` waiting for the other
+-- connection's backend; the deadlock detector cancels the transaction: a second channel_post after a
+-- reference-table write in one transaction, half the time). distribute.sql put the foreign key back on
+-- Citus, which holds the subtype as the lock did: the triggers' lock is dropped, their check kept.
+ALTER TABLE chatter.messages DISABLE TRIGGER messages_subtype;
+DO $$
+DECLARE
+    def text := pg_get_functiondef('chatter._message_limits()'::regprocedure);
+    old text := 'PERFORM FROM chatter.subtypes AS s WHERE s.id = NEW.subtype_id FOR KEY SHARE;';
+BEGIN
+    IF position(old IN def) = 0 THEN
+        RAISE EXCEPTION '_message_limits is not as this patch knows it';
+    END IF;
+    EXECUTE replace(def, old, 'PERFORM FROM chatter.subtypes AS s WHERE s.id = NEW.subtype_id;');
+END $$;
+
 COMMIT;

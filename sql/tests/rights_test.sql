@@ -63,6 +63,8 @@ INSERT INTO rights_matrix VALUES
     ('chatter._mentioned_contacts(text)', '881', $$SELECT * FROM chatter._mentioned_contacts('no one')$$, 'nothing'),
     ('chatter._my_channel_ids()', '881', format('SELECT * FROM chatter._my_channel_ids() AS c WHERE c = %s', :board), 'nothing'),
     ('chatter._notified(bigint)', '881', format('SELECT 1 WHERE chatter._notified(%s)', :bob_msg), 'nothing'),
+    -- The share rule on a type and a subtype (both readable anyway): what a share user may see of them.
+    ('chatter._shown_to_share(chatter.message_type,bigint)', '881', $$SELECT 1 WHERE chatter._shown_to_share('Note', NULL)$$, 'nothing'),
     ('chatter._notify(text,bigint,text,bigint[],text,bigint)', '881',
      $$SELECT chatter._notify('orders', 2, 'x', '{9803}', NULL, NULL)$$, 'CH003'),
     ('chatter._only_me(bigint[])', '881', $$SELECT 1 WHERE chatter._only_me('{9802}')$$, 'nothing'),

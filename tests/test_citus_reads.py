@@ -1,0 +1,112 @@
+"""Rights evaluated on the coordinator (sql/citus/reads.sql, docs/scaling.md class C): on a distributed
+database, chatter_app reads what the policies let it read and nothing else, through the staged copies, and
+every refused attempt stays refused: the definer parts called directly, a forged row, the shards read
+directly. Runs only in `make test-citus` (PGCHATTER_TEST_CITUS: the distributed database of
+tests/conftest.py's Citus mode); each statement of the set-up commits on its own (class B)."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from tests.conftest import CITUS_DB
+
+pytestmark = pytest.mark.skipif(CITUS_DB is None, reason="a distributed database: make test-citus only")
+
+SETUP = [
+    ("INSERT INTO chatter.contacts (id, name, email) VALUES (9701, 'Alice', 'alice@rls.invalid'), "
+     "(9702, 'Bob', 'bob@rls.invalid'), (9703, 'Carol', NULL)"),
+    ("INSERT INTO chatter.users (id, contact_id, username) VALUES (771, 9701, 'alice'), (772, 9702, 'bob'), "
+     "(773, 9703, 'carol')"),
+    "CREATE TABLE public.deals (id int PRIMARY KEY, name text)",
+    "CREATE TABLE public.payroll (id int PRIMARY KEY, name text)",
+    "INSERT INTO public.deals VALUES (1, 'Big deal')",
+    "INSERT INTO public.payroll VALUES (1, 'March payroll')",
+    "SELECT chatter.enable('deals', track => false)",
+    "SELECT chatter.enable('payroll', track => false)",
+    "GRANT SELECT ON public.deals TO chatter_app",          # deals' chatter is readable, payroll's is not
+]
+
+
+def _as(conn: psycopg.Connection, user: int) -> None:
+    conn.execute("SET ROLE chatter_app")
+    conn.execute("SELECT set_config('chatter.user_id', %s, false)", (str(user),))
+
+
+def _refused(conn: psycopg.Connection, query: str, params: tuple = ()) -> str:
+    """The SQLSTATE of a refused statement (inside a savepoint, so the transaction goes on)."""
+    with pytest.raises(psycopg.Error) as caught, conn.transaction():
+        conn.execute(query, params)
+    return caught.value.sqlstate or ""
+
+
+@pytest.fixture
+def seeded(deployed_db, connect):
+    with connect(deployed_db) as admin:
+        for statement in SETUP:
+            admin.execute(statement)
+        deal = admin.execute("SELECT chatter.create_message('deal news', model => 'deals', document => 1)").fetchone()[0]
+        pay = admin.execute("SELECT chatter.create_message('salaries', model => 'payroll', document => 1, "
+                            "contacts => '{9702}')").fetchone()[0]
+        admin.execute("SELECT chatter.subscribe('payroll', 1, '{9703}')")
+        admin.execute("SELECT chatter.subscribe('deals', 1, '{9703}')")
+        private = admin.execute("SELECT chatter.create_channel('secret', 'Private', 772, '{773}')").fetchone()[0]
+    return deployed_db, deal, pay, private
+
+
+def test_reads_on_the_coordinator_return_what_the_policies_allow(seeded, connect):
+    db, deal, pay, private = seeded
+    with connect(db) as conn, conn.transaction():
+        _as(conn, 771)
+        feed = conn.execute("SELECT id FROM chatter.record_feed('deals', 1)").fetchall()
+        assert feed == [(deal,)]
+        assert _refused(conn, "SELECT * FROM chatter.record_feed('payroll', 1)") == "CH003"
+        got = conn.execute("SELECT id FROM chatter_citus.messages_by_id(%s)", ([deal, pay],)).fetchall()
+        assert got == [(deal,)], "a message of an unreadable record is not returned"
+        wire = conn.execute("SELECT chatter.message_wire(m) ->> 'body' FROM chatter_citus.messages_by_id(%s) AS m",
+                            ([deal],)).fetchone()
+        assert wire == ("deal news",)
+        followers = conn.execute("SELECT id FROM chatter.record_followers('deals', 1)").fetchall()
+        assert followers == [(9703,)]
+        assert _refused(conn, "SELECT * FROM chatter.record_followers('payroll', 1)") == "CH003"
+        assert conn.execute("SELECT chatter_citus.members_of(%s)", (private,)).fetchall() == []
+
+
+def test_refused_attempts_stay_refused(seeded, connect):
+    db, deal, pay, private = seeded
+    with connect(db) as conn, conn.transaction():
+        _as(conn, 771)
+        # The shards' own policies still refuse a direct read (nested query on a worker): never widened.
+        _refused(conn, "SELECT id FROM chatter.messages")
+        # A forged row names the message; its stored row decides, under the policy: nothing.
+        forged = conn.execute("SELECT chatter.message_wire(jsonb_populate_record(NULL::chatter.messages, %s))",
+                              (f'{{"id": {pay}}}',)).fetchone()
+        assert forged == (None,)
+        # The definer parts called directly copy rows that the caller then may not read.
+        conn.execute("SELECT chatter_citus.stage(%s, true)", ([deal, pay],))
+        assert conn.execute("SELECT id FROM chatter_citus.messages").fetchall() == [(deal,)]
+        conn.execute("SELECT chatter_citus.stage_followers('payroll', 1)")
+        assert conn.execute("SELECT id FROM chatter_citus.followers").fetchall() == []
+        conn.execute("SELECT chatter_citus.stage_recipients(%s)", (pay,))
+        assert conn.execute("SELECT contact_id FROM chatter_citus.message_recipients").fetchall() == []
+        conn.execute("SELECT chatter_citus.stage_members(%s, NULL)", (private,))
+        assert conn.execute("SELECT user_id FROM chatter_citus.channel_members").fetchall() == []
+        # Bob was notified of the payroll message, alice stages his notifications: she reads none of them.
+        conn.execute("SELECT chatter_citus.stage_notifications(772, false, NULL, 50)")
+        assert conn.execute("SELECT id FROM chatter_citus.notifications").fetchall() == []
+        # Activities: the insert as the caller is checked first, the definer part wants a voucher.
+        assert _refused(conn, "SELECT chatter.schedule_activity('payroll', 1, 'activity_todo', 771, 'x')") == "CH003"
+        assert _refused(conn, "SELECT chatter_citus.add_activity('x', NULL, current_date, "
+                              "(SELECT id FROM chatter.activity_types LIMIT 1), 'payroll', 1, 771)") == "CH003"
+        assert conn.execute("SELECT chatter.schedule_activity('deals', 1, 'activity_todo', 771, 'ok')").fetchone()[0]
+    with connect(db) as conn, conn.transaction():
+        _as(conn, 772)
+        # Bob's own inbox: his notification of a payroll message he may not read is not listed (as on one node).
+        assert conn.execute("SELECT message_id FROM chatter_citus.inbox(NULL, 50, false)").fetchall() == []
+        assert conn.execute("SELECT chatter.inbox_count()").fetchone() == (0,)
+    with connect(db) as conn, conn.transaction():    # a reference table's write: not after a parallel read
+        _as(conn, 772)
+        conn.execute("SELECT chatter_citus.set_notification('none')")
+    with connect(db) as admin:
+        rows = admin.execute("SELECT id, notification FROM chatter.users WHERE id IN (771, 772) ORDER BY id").fetchall()
+        assert rows[1] == (772, "none") and rows[0][1] != "none", "one's own row only"
