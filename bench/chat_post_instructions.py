@@ -11,22 +11,13 @@ depends on what ran before it; compare two checkouts with the same script.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.tracking_instructions import instructions
-from pgchatter import database
-from pgchatter.cluster import PrivateCluster
-from pgchatter.settings import Settings
+from bench.tracking_instructions import deployed_cluster, instructions
 
-DB = "instructions"
 SETUP = """
 INSERT INTO chatter.contacts (id, name) SELECT g, 'User ' || g FROM generate_series(1, 10000) g;
 INSERT INTO chatter.users (id, contact_id, username, notification) SELECT g, g, 'user' || g, 'inbox' FROM generate_series(1, 10000) g;
@@ -81,29 +72,12 @@ LABELS = {"chat_post": "chatter.channel_post, no mention (the whole post)",
 
 
 def main() -> None:
-    if shutil.which("valgrind") is None:
-        raise SystemExit("valgrind is not installed")
-    base = Settings.from_env()
-    workdir = Path(tempfile.mkdtemp(prefix="pgchatter-chat-instructions-"))
-    os.chmod(workdir, 0o777)
-    cluster = PrivateCluster(replace(base, data_dir=workdir / "pg", database_url=None))
-    try:
-        cluster.start()
-        url = cluster.url(DB)
-        database.create_database(url, fresh=True)
-        if database.sqitch(url, "--quiet", "deploy") != 0:
-            raise SystemExit("deploy failed")
-        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", url], input=SETUP, text=True, check=True,
-                       capture_output=True)
-        cluster.stop()
+    with deployed_cluster(SETUP) as (cluster, workdir):
         print("| one call, committed | instructions |")
         print("| --- | ---: |")
         for proc, label in LABELS.items():
             v = (instructions(cluster, proc, 110, workdir) - instructions(cluster, proc, 10, workdir)) / 100
             print(f"| {label} | {v:,.0f} |", flush=True)
-    finally:
-        cluster.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -83,22 +85,32 @@ def instructions(cluster: PrivateCluster, procedure: str, count: int, workdir: P
     raise RuntimeError(f"no total in {out}")
 
 
-def main() -> None:
+@contextmanager
+def deployed_cluster(setup: str) -> Iterator[tuple[PrivateCluster, Path]]:
+    """A throwaway cluster with the schema deployed and `setup` run, stopped (callgrind starts its own
+    single-user backend on it), and its work folder; removed afterwards."""
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed")
-    base = Settings.from_env()
     workdir = Path(tempfile.mkdtemp(prefix="pgchatter-instructions-"))
     os.chmod(workdir, 0o777)   # the cluster's owner writes its files and callgrind's there
-    cluster = PrivateCluster(replace(base, data_dir=workdir / "pg", database_url=None))
+    cluster = PrivateCluster(replace(Settings.from_env(), data_dir=workdir / "pg", database_url=None))
     try:
         cluster.start()
         url = cluster.url(DB)
         database.create_database(url, fresh=True)
         if database.sqitch(url, "--quiet", "deploy") != 0:
             raise SystemExit("deploy failed")
-        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", url], input=SETUP, text=True, check=True,
+        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", url], input=setup, text=True, check=True,
                        capture_output=True)
         cluster.stop()
+        yield cluster, workdir
+    finally:
+        cluster.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main() -> None:
+    with deployed_cluster(SETUP) as (cluster, workdir):
         print("| what | instructions |")
         print("| --- | ---: |")
         results = {}
@@ -113,9 +125,6 @@ def main() -> None:
         if {"tracked", "untracked", "bulk_tracked", "bulk_untracked"} <= results.keys():
             print(f"\ntracked / untracked: single-row {results['tracked'] / results['untracked']:.2f}×, "
                   f"bulk {results['bulk_tracked'] / results['bulk_untracked']:.2f}×")
-    finally:
-        cluster.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
