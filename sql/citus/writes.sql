@@ -11,9 +11,9 @@
 -- chatter._citus_read_notifications. Same effect, same rows.
 \set ON_ERROR_STOP 1
 BEGIN;
-SET LOCAL citus.enable_ddl_propagation = off;   -- functions of the coordinator only
-
+-- Propagated: the trigger is the shards' (with propagation off only the coordinator's shell table changes).
 ALTER TABLE chatter.notifications DISABLE TRIGGER notifications_chat_email_cancel;
+SET LOCAL citus.enable_ddl_propagation = off;   -- the functions: the coordinator's only
 
 -- A user's notifications read: those of the given messages and those with the given ids, unread ones only.
 -- Then what notifications_chat_email_cancel did per row: a pending delayed email of a notification read
@@ -24,6 +24,10 @@ ALTER TABLE chatter.notifications DISABLE TRIGGER notifications_chat_email_cance
 CREATE FUNCTION chatter._citus_read_notifications(who bigint, messages bigint[], ids bigint[]) RETURNS integer
 LANGUAGE plpgsql VOLATILE
 SET search_path = ''
+-- Its UPDATE of notifications on several shards, then _schedule_chat_email's join of them with
+-- channel_members, in one transaction: Citus refuses the join after a parallel multi-shard modification
+-- ("… multi_shard_modify_mode TO 'sequential'"); sequential from the start, it plans it.
+SET citus.multi_shard_modify_mode = 'sequential'
 AS $$
 DECLARE
     unread_ids bigint[];
@@ -89,7 +93,8 @@ $$;
 ALTER FUNCTION chatter._citus_marker_reads(bigint, bigint, bigint) OWNER TO chatter_owner;
 REVOKE EXECUTE ON FUNCTION chatter._citus_marker_reads(bigint, bigint, bigint) FROM PUBLIC;
 
--- mark_read as deployed, then what the marker trigger did.
+-- mark_read as deployed, then what the marker trigger did. Its EXISTS subqueries select 1, as functions.sql's
+-- last patch makes every function's (Citus 13.2.2 fails on a zero-column subquery it plans on its own).
 CREATE OR REPLACE FUNCTION chatter.mark_read(channel bigint, "user" bigint, message bigint DEFAULT NULL) RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
@@ -98,7 +103,7 @@ DECLARE
     target bigint := mark_read.message;
 BEGIN
     PERFORM chatter._acting_as("user");
-    IF NOT EXISTS (SELECT FROM chatter.channel_members AS m
+    IF NOT EXISTS (SELECT 1 FROM chatter.channel_members AS m
                     WHERE m.channel_id = mark_read.channel AND m.user_id = "user") THEN
         RAISE EXCEPTION 'user % is not a member of channel %', "user", coalesce(mark_read.channel::text, 'NULL')
             USING ERRCODE = 'CH004';
@@ -108,7 +113,7 @@ BEGIN
         IF target IS NULL THEN
             RETURN;  -- an empty channel: nothing to read
         END IF;
-    ELSIF NOT EXISTS (SELECT FROM chatter.messages AS x WHERE x.id = target AND x.channel_id = mark_read.channel) THEN
+    ELSIF NOT EXISTS (SELECT 1 FROM chatter.messages AS x WHERE x.id = target AND x.channel_id = mark_read.channel) THEN
         RAISE EXCEPTION 'message % is not in channel %', target, mark_read.channel USING ERRCODE = 'CH005';
     END IF;
     UPDATE chatter.channel_members AS m
@@ -143,9 +148,9 @@ DO $$
 DECLARE
     def text := pg_get_functiondef('chatter.channel_post(bigint,bigint,text)'::regprocedure);
     old_update text := E'    IF unread <> ''{}'' THEN\n'
-                       E'        UPDATE chatter.notifications AS n SET is_read = true, read_at = now()\n'
-                       E'         WHERE n.message_id = ANY (unread) AND n.user_id = "user" AND NOT n.is_read;\n'
-                       E'    END IF;\n';
+                    || E'        UPDATE chatter.notifications AS n SET is_read = true, read_at = now()\n'
+                    || E'         WHERE n.message_id = ANY (unread) AND n.user_id = "user" AND NOT n.is_read;\n'
+                    || E'    END IF;\n';
 BEGIN
     IF position(old_update IN def) = 0 THEN
         RAISE EXCEPTION 'channel_post is not as this patch knows it';
