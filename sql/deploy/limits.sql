@@ -1,40 +1,31 @@
 -- Deploy pgchatter:limits to pg
--- requires: limits@v0.7.0
--- requires: search
+-- requires: limits@v0.8.0
+-- requires: messages_subtype_guard
 
 BEGIN;
 
--- Issue 23: what chatter.messages compiled again for every INSERT statement, Tracking ones included, is
--- done by the trigger that already runs for every message but Tracking ones (messages_limits):
--- - the search vector, a generated column before (see search): a Tracking message, which the trigger
---   skips, keeps NULL, as the generated column's CASE gave it;
--- - the shape rules of messages_shape_check (model and document together, a channel or a record, tracking
---   an array), which cost a single-row tracked UPDATE about 60,000 instructions of ~745,000 (the
---   constraint's expression is read from its stored text and prepared for each statement; counted with
---   callgrind, 2026-12-07). Tracking messages get their shape where they are made, and only there: the
---   generated tracking functions (track_generate) write model, the record's key (a primary key, never
---   NULL), no channel, and tracking as a JSON array they build (or NULL for Record Created); chatter_app
---   may not INSERT into chatter.messages at all. A violation is still SQLSTATE 23514, naming the rule.
--- - the Email guard (messages_email_by_gateway and chatter._email_by_gateway, from mailgate: only the
---   system, the mail gateway, writes an Email message): its WHEN clause too was read and prepared for every
---   INSERT statement, about 20,000 instructions, for a rule about one message type;
--- The trigger fires on UPDATE OF every column those rules and the vector read.
-ALTER TABLE chatter.messages DROP CONSTRAINT messages_shape_check;
-DROP TRIGGER messages_email_by_gateway ON chatter.messages;
-DROP FUNCTION chatter._email_by_gateway();
-DROP TRIGGER messages_limits ON chatter.messages;
-CREATE TRIGGER messages_limits
-    BEFORE INSERT OR UPDATE OF body, subject, message_type, model, document, channel_id, tracking ON chatter.messages
-    FOR EACH ROW WHEN (NEW.message_type <> 'Tracking') EXECUTE FUNCTION chatter._message_limits();
--- ALWAYS, as every chatter trigger on chatter.messages: the bulk tracking path switches to replica mode
--- only when no trigger would be skipped by it (chatter._track_bulk_begin).
-ALTER TABLE chatter.messages ENABLE ALWAYS TRIGGER messages_limits;
+-- Review of issue 23: as in v0.8.0, with the subtype check from the one template (chatter._lock_subtype_sql,
+-- messages_subtype_guard) instead of its own copy; chatter._message_subtype runs the same code.
+--
+-- Issue 23: the bridges' wake-up moves here, from the statement trigger messages_wake_bridge (dropped):
+-- every message but a Tracking one is written through this trigger, which now runs the wake-up code
+-- (chatter._wake_bridges_sql, the one rule) on INSERT; Tracking messages are written only by the generated
+-- tracking functions, which wake the bridges themselves once per statement (track_generate). The statement
+-- trigger fired on every INSERT into chatter.messages, the tracking functions' included, and its WHEN
+-- clause was read from its stored text and prepared for each statement: 31,356 instructions of a tracked
+-- single-row UPDATE's 591,669 (callgrind, 2026-12-07), and the SET chatter.wakes_bridges that kept it
+-- quiet another 2,908. A multi-row INSERT of other messages now runs the wake-up per row: PostgreSQL
+-- folds a transaction's identical NOTIFYs into one, and only the first row's takes the advisory lock.
+DROP TRIGGER messages_wake_bridge ON chatter.messages;
 
+DO $do$
+BEGIN
+    EXECUTE replace(replace($fn$
 CREATE OR REPLACE FUNCTION chatter._message_limits() RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
-AS $$
+AS $body$
 DECLARE
     body_chars integer;
     subject_chars integer;
@@ -61,13 +52,7 @@ BEGIN
     -- (messages_subtype_guard dropped it; a concurrent DELETE of the subtype waits, then sets NULL). The
     -- writers pick it from chatter.subtypes; Tracking messages lock theirs where they are made.
     IF TG_OP = 'INSERT' AND NEW.subtype_id IS NOT NULL THEN
-        PERFORM FROM chatter.subtypes AS s WHERE s.id = NEW.subtype_id FOR KEY SHARE;
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'insert or update on table "messages" violates foreign key constraint "messages_subtype_id_fkey"'
-                USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'messages_subtype_id_fkey', TABLE = 'messages',
-                      SCHEMA = 'chatter',
-                      DETAIL = format('Key (subtype_id)=(%s) is not present in table "subtypes".', NEW.subtype_id);
-        END IF;
+        {lock_subtype}
     END IF;
     SELECT max(l.value) FILTER (WHERE l.name = 'body_chars'), max(l.value) FILTER (WHERE l.name = 'subject_chars'),
            max(l.value) FILTER (WHERE l.name = 'nesting_depth'), max(l.value) FILTER (WHERE l.name = 'mentions')
@@ -88,32 +73,19 @@ BEGIN
     END IF;
     -- The search vector of the body and subject as they are written (issue 23: a generated column before).
     NEW.search_vector := chatter._search_vector(NEW.subject, NEW.body);
+    -- A new message wakes the bridges (it was the statement trigger messages_wake_bridge).
+    IF TG_OP = 'INSERT' THEN
+        {wake_bridges}
+    END IF;
     RETURN NEW;
 END
-$$;
+$body$
+$fn$, '{lock_subtype}', chatter._lock_subtype_sql('NEW.subtype_id')), '{wake_bridges}', chatter._wake_bridges_sql());
+END
+$do$;
+
 COMMENT ON FUNCTION chatter._message_limits() IS
-    'Trigger: the shape rules (23514), the subtype exists (23503, locked FOR KEY SHARE), Email messages by the gateway only (CH004), CH005 when a message body or subject is over chatter.limits, and the search '
-    'vector (Tracking messages excepted: their shape is made by the tracking functions)';
-
-
--- A message whose type changes (to or from Tracking) gets the vector its new type has.
-CREATE FUNCTION chatter._message_search_vector() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = ''
-AS $$
-BEGIN
-    NEW.search_vector := CASE WHEN NEW.message_type = 'Tracking' THEN NULL
-                              ELSE chatter._search_vector(NEW.subject, NEW.body) END;
-    RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION chatter._message_search_vector() IS
-    'Trigger: the search vector of a message whose type changed (NULL for Tracking)';
-REVOKE EXECUTE ON FUNCTION chatter._message_search_vector() FROM PUBLIC;
-ALTER FUNCTION chatter._message_search_vector() OWNER TO chatter_owner;
-CREATE TRIGGER messages_search_vector BEFORE UPDATE OF message_type ON chatter.messages
-    FOR EACH ROW WHEN (OLD.message_type IS DISTINCT FROM NEW.message_type)
-    EXECUTE FUNCTION chatter._message_search_vector();
-ALTER TABLE chatter.messages ENABLE ALWAYS TRIGGER messages_search_vector;   -- as every chatter trigger there
+    'Trigger: the shape rules (23514), the subtype exists (23503, locked FOR KEY SHARE), Email messages by the gateway only (CH004), CH005 when a message body or subject is over chatter.limits, the search '
+    'vector, and the bridges'' wake-up on INSERT (Tracking messages excepted: their shape is made, and the bridges woken, by the tracking functions)';
 
 COMMIT;

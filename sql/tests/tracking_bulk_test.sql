@@ -1,7 +1,7 @@
--- Tracking's bulk path (statements over 64 rows): same messages as the small path, the author and subtype
+-- Tracking's bulk path (statements over 64 rows): same messages as the small paths (one row; 2 to 64 rows), the author and subtype
 -- held by one lock instead of per-row foreign-key checks, and the session left as it was.
 BEGIN;
-SELECT plan(30);
+SELECT plan(32);
 
 CREATE TABLE public.lots (
     id bigint PRIMARY KEY, name varchar(40), qty integer, price numeric(10, 2), active boolean, due date
@@ -15,12 +15,20 @@ SET LOCAL work_mem = '3MB';     -- the session's own planner settings, which the
 SET LOCAL jit = on;
 SET LOCAL enable_mergejoin = on;
 
--- The same change through both paths
+-- The same change through the three paths: one row (SELECT INTO), 2 to 64 rows (the row loop), more (bulk)
 UPDATE public.lots SET name = 'say "hi" \ <b>', qty = qty + 1, price = price + 1, active = false,
                        due = DATE '2026-02-01' WHERE id = 1;
 UPDATE public.lots SET name = 'say "hi" \ <b>', qty = qty + 1, price = price + 1, active = false,
-                       due = DATE '2026-02-01' WHERE id > 1;
-SELECT is((SELECT count(*)::int FROM chatter.messages WHERE model = 'lots'), 200, 'one message per row, both paths');
+                       due = DATE '2026-02-01' WHERE id IN (2, 3);
+UPDATE public.lots SET name = 'say "hi" \ <b>', qty = qty + 1, price = price + 1, active = false,
+                       due = DATE '2026-02-01' WHERE id > 3;
+SELECT is((SELECT count(*)::int FROM chatter.messages WHERE model = 'lots'), 200, 'one message per row, all paths');
+SELECT is((SELECT tracking FROM chatter.messages WHERE model = 'lots' AND document = 2)::text,
+          (SELECT tracking FROM chatter.messages WHERE model = 'lots' AND document = 1)::text,
+          'the row loop''s JSON equals the single-row JSON, value for value');
+SELECT is((SELECT body FROM chatter.messages WHERE model = 'lots' AND document = 2),
+          (SELECT body FROM chatter.messages WHERE model = 'lots' AND document = 1),
+          'the row loop''s body equals the single-row body');
 SELECT is((SELECT tracking FROM chatter.messages WHERE model = 'lots' AND document = 150)::text,
           (SELECT tracking FROM chatter.messages WHERE model = 'lots' AND document = 1)::text,
           'the bulk JSON equals the small-statement JSON, value for value');

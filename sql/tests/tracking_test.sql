@@ -166,7 +166,7 @@ SELECT is((SELECT count(*)::int FROM pg_trigger WHERE tgrelid = 'public.orders':
     'two statement triggers: insert and update');
 SELECT ok((SELECT bool_and(NOT (tgtype::int & 1 = 1)) FROM pg_trigger WHERE tgrelid = 'public.orders'::regclass
            AND tgname LIKE 'chatter_track_%'), 'the triggers are statement-level');
-SELECT ok((SELECT p.prosecdef AND p.proconfig = '{"search_path=\"\"",chatter.wakes_bridges=on}'
+SELECT ok((SELECT p.prosecdef AND p.proconfig = '{"search_path=\"\""}'
                   AND p.prosrc LIKE '%set_config(''jit'', ''off'', true)%'
              FROM pg_proc p WHERE p.oid = ('chatter.track_' || 'public.orders'::regclass::oid)::regproc),
     'the generated function is SECURITY DEFINER with search_path pinned, wakes the bridges itself, and bulk queries run without jit');

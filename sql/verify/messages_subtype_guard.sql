@@ -12,5 +12,8 @@ SELECT 1 / (count(*) = 4)::integer FROM pg_catalog.pg_trigger AS t
    AND t.tgenabled <> 'D';
 SELECT 1 / (p.prosrc LIKE '%FOR KEY SHARE%')::integer
   FROM pg_catalog.pg_proc AS p WHERE p.oid IN ('chatter._message_limits()'::regprocedure, 'chatter._track_install(regclass)'::regprocedure);
+-- The check of _message_subtype is the template's.
+SELECT 1 / (strpos(p.prosrc, chatter._lock_subtype_sql('NEW.subtype_id')) > 0)::integer
+  FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter._message_subtype()'::regprocedure;
 
 ROLLBACK;
