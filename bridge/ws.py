@@ -47,6 +47,10 @@ SLOW = "too slow: frames queued past the limit; reconnect and catch up"
 CATCH_UP = 1000       # messages, and notifications, per catch_up answer (then "complete": false)
 CATCH_UP_PAGE = 200   # messages read at a time, at most
 CATCH_UP_BYTES = 1 << 19   # and past the first, only while their bodies add up to less than this
+# Citus: smaller pages. Each staged candidate is read back under the policies, evaluated per row on the
+# coordinator (about 6.5 ms a row at load 5, docs/scaling.md "Continued"): a page of 200 took 7 s, past a
+# client's patience for its next frame; 50 keep a page near 2 s.
+CITUS_CATCH_UP_PAGE = 50
 
 # Which messages a socket is sent: those of its user's channels, and of the records it watches ($2 models,
 # $3 documents) that are in the feed; `{which}` narrows them (and may order and limit them). Read channel by
@@ -170,7 +174,7 @@ async def _handle(ws: WebSocket, client: Client, hub: Hub, token: str, frame: di
         while more and sent_m < CATCH_UP:
             async with pool.acquire() as conn, conn.transaction():
                 await _as_user(ws, conn, token)
-                limit = min(CATCH_UP_PAGE, CATCH_UP - sent_m)
+                limit = min(CITUS_CATCH_UP_PAGE if citus else CATCH_UP_PAGE, CATCH_UP - sent_m)
                 messages = await conn.fetch(CITUS_CATCH_UP_MESSAGES if citus else CATCH_UP_MESSAGES, last_m, models,
                                             documents, limit, CATCH_UP_BYTES)
             more = len(messages) > 0 and messages[0]["missed"] > len(messages)
