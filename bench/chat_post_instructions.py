@@ -3,7 +3,10 @@
 1,000 channels of 10 (as bench/realtime.py); each procedure commits after every call; the difference of two
 counts divided by the extra calls is one call, as bench/tracking_instructions.py does (its `instructions`).
 
-    .venv/bin/python bench/chat_post_instructions.py     # needs valgrind; about a minute
+    .venv/bin/python bench/chat_post_instructions.py     # needs valgrind; about two minutes
+
+The DM and mention posts come last: each run leaves its posts (and notifications) behind, so a figure
+depends on what ran before it; compare two checkouts with the same script.
 """
 
 from __future__ import annotations
@@ -46,12 +49,35 @@ CREATE PROCEDURE public.notify_audience(count integer) LANGUAGE plpgsql AS $$
 DECLARE m bigint; BEGIN
   SELECT max(id) INTO m FROM chatter.messages;
   FOR i IN 1 .. count LOOP PERFORM chatter._notify_audience(m - i % 100, false); COMMIT; END LOOP; END $$;
+-- A DM per channel (its first two members) and the posts that notify someone: a DM, a mention.
+CREATE TABLE public.dm_ids (c int PRIMARY KEY, id bigint NOT NULL);
+INSERT INTO public.dm_ids SELECT c, chatter.get_or_create_dm(c * 10 + 1, c * 10 + 2) FROM generate_series(0, 999) c;
+CREATE PROCEDURE public.dm_post(count integer) LANGUAGE plpgsql AS $$
+DECLARE c int; u int; ch bigint; BEGIN
+  FOR i IN 1 .. count LOOP
+    c := (i * 7919) % 1000; u := c * 10 + 1 + i % 2;
+    SELECT d.id INTO ch FROM public.dm_ids AS d WHERE d.c = (i * 7919) % 1000;
+    PERFORM set_config('chatter.user_id', u::text, true);
+    PERFORM chatter.channel_post(ch, u, 'ping');
+    COMMIT;
+  END LOOP; END $$;
+CREATE PROCEDURE public.mention_post(count integer) LANGUAGE plpgsql AS $$
+DECLARE first bigint; c int; u int; BEGIN
+  SELECT min(id) INTO first FROM chatter.channels;
+  FOR i IN 1 .. count LOOP
+    c := (i * 7919) % 1000; u := c * 10 + 1 + i % 10;
+    PERFORM set_config('chatter.user_id', u::text, true);
+    PERFORM chatter.channel_post(first + c, u, 'ping @user' || (c * 10 + 1 + (i + 1) % 10));
+    COMMIT;
+  END LOOP; END $$;
 CALL public.chat_post(300);
 VACUUM ANALYZE;
 """
 LABELS = {"chat_post": "chatter.channel_post, no mention (the whole post)",
           "audience": "chatter.message_audience of such a post (its audience: nobody)",
-          "notify_audience": "chatter._notify_audience of it (message_audience included)"}
+          "notify_audience": "chatter._notify_audience of it (message_audience included)",
+          "mention_post": "chatter.channel_post mentioning a member (run after the above)",
+          "dm_post": "chatter.channel_post in a DM (run after the above)"}
 
 
 def main() -> None:

@@ -9,7 +9,8 @@ puts those bytes on each socket's transport, in the relay's own turn of the even
 
 `scope["extensions"]["pgchatter.raw"]` holds the connection's RawSocket. The bridge runs with this protocol
 (`pgchatter bridge`, the test and bench bridges: `--ws bridge.wsproto:Protocol`); under any other server or
-protocol the extension is absent and every frame goes through the ASGI send, as before."""
+protocol the extension is absent and every frame goes through the ASGI send, as before; so is every frame of a
+connection that negotiated permessage-deflate (uvicorn's default; `pgchatter bridge` turns it off)."""
 
 from __future__ import annotations
 
@@ -43,8 +44,10 @@ class RawSocket:
 
     def writable(self) -> bool:
         p = self.protocol
+        # Not with an extension negotiated (permessage-deflate, when uvicorn runs with it): the ASGI send
+        # compresses, these bytes would not be.
         return (p.handshake_complete and not p.close_sent and p.writable.is_set()
-                and not p.transport.is_closing())
+                and not p.transport.is_closing() and not p.conn.extensions)
 
     def write(self, frame: bytes) -> None:
         self.protocol.transport.write(frame)

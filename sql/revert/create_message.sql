@@ -1,8 +1,11 @@
--- Revert pgchatter:create_message from pg
--- Restores the notification writer of v0.2.0 (unchanged until this rework): push whatever the channel's mute.
+-- Revert pgchatter:create_message from pg: back to its @v0.8.0 definition (below, as deployed then)
+-- requires: create_message@v0.5.0
 
 BEGIN;
 
+-- Only the notification writer changes: a member who muted a channel gets no Web Push for its messages
+-- (DMs or mentions), as in Odoo; the in-app notification (inbox entry, WebSocket frame) is still written,
+-- a DM or a mention being personal, and the channel's unread count shows it anyway.
 -- The notification writer: in-app notifications for the audience's users, email jobs when emailing,
 -- push jobs for users with push subscriptions, one throttled wake-up. Returns how many were emailed.
 CREATE OR REPLACE FUNCTION chatter._notify_audience(message bigint, email boolean, immediate boolean DEFAULT false)
@@ -19,6 +22,10 @@ BEGIN
            CASE WHEN _notify_audience.email AND a.email IS NOT NULL AND (u.id IS NULL OR u.notification = 'email')
                 THEN 'pending' ELSE 'none' END,
            CASE WHEN EXISTS (SELECT FROM chatter.push_subscriptions AS p WHERE p.user_id = u.id AND p.expired_at IS NULL)
+                     -- SPEC 5: a muted channel sends no push (its inbox entry and frame remain).
+                     AND NOT EXISTS (SELECT FROM chatter.messages AS m
+                                       JOIN chatter.channel_members AS cm ON cm.channel_id = m.channel_id
+                                      WHERE m.id = _notify_audience.message AND cm.user_id = u.id AND cm.is_muted)
                 THEN 'pending' ELSE 'none' END
       FROM chatter.message_audience(_notify_audience.message) AS a
       LEFT JOIN chatter.users AS u ON u.contact_id = a.contact_id

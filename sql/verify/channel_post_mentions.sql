@@ -5,4 +5,7 @@ BEGIN;
 SELECT 1 / (p.prosrc LIKE '%_schedule_chat_email%')::integer
   FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter._channel_post_notify(bigint)'::regprocedure;
 
+SELECT 1 / (p.prosrc LIKE '%IF NOT EXISTS (SELECT FROM chatter.notifications AS n%IF channel IS NULL THEN%')::integer
+  FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter._channel_post_notify(bigint)'::regprocedure;
+
 ROLLBACK;

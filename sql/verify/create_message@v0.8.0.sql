@@ -1,0 +1,8 @@
+-- Verify pgchatter:create_message on pg
+
+BEGIN;
+
+SELECT 1 / (p.prosrc LIKE '%cm.is_muted%')::integer
+  FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter._notify_audience(bigint, boolean, boolean)'::regprocedure;
+
+ROLLBACK;
