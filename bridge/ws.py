@@ -47,6 +47,10 @@ SLOW = "too slow: frames queued past the limit; reconnect and catch up"
 CATCH_UP = 1000       # messages, and notifications, per catch_up answer (then "complete": false)
 CATCH_UP_PAGE = 200   # messages read at a time, at most
 CATCH_UP_BYTES = 1 << 19   # and past the first, only while their bodies add up to less than this
+# Citus: smaller pages. Each staged candidate is read back under the policies, evaluated per row on the
+# coordinator (about 6.5 ms a row at load 5, docs/scaling.md "Continued"): a page of 200 took 7 s, past a
+# client's patience for its next frame; 50 keep a page near 2 s.
+CITUS_CATCH_UP_PAGE = 50
 
 # Which messages a socket is sent: those of its user's channels, and of the records it watches ($2 models,
 # $3 documents) that are in the feed; `{which}` narrows them (and may order and limit them). Read channel by
@@ -97,6 +101,14 @@ CATCH_UP_NOTIFICATIONS = """
 SELECT notification_id, payload::text AS payload FROM chatter.inbox WHERE notification_id > $1
  ORDER BY notification_id LIMIT 1000
 """
+# Citus (CHATTER_CITUS=1 with sql/citus/reads.sql installed, docs/scaling.md): the same three reads through
+# the functions that evaluate the policies on the coordinator (chatter_citus.socket_messages, socket_changed,
+# notifications_after: the candidates staged, read back as the acting user). Same columns, same rows.
+CITUS_CATCH_UP_MESSAGES = "SELECT * FROM chatter_citus.socket_messages($1, $2, $3, $4, $5)"
+CITUS_CATCH_UP_CHANGED = "SELECT * FROM chatter_citus.socket_changed($1, $2, $3, $4)"
+CITUS_CATCH_UP_NOTIFICATIONS = """
+SELECT notification_id, payload::text AS payload FROM chatter_citus.notifications_after($1, 1000)
+"""
 # Raises CH003 unless the acting user may read the record: on watch and in every re-check.
 CHECK_READABLE = "SELECT chatter.check_record_readable($1, $2)"
 
@@ -145,7 +157,8 @@ async def _handle(ws: WebSocket, client: Client, hub: Hub, token: str, frame: di
         stalled = ws.app.state.settings.ws_stalled
         last_m, sent_m, more = max(after_m, 0), 0, True
         notified = True
-        if not watched:
+        citus = getattr(ws.app.state, "citus_reads", False)
+        if not watched and not citus:
             # Chat only: with every other socket catching up now, in one batch (None: more than a page).
             missed, notified = await _batch(ws, "catch_ups", CatchUps).ask((client.user_id, last_m, max(after_n, 0)))
             if missed is not None:
@@ -161,8 +174,9 @@ async def _handle(ws: WebSocket, client: Client, hub: Hub, token: str, frame: di
         while more and sent_m < CATCH_UP:
             async with pool.acquire() as conn, conn.transaction():
                 await _as_user(ws, conn, token)
-                limit = min(CATCH_UP_PAGE, CATCH_UP - sent_m)
-                messages = await conn.fetch(CATCH_UP_MESSAGES, last_m, models, documents, limit, CATCH_UP_BYTES)
+                limit = min(CITUS_CATCH_UP_PAGE if citus else CATCH_UP_PAGE, CATCH_UP - sent_m)
+                messages = await conn.fetch(CITUS_CATCH_UP_MESSAGES if citus else CATCH_UP_MESSAGES, last_m, models,
+                                            documents, limit, CATCH_UP_BYTES)
             more = len(messages) > 0 and messages[0]["missed"] > len(messages)
             rows = [dict(row) for row in messages]
             await ws.app.state.bodies.serve(row["message"] for row in rows)
@@ -182,7 +196,8 @@ async def _handle(ws: WebSocket, client: Client, hub: Hub, token: str, frame: di
         if notified:
             async with pool.acquire() as conn, conn.transaction():
                 await _as_user(ws, conn, token)
-                notifications = await conn.fetch(CATCH_UP_NOTIFICATIONS, max(after_n, 0))
+                notifications = await conn.fetch(CITUS_CATCH_UP_NOTIFICATIONS if citus else CATCH_UP_NOTIFICATIONS,
+                                                 max(after_n, 0))
         for row in notifications:
             text = notification_text(row["notification_id"], row["payload"])
             if not await client.room(len(text), stalled):
@@ -207,7 +222,8 @@ async def _catch_up_events(ws: WebSocket, client: Client, token: str, after_e: i
         events = await conn.fetch(CATCH_UP_EVENTS, max(after_e, 0), CATCH_UP)
         await _as_user(ws, conn, token)
         ids = list(dict.fromkeys(e["message_id"] for e in events))
-        changed = [dict(r) for r in await conn.fetch(CATCH_UP_CHANGED, ids, models, documents, max(after_m, 0))]
+        changed_query = CITUS_CATCH_UP_CHANGED if getattr(ws.app.state, "citus_reads", False) else CATCH_UP_CHANGED
+        changed = [dict(r) for r in await conn.fetch(changed_query, ids, models, documents, max(after_m, 0))]
     last_event = {e["message_id"]: e["id"] for e in events}
     await ws.app.state.bodies.serve(row["message"] for row in changed)
     stalled = ws.app.state.settings.ws_stalled

@@ -110,3 +110,33 @@ def test_refused_attempts_stay_refused(seeded, connect):
     with connect(db) as admin:
         rows = admin.execute("SELECT id, notification FROM chatter.users WHERE id IN (771, 772) ORDER BY id").fetchall()
         assert rows[1] == (772, "none") and rows[0][1] != "none", "one's own row only"
+
+
+def test_socket_catch_up_reads_only_what_the_policies_allow(seeded, connect):
+    """bridge/ws.py's catch-up on Citus (chatter_citus.socket_messages, socket_changed, notifications_after):
+    a watched readable record's messages come, an unreadable record's and a private channel's do not, even
+    when asked for by id or staged directly."""
+    db, deal, pay, private = seeded
+    with connect(db) as admin:
+        secret = admin.execute("SELECT chatter.channel_post(%s, 772, 'for bob and carol')", (private,)).fetchone()[0]
+    with connect(db) as conn, conn.transaction():
+        _as(conn, 771)
+        got = conn.execute("SELECT id, message ->> 'body', missed FROM chatter_citus.socket_messages(0, %s, %s, 200, %s)",
+                           (["deals", "payroll"], [1, 1], 1 << 19)).fetchall()
+        assert [row[0] for row in got] == [deal], "the payroll message and the private channel's are left out"
+        assert got[0][1] == "deal news" and got[0][2] == 1
+        changed = conn.execute("SELECT id FROM chatter_citus.socket_changed(%s, %s, %s, %s)",
+                               ([deal, pay, secret], ["deals", "payroll"], [1, 1], secret)).fetchall()
+        assert changed == [(deal,)]
+        # The definer part called directly: candidates staged, none of them readable but the deal's.
+        conn.execute("SELECT chatter_citus.stage_socket(0, NULL, NULL, %s, %s, 200)", (["payroll"], [1]))
+        conn.execute("SELECT chatter_citus.stage_socket(NULL, %s, %s, '{}', '{}', 0)", (secret, [pay, secret]))
+        assert conn.execute("SELECT id FROM chatter_citus.messages WHERE id IN (%s, %s)", (pay, secret)).fetchall() == []
+        # Another user's notifications: none (Bob's of the payroll message, of the private channel).
+        assert conn.execute("SELECT * FROM chatter_citus.notifications_after(0, 1000)").fetchall() == []
+        conn.execute("SELECT chatter_citus.stage_notifications_after(0, 1000)")
+        assert conn.execute("SELECT id FROM chatter_citus.notifications WHERE user_id <> 771").fetchall() == []
+    with connect(db) as conn, conn.transaction():
+        _as(conn, 773)    # Carol, a member of the private channel: its message comes
+        got = conn.execute("SELECT id FROM chatter_citus.socket_messages(0, '{}', '{}', 200, %s)", (1 << 19,)).fetchall()
+        assert got == [(secret,)]

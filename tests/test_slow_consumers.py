@@ -29,16 +29,17 @@ RATE, SECONDS = 40, 6.0
 def seed(url: str) -> dict[int, str]:
     users = STALLED + OTHERS
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"""
-            INSERT INTO chatter.contacts (id, name) SELECT g, 'User ' || g FROM generate_series(1, {users}) g;
-            INSERT INTO chatter.users (id, contact_id, username, notification)
-                SELECT g, g, 'user' || g, 'inbox' FROM generate_series(1, {users}) g;
-            SELECT chatter.create_channel('archive', 'Public', 1, ARRAY(SELECT generate_series(2, {STALLED})::bigint));
-            SELECT chatter.create_channel('live ' || c, 'Public', {STALLED} + 1 + c * 5,
-                       ARRAY(SELECT generate_series({STALLED} + 2 + c * 5, {STALLED} + 5 + c * 5)::bigint))
-              FROM generate_series(0, {OTHERS // 5 - 1}) c;
-            SELECT set_config('chatter.user_id', '1', false);
-        """)
+        # One statement per transaction (autocommit): on Citus the superuser's rows must be committed before
+        # create_channel (SECURITY DEFINER, another role) reads them (docs/scaling.md class B).
+        conn.execute(f"INSERT INTO chatter.contacts (id, name) SELECT g, 'User ' || g FROM generate_series(1, {users}) g")
+        conn.execute(f"""INSERT INTO chatter.users (id, contact_id, username, notification)
+                         SELECT g, g, 'user' || g, 'inbox' FROM generate_series(1, {users}) g""")
+        conn.execute(f"SELECT chatter.create_channel('archive', 'Public', 1, "
+                     f"ARRAY(SELECT generate_series(2, {STALLED})::bigint))")
+        for c in range(OTHERS // 5):
+            conn.execute("SELECT chatter.create_channel(%s, 'Public', %s, ARRAY(SELECT generate_series(%s::int, %s::int)::bigint))",
+                         (f"live {c}", STALLED + 1 + c * 5, STALLED + 2 + c * 5, STALLED + 5 + c * 5))
+        conn.execute("SELECT set_config('chatter.user_id', '1', false)")
         archive = conn.execute("SELECT id FROM chatter.channels WHERE name = 'archive'").fetchone()[0]
         for i in range(LARGE):
             body = (f"page {i} " + "lorem ipsum dolor sit amet " * (LARGE_CHARS // 27 + 1))[:LARGE_CHARS]

@@ -897,4 +897,164 @@ ALTER FUNCTION chatter_citus.set_notification(text) OWNER TO chatter_owner;
 REVOKE EXECUTE ON FUNCTION chatter_citus.set_notification(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION chatter_citus.set_notification(text) TO chatter_app;
 
+-- The WebSocket catch-up (bridge/ws.py's CATCH_UP_MESSAGES, CATCH_UP_CHANGED, CATCH_UP_NOTIFICATIONS) on
+-- Citus. On one node they are one query each under row-level security; here the messages of the socket
+-- (its user's channels, the records it watches) are chosen as candidates by a definer, staged, and read
+-- back under the policies, as record_feed is. The candidates are chosen per channel and per record, up to
+-- "limit" + 1 each past the cursor (or among given ids), with the share user's hidden content left out as
+-- stage_page does, so that a page is as full as on one node; the policies decide.
+CREATE FUNCTION chatter_citus.stage_socket(after bigint, upto bigint, given bigint[], models text[],
+                                           documents bigint[], "limit" integer)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+    hidden bigint[] := chatter_citus.hidden_subtypes();
+    no_notes boolean := NOT chatter._acting_internal();
+    ids bigint[] := '{}';
+    part bigint[];
+    ch bigint;
+    w record;
+BEGIN
+    IF chatter.current_user_id() IS NULL THEN
+        RETURN;
+    END IF;
+    IF given IS NOT NULL THEN
+        -- Changed messages: those given, up to the socket's message cursor (which of them are its own is
+        -- decided by the caller, on the staged rows).
+        SELECT coalesce(array_agg(m.id), '{}') INTO ids FROM chatter.messages AS m
+         WHERE m.id = ANY (given) AND m.id <= upto;
+    ELSE
+        FOR ch IN SELECT chatter._my_channel_ids() LOOP
+            SELECT coalesce(array_agg(p.id), '{}') INTO part FROM (
+                SELECT m.id FROM chatter.messages AS m
+                 WHERE m.channel_id = ch AND m.id > after
+                   AND NOT (no_notes AND m.message_type = 'Note')
+                   AND (m.subtype_id IS NULL OR NOT m.subtype_id = ANY (hidden))
+                 ORDER BY m.id LIMIT "limit" + 1) AS p;
+            ids := ids || part;
+        END LOOP;
+        FOR w IN SELECT * FROM unnest(models, documents) AS x (model, document) LOOP
+            SELECT coalesce(array_agg(p.id), '{}') INTO part FROM (
+                SELECT m.id FROM chatter.messages AS m
+                 WHERE m.model = w.model AND m.document = w.document AND m.in_feed AND m.id > after
+                   AND NOT (no_notes AND m.message_type = 'Note')
+                   AND (m.subtype_id IS NULL OR NOT m.subtype_id = ANY (hidden))
+                 ORDER BY m.id LIMIT "limit" + 1) AS p;
+            ids := ids || part;
+        END LOOP;
+    END IF;
+    PERFORM chatter_citus.stage(ids);
+END
+$$;
+ALTER FUNCTION chatter_citus.stage_socket(bigint, bigint, bigint[], text[], bigint[], integer) OWNER TO chatter_owner;
+REVOKE EXECUTE ON FUNCTION chatter_citus.stage_socket(bigint, bigint, bigint[], text[], bigint[], integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chatter_citus.stage_socket(bigint, bigint, bigint[], text[], bigint[], integer) TO chatter_app;
+
+-- CATCH_UP_MESSAGES on Citus: the same columns and page (up to "limit" past "after", past the first only
+-- while the bodies add up to less than "bytes"; missed: how many were found), read from the staged copies
+-- under the policies, with the socket's rule (own channels, watched records in the feed) applied again on
+-- them. The wire forms of the page only.
+CREATE FUNCTION chatter_citus.socket_messages(after bigint, models text[], documents bigint[], "limit" integer,
+                                              bytes bigint)
+RETURNS TABLE (id bigint, model text, document bigint, channel_id bigint, message jsonb, missed bigint)
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+#variable_conflict use_column
+DECLARE
+    page bigint[];
+    found bigint;
+BEGIN
+    PERFORM chatter_citus.stage_socket(after, NULL, NULL, models, documents, "limit");
+    WITH mine AS (
+        SELECT s.id, octet_length(s.body) AS size FROM chatter_citus.messages AS s
+         WHERE s.xact = pg_catalog.pg_current_xact_id() AND s.id > after
+           AND (s.channel_id IN (SELECT chatter._my_channel_ids())
+                OR (s.in_feed AND (s.model, s.document) IN (SELECT * FROM unnest(models, documents))))
+    ), p AS (
+        SELECT mine.id, sum(mine.size) OVER (ORDER BY mine.id) - mine.size AS before, count(*) OVER () AS n
+          FROM mine ORDER BY mine.id LIMIT "limit"
+    )
+    SELECT coalesce(array_agg(p.id ORDER BY p.id) FILTER (WHERE p.before < bytes OR p.before = 0), '{}'), max(p.n)
+      INTO page, found FROM p;
+    PERFORM chatter_citus.stage(page, true);
+    RETURN QUERY
+        SELECT s.id, s.model, s.document, s.channel_id, s.wire, found FROM chatter_citus.messages AS s
+         WHERE s.xact = pg_catalog.pg_current_xact_id() AND s.id = ANY (page)
+         ORDER BY s.id;
+END
+$$;
+ALTER FUNCTION chatter_citus.socket_messages(bigint, text[], bigint[], integer, bigint) OWNER TO chatter_owner;
+REVOKE EXECUTE ON FUNCTION chatter_citus.socket_messages(bigint, text[], bigint[], integer, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chatter_citus.socket_messages(bigint, text[], bigint[], integer, bigint) TO chatter_app;
+
+-- CATCH_UP_CHANGED on Citus: of the messages given, those of the socket up to "upto", with their wire form.
+CREATE FUNCTION chatter_citus.socket_changed(given bigint[], models text[], documents bigint[], upto bigint)
+RETURNS TABLE (id bigint, model text, document bigint, channel_id bigint, message jsonb)
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+#variable_conflict use_column
+BEGIN
+    PERFORM chatter_citus.stage_socket(NULL, upto, given, models, documents, 0);
+    PERFORM chatter_citus.stage(ARRAY(SELECT s.id FROM chatter_citus.messages AS s
+                                       WHERE s.xact = pg_catalog.pg_current_xact_id() AND s.id = ANY (given)), true);
+    RETURN QUERY
+        SELECT s.id, s.model, s.document, s.channel_id, s.wire FROM chatter_citus.messages AS s
+         WHERE s.xact = pg_catalog.pg_current_xact_id() AND s.id = ANY (given) AND s.id <= upto
+           AND (s.channel_id IN (SELECT chatter._my_channel_ids())
+                OR (s.in_feed AND (s.model, s.document) IN (SELECT * FROM unnest(models, documents))))
+         ORDER BY s.id;
+END
+$$;
+ALTER FUNCTION chatter_citus.socket_changed(bigint[], text[], bigint[], bigint) OWNER TO chatter_owner;
+REVOKE EXECUTE ON FUNCTION chatter_citus.socket_changed(bigint[], text[], bigint[], bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chatter_citus.socket_changed(bigint[], text[], bigint[], bigint) TO chatter_app;
+
+-- CATCH_UP_NOTIFICATIONS on Citus: the acting user's notifications past a cursor, oldest first, staged (the
+-- candidates) and read back under notifications' policy, with their payload, as chatter.inbox gives them.
+CREATE FUNCTION chatter_citus.stage_notifications_after(after bigint, "limit" integer) RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+    me pg_catalog.xid8 := pg_catalog.pg_current_xact_id();
+    who bigint := chatter.current_user_id();
+    r chatter.notifications;
+BEGIN
+    PERFORM chatter_citus.unstage_finished();
+    DELETE FROM chatter_citus.notifications AS s WHERE s.xact = me;
+    IF who IS NULL THEN
+        RETURN;
+    END IF;
+    FOR r IN SELECT x.* FROM chatter.notifications AS x WHERE x.user_id = who AND x.id > after
+              ORDER BY x.id LIMIT "limit" LOOP
+        INSERT INTO chatter_citus.notifications SELECT (r).*, me;
+    END LOOP;
+END
+$$;
+ALTER FUNCTION chatter_citus.stage_notifications_after(bigint, integer) OWNER TO chatter_owner;
+REVOKE EXECUTE ON FUNCTION chatter_citus.stage_notifications_after(bigint, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chatter_citus.stage_notifications_after(bigint, integer) TO chatter_app;
+
+CREATE FUNCTION chatter_citus.notifications_after(after bigint, "limit" integer)
+RETURNS TABLE (notification_id bigint, payload jsonb)
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+#variable_conflict use_column
+BEGIN
+    PERFORM chatter_citus.stage_notifications_after(after, "limit");
+    RETURN QUERY
+        SELECT n.id, chatter.notification_payload(n.message_id) FROM chatter_citus.notifications AS n
+         WHERE n.xact = pg_catalog.pg_current_xact_id() AND n.user_id = chatter.current_user_id() AND n.id > after
+         ORDER BY n.id;
+END
+$$;
+ALTER FUNCTION chatter_citus.notifications_after(bigint, integer) OWNER TO chatter_owner;
+REVOKE EXECUTE ON FUNCTION chatter_citus.notifications_after(bigint, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chatter_citus.notifications_after(bigint, integer) TO chatter_app;
+
 COMMIT;
