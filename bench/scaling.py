@@ -3,7 +3,7 @@
 Side by side in one run, the same data and the same pgbench scripts:
 - one node: the private cluster (plain PostgreSQL, the schema as deployed);
 - distributed: `pgchatter citus up` (a coordinator and two workers, all on this machine), the schema
-  deployed on the coordinator and distributed by sql/citus/distribute.sql, sql/citus/functions.sql and sql/citus/reads.sql.
+  deployed on the coordinator and distributed by sql/citus/distribute.sql, functions.sql, reads.sql and writes.sql (as make test-citus).
 Data: 32 records with 20 followers each (create_message on a random one: 20 in-app notifications) and
 32 channels of 20 members (channel_post to a random one). On one machine the three nodes share the
 same cores, so the absolute numbers mean little: the ratio is the result (docs/scaling.md reads it).
@@ -72,7 +72,7 @@ def distributed_database() -> str:
     if database.sqitch(url, "--quiet", "deploy", "--verify") != 0:
         raise SystemExit("deploy on the coordinator failed")
     env = {**os.environ, **database.libpq_env(url)}
-    for script in ("distribute.sql", "functions.sql", "reads.sql"):
+    for script in ("distribute.sql", "functions.sql", "reads.sql", "writes.sql"):
         subprocess.run(["psql", "-qX", "-v", "ON_ERROR_STOP=1", "-v", f"DBNAME={DB_NAME}",
                         "-f", str(PROJECT_ROOT / "sql" / "citus" / script)],
                        env=env, check=True, capture_output=True)
