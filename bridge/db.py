@@ -57,13 +57,9 @@ class Session:
     bodies: Bodies
     """Serves message bodies sanitized once (bridge.bodies)."""
     _next_transaction: Callable[[], Awaitable[None]] | None = None
-    citus_reads: bool = False
-
-    @property
-    def citus(self) -> bool:
-        """Whether some reads go through sql/citus/reads.sql's functions, which evaluate the same policies on
-        the coordinator: CHATTER_CITUS=1 and that file installed (app.state.citus_reads)."""
-        return self.citus_reads
+    citus: bool = False
+    """Whether some reads go through sql/citus/reads.sql's functions, which evaluate the same policies on
+    the coordinator: CHATTER_CITUS=1 and that file installed (app.state.citus_reads)."""
 
     async def written(self) -> None:
         """Between a write and the read of its result. One node: nothing, the read sees the write in
