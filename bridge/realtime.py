@@ -245,9 +245,7 @@ class Client:
         if self.dropped:
             return
         text = frame if isinstance(frame, str) else json.dumps(frame, default=str)
-        if (not bulk and self.raw is not None and not self.urgent and not self.bulk and not self.sending
-                and self.raw.writable()):
-            self.raw.write(encoded(text))
+        if not bulk and not self.urgent and not self.bulk and not self.sending and self.write_raw(text):
             return
         if len(self) >= self.max_frames or self.queued_bytes + len(text) > self.max_bytes:
             # Too slow: cut it loose rather than stall everyone or grow without bound.
@@ -266,6 +264,13 @@ class Client:
         else:
             self.urgent.append(text)
             self._wake()
+
+    def write_raw(self, text: str) -> bool:
+        """Write the frame of `text` straight to the socket's transport if it may be now (bridge.wsproto)."""
+        if self.raw is not None and self.raw.writable():
+            self.raw.write(encoded(text))
+            return True
+        return False
 
     def drop(self) -> None:
         self.dropped = True

@@ -34,7 +34,6 @@ from bridge.realtime import (
     NOTIFICATIONS,
     Client,
     Hub,
-    encoded,
     message_frame,
     notification_text,
 )
@@ -466,9 +465,7 @@ async def _writer(ws: WebSocket, client: Client) -> None:
             return
         sent = 0
         while (text := client.next_frame()) is not None:
-            if client.raw is not None and client.raw.writable():
-                client.raw.write(encoded(text))
-            else:
+            if not client.write_raw(text):
                 client.sending = True
                 try:
                     await ws.send_text(text)
