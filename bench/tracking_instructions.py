@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -70,14 +70,15 @@ RUNS = [
 ]
 
 
-def instructions(cluster: PrivateCluster, procedure: str, count: int, workdir: Path) -> int:
-    """Instructions of `CALL procedure(count)` (after a warm-up call) in a single-user backend."""
+def instructions(cluster: PrivateCluster, procedure: str, count: int, workdir: Path, prelude: str = "") -> int:
+    """Instructions of `CALL procedure(count)` (after a warm-up call) in a single-user backend; `prelude`
+    (statements, one a line) runs first, uncounted."""
     out = workdir / f"{procedure}.{count}.cg"
     cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "--toggle-collect=ExecuteCallStmt",
            str(find_bindir() / "postgres"), "--single", "-D", str(cluster.pgdata), DB]
     if os.geteuid() == 0:
         cmd = ["runuser", "-u", cluster.settings.os_user, "--", *cmd]
-    script = f"SET synchronous_commit = off\nCALL public.{procedure}(1)\nCALL public.{procedure}({count})\n"
+    script = f"SET synchronous_commit = off\n{prelude}CALL public.{procedure}(1)\nCALL public.{procedure}({count})\n"
     subprocess.run(cmd, input=script, capture_output=True, text=True, check=True, cwd="/")
     for line in out.read_text().splitlines():
         if line.startswith(("summary:", "totals:")):
@@ -86,9 +87,10 @@ def instructions(cluster: PrivateCluster, procedure: str, count: int, workdir: P
 
 
 @contextmanager
-def deployed_cluster(setup: str) -> Iterator[tuple[PrivateCluster, Path]]:
-    """A throwaway cluster with the schema deployed and `setup` run, stopped (callgrind starts its own
-    single-user backend on it), and its work folder; removed afterwards."""
+def deployed_cluster(setup: str, prepare: Callable[[str], None] | None = None
+                     ) -> Iterator[tuple[PrivateCluster, Path]]:
+    """A throwaway cluster with the schema deployed and `setup` run (then `prepare(url)`, if given), stopped
+    (callgrind starts its own single-user backend on it), and its work folder; removed afterwards."""
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed")
     workdir = Path(tempfile.mkdtemp(prefix="pgchatter-instructions-"))
@@ -102,6 +104,8 @@ def deployed_cluster(setup: str) -> Iterator[tuple[PrivateCluster, Path]]:
             raise SystemExit("deploy failed")
         subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", url], input=setup, text=True, check=True,
                        capture_output=True)
+        if prepare is not None:
+            prepare(url)
         cluster.stop()
         yield cluster, workdir
     finally:

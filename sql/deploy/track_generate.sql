@@ -1,8 +1,15 @@
 -- Deploy pgchatter:track_generate to pg
--- requires: track_generate@v0.8.0
--- requires: realtime_wakeup
+-- requires: track_generate@v0.9.0
+-- requires: tracking_values
 
 BEGIN;
+
+-- As in v0.9.0, with the tracking values stored typed (issue 23, SPEC §4): each message's changes go into
+-- chatter.messages.tracking_values, one chatter.tracking_value per tracked column (NULL: unchanged), built
+-- by one ARRAY[...] (bulk) or by element assignments (row loop, single row), instead of a JSON text
+-- concatenated per entry and parsed into jsonb per message (about a quarter of a bulk row's instructions:
+-- docs/benchmarks.md "Tracking"). chatter.tracking_json renders today's jsonb from them when read. The
+-- three paths store the same array. Key changes (rare) keep their jsonb as before.
 
 -- As in v0.8.0, with fewer steps for the usual case, an UPDATE of one row (issue 23). A tracked single-row
 -- UPDATE evaluated about 36 PL/pgSQL expressions, each prepared again in every transaction (its executor
@@ -52,10 +59,10 @@ DECLARE
     changed text[] := '{}';
     displays text[] := '{}';      -- level 2: display texts, computed once (a FK display is a lookup)
     items text[] := '{}';         -- level 3: the HTML list items and the JSON entries
-    json_items text[] := '{}';
+    value_items text[] := '{}';   -- the typed entries (chatter.tracking_value), one slot per column
     row_checks text[] := '{}';    -- the row loop of small statements: one IF per column
     item_tpl text;                -- a changed value's list item and JSON entry (templates)
-    json_tpl text;
+    value_tpl text;
     i integer := 0;
     plain boolean;                -- rendered without HTML or JSON specials
     c record;
@@ -63,6 +70,7 @@ DECLARE
     -- statement: a concurrent DELETE of the subtype waits for this transaction and then sets its
     -- messages' subtype_id to NULL; one committed before finds no row here (subtype NULL).
     subtype text := '(SELECT s.id FROM chatter.subtypes AS s WHERE s.identifier = ''tracking'' FOR KEY SHARE)';
+    no_values text;               -- an array of as many NULL slots as tracked columns
     insert_sql text;
     update_sql text;
     loop_sql text;
@@ -93,40 +101,32 @@ BEGIN
         plain := c.ref_table IS NULL AND c.type IN ('smallint', 'integer', 'bigint', 'numeric', 'real',
                 'double precision', 'boolean', 'date', 'timestamp without time zone', 'timestamp with time zone',
                 'time without time zone', 'time with time zone');
-        -- The list item and the JSON entry are templates over the names of the old and new values and
+        -- The list item and the typed entry are templates over the names of the old and new values and
         -- their displays (%1$s %2$s %3$s %4$s), filled in for the bulk query and for the row loop alike.
-        -- The JSON entry is concatenated text, parsed once per message: json_build_object per entry plus a
-        -- cast per row cost more than the rest of the trigger. Integers and display texts of plain scalars
-        -- need no escaping, so they are quoted as they are. Literals have their % doubled for format().
+        -- Display texts of plain scalars need no escaping. Literals have their % doubled for format().
         item_tpl := replace(quote_literal('<li>' || chatter._html_escape(c.label) || ': '), '%', '%%') || ' || '
             || CASE WHEN plain THEN 'coalesce(%3$s, ''None'') || '' → '' || coalesce(%4$s, ''None'')'
                     ELSE chatter._html_escape_sql('coalesce(%3$s, ''None'')') || ' || '' → '' || '
                          || chatter._html_escape_sql('coalesce(%4$s, ''None'')') END
             || ' || ''</li>''';
-        json_tpl := replace(quote_literal('{"field":' || to_json(c."column"::text)::text || ',"label":'
-                                          || to_json(c.label)::text || ',"old_value":'), '%', '%%')
-            || CASE WHEN c.ref_table IS NULL AND c.type IN ('smallint', 'integer', 'bigint')
-                    THEN ' || coalesce(%3$s, ''null'') || '',"new_value":'' || coalesce(%4$s, ''null'')'
-                    ELSE ' || coalesce(to_json(%1$s)::text, ''null'') || '',"new_value":'' '
-                         '|| coalesce(to_json(%2$s)::text, ''null'')' END
-            || CASE WHEN plain
-                    THEN ' || '',"old_display":'' || coalesce(''"'' || %3$s || ''"'', ''null'') '
-                         '|| '',"new_display":'' || coalesce(''"'' || %4$s || ''"'', ''null'')'
-                    ELSE ' || '',"old_display":'' || coalesce(to_json(%3$s)::text, ''null'') '
-                         '|| '',"new_display":'' || coalesce(to_json(%4$s)::text, ''null'')' END
-            || ' || ''}''';
+        -- The typed entry: the column, its label, the values as to_json gives them (what the JSON held
+        -- before), and the display texts. Literals have their % doubled for format().
+        value_tpl := 'ROW(' || replace(quote_literal(c."column"::text), '%', '%%') || ', '
+            || replace(quote_literal(c.label), '%', '%%')
+            || ', to_json(%1$s), to_json(%2$s), %3$s, %4$s)::chatter.tracking_value';
         items := items || format('CASE WHEN e.ch%s THEN %s END', i,
                                  format(item_tpl, 'e.o' || i, 'e.n' || i, 'e.od' || i, 'e.nd' || i));
-        json_items := json_items || format('CASE WHEN e.ch%s THEN %s END', i,
-                                           format(json_tpl, 'e.o' || i, 'e.n' || i, 'e.od' || i, 'e.nd' || i));
+        value_items := value_items || format('CASE WHEN e.ch%s THEN %s END', i,
+                                             format(value_tpl, 'e.o' || i, 'e.n' || i, 'e.od' || i, 'e.nd' || i));
         row_checks := row_checks || format(
             'IF _chatter_r.ch%1$s THEN _chatter_od := %2$s; _chatter_nd := %3$s; '
-            '_chatter_items := coalesce(_chatter_items, '''') || %4$s; _chatter_json := concat_ws('','', _chatter_json, %5$s); END IF;',
+            '_chatter_items := coalesce(_chatter_items, '''') || %4$s; _chatter_values[%1$s] := %5$s; END IF;',
             i, chatter._track_display_sql('_chatter_r', 'o' || i, c.type, c.ref_table, c.ref_key, c.ref_display),
             chatter._track_display_sql('_chatter_r', 'n' || i, c.type, c.ref_table, c.ref_key, c.ref_display),
             format(item_tpl, '_chatter_r.o' || i, '_chatter_r.n' || i, '_chatter_od', '_chatter_nd'),
-            format(json_tpl, '_chatter_r.o' || i, '_chatter_r.n' || i, '_chatter_od', '_chatter_nd'));
+            format(value_tpl, '_chatter_r.o' || i, '_chatter_r.n' || i, '_chatter_od', '_chatter_nd'));
     END LOOP;
+    no_values := quote_literal('{' || repeat('NULL,', i - 1) || 'NULL}') || '::chatter.tracking_value[]';
 
     -- {author} becomes $1 in the EXECUTEd copy and a variable in the static copy.
     insert_sql := format(
@@ -136,15 +136,14 @@ BEGIN
 
     IF i > 0 THEN
         -- Three levels: raw values joined by key; displays once per changed value (OFFSET 0 keeps the
-        -- planner from copying a FK lookup into every use); then the HTML body and the JSON array, built
-        -- as text and parsed once.
+        -- planner from copying a FK lookup into every use); then the HTML body and the typed values.
         update_sql := format(
-            'INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, author_id, tracking) '
+            'INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, author_id, tracking_values) '
             'SELECT ''Tracking'', %1$s, %2$L, e.doc, ''<ul>'' || concat(%3$s) || ''</ul>'', {author}, '
-            '(''['' || concat_ws('','', %4$s) || '']'')::jsonb '
+            'ARRAY[%4$s] '
             'FROM (SELECT d.doc, %5$s FROM (SELECT n.%6$I AS doc, %7$s FROM old_rows AS o '
             'JOIN new_rows AS n ON n.%6$I = o.%6$I) AS d WHERE %8$s OFFSET 0) AS e',
-            subtype, m.model, array_to_string(items, ', '), array_to_string(json_items, ', '),
+            subtype, m.model, array_to_string(items, ', '), array_to_string(value_items, ', '),
             array_to_string(displays, ', '), m.key_column, array_to_string(raw_cols, ', '),
             array_to_string(changed, ' OR '));
         -- Small statements loop over the rows in PL/pgSQL instead: the bulk query's wide expressions cost
@@ -155,34 +154,37 @@ BEGIN
         -- one per row made small statements pay it per row (issue 23). One message, the usual case, is a
         -- VALUES row (cheaper to start than a scan of unnest).
         loop_sql := format(
-            '_chatter_docs := ''{}''; _chatter_bodies := ''{}''; _chatter_jsons := ''{}''; '
+            '_chatter_docs := ''{}''; _chatter_bodies := ''{}''; _chatter_all_values := ''{}''; '
             'FOR _chatter_r IN SELECT n.%1$I AS doc, %2$s FROM old_rows AS o JOIN new_rows AS n ON n.%1$I = o.%1$I LOOP '
-            '_chatter_items := NULL; _chatter_json := NULL; %3$s '
-            'IF _chatter_json IS NOT NULL THEN '
+            '_chatter_items := NULL; _chatter_values := %6$s; %3$s '
+            'IF _chatter_items IS NOT NULL THEN '
             '_chatter_docs := _chatter_docs || _chatter_r.doc; '
             '_chatter_bodies := _chatter_bodies || (''<ul>'' || _chatter_items || ''</ul>''); '
-            '_chatter_jsons := _chatter_jsons || (''['' || _chatter_json || '']''); END IF; END LOOP; '
+            '_chatter_all_values := _chatter_all_values || _chatter_values; END IF; END LOOP; '
             '_chatter_written := cardinality(_chatter_docs); '
             'IF _chatter_written = 1 THEN '
-            'INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, author_id, tracking) '
-            'VALUES (''Tracking'', %4$s, %5$L, _chatter_docs[1], _chatter_bodies[1], _chatter_author, _chatter_jsons[1]::jsonb); '
+            'INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, author_id, tracking_values) '
+            'VALUES (''Tracking'', %4$s, %5$L, _chatter_docs[1], _chatter_bodies[1], _chatter_author, _chatter_all_values); '
             'ELSIF _chatter_written > 1 THEN '
-            'INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, author_id, tracking) '
-            'SELECT ''Tracking'', %4$s, %5$L, u.doc, u.body, _chatter_author, u.tracking::jsonb '
-            'FROM unnest(_chatter_docs, _chatter_bodies, _chatter_jsons) AS u(doc, body, tracking); '
+            'INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, author_id, tracking_values) '
+            'SELECT ''Tracking'', %4$s, %5$L, u.doc, u.body, _chatter_author, '
+            '_chatter_all_values[(u.k - 1) * %7$s + 1 : u.k * %7$s] '
+            'FROM unnest(_chatter_docs, _chatter_bodies) WITH ORDINALITY AS u(doc, body, k); '
             'END IF;',
-            m.key_column, array_to_string(raw_cols, ', '), array_to_string(row_checks, ' '), subtype, m.model);
+            m.key_column, array_to_string(raw_cols, ', '), array_to_string(row_checks, ' '), subtype, m.model,
+            no_values, i);
         -- One row (the usual UPDATE): read by SELECT INTO (no cursor), diffed by the same IFs, its message
-        -- written with the body and JSON wrapped in the INSERT. No row joined: its key changed (rekey).
+        -- written with the body wrapped in the INSERT. No row joined: its key changed (rekey).
         one_sql := format(
             'SELECT n.%1$I AS doc, %2$s INTO _chatter_r FROM old_rows AS o JOIN new_rows AS n ON n.%1$I = o.%1$I; '
-            'IF FOUND THEN %3$s '
-            'IF _chatter_json IS NOT NULL THEN '
-            'INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, author_id, tracking) '
+            'IF FOUND THEN _chatter_values := %6$s; %3$s '
+            'IF _chatter_items IS NOT NULL THEN '
+            'INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, author_id, tracking_values) '
             'VALUES (''Tracking'', %4$s, %5$L, _chatter_r.doc, ''<ul>'' || _chatter_items || ''</ul>'', _chatter_author, '
-            '(''['' || _chatter_json || '']'')::jsonb); '
+            '_chatter_values); '
             'GET DIAGNOSTICS _chatter_written = ROW_COUNT; END IF; ELSE {rekey} END IF;',
-            m.key_column, array_to_string(raw_cols, ', '), array_to_string(row_checks, ' '), subtype, m.model);
+            m.key_column, array_to_string(raw_cols, ', '), array_to_string(row_checks, ' '), subtype, m.model,
+            no_values);
     END IF;
 
     -- A row whose key changed cannot be joined to its old row. When one key changed in the statement the
@@ -220,11 +222,11 @@ DECLARE
     _chatter_od text;
     _chatter_nd text;
     _chatter_items text;
-    _chatter_json text;
+    _chatter_values chatter.tracking_value[];
     _chatter_settings text[];
     _chatter_docs bigint[];
     _chatter_bodies text[];
-    _chatter_jsons text[];
+    _chatter_all_values chatter.tracking_value[];
 BEGIN
     -- Writes made by another trigger (compute cascades), sessions that switched tracking off, and
     -- INSERTs of sessions that switched Record Created off.

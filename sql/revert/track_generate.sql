@@ -1,8 +1,22 @@
--- Revert pgchatter:track_generate from pg: chatter._track_install as in v0.8.0 (a single-row UPDATE through the row loop), tracked tables regenerated
+-- Revert pgchatter:track_generate from pg (to v0.9.0: tracking stored as jsonb text again; tables regenerated)
+-- requires: track_generate@v0.8.0
+-- requires: realtime_wakeup
 
 BEGIN;
 
--- As in v0.7.0, with a flat fixed cost per statement (issue 23): a tracked single-row UPDATE called
+-- As in v0.8.0, with fewer steps for the usual case, an UPDATE of one row (issue 23). A tracked single-row
+-- UPDATE evaluated about 36 PL/pgSQL expressions, each prepared again in every transaction (its executor
+-- state and the EXECUTE right of every function in it), opened a cursor for its row loop and moved its one
+-- message through three arrays. Now one row is read by SELECT INTO, diffed by the same IFs, and written by
+-- an INSERT that wraps the body and the JSON itself; the guards are one IF, the variables need no
+-- initial values, and the bridges are woken right after that INSERT: about 21 expressions. Statements of
+-- 2 to 64 rows keep the row loop, larger ones the bulk queries.
+
+-- No SET chatter.wakes_bridges = on any more: no statement trigger on chatter.messages wakes the bridges
+-- (limits: the wake-up is in chatter._message_limits, which Tracking messages skip), so nothing needs to
+-- be kept quiet, and a GUC set and restored per call is saved.
+
+-- (v0.8.0:) As in v0.7.0, with a flat fixed cost per statement (issue 23): a tracked single-row UPDATE called
 -- chatter.current_contact_id (which calls chatter._user_id_setting), chatter._wake_bridges and chatter._wake,
 -- each a PL/pgSQL function with a SET clause: every such call saves and restores the GUCs, and its
 -- search_path change makes the next query look up its schemas again. Now the generated function runs the
@@ -52,6 +66,7 @@ DECLARE
     insert_sql text;
     update_sql text;
     loop_sql text;
+    one_sql text := '';
     rekey_sql text;
 BEGIN
     SELECT * INTO m FROM chatter.models AS r WHERE r."table" = tbl;
@@ -106,7 +121,7 @@ BEGIN
                                            format(json_tpl, 'e.o' || i, 'e.n' || i, 'e.od' || i, 'e.nd' || i));
         row_checks := row_checks || format(
             'IF _chatter_r.ch%1$s THEN _chatter_od := %2$s; _chatter_nd := %3$s; '
-            '_chatter_items := _chatter_items || %4$s; _chatter_json := concat_ws('','', _chatter_json, %5$s); END IF;',
+            '_chatter_items := coalesce(_chatter_items, '''') || %4$s; _chatter_json := concat_ws('','', _chatter_json, %5$s); END IF;',
             i, chatter._track_display_sql('_chatter_r', 'o' || i, c.type, c.ref_table, c.ref_key, c.ref_display),
             chatter._track_display_sql('_chatter_r', 'n' || i, c.type, c.ref_table, c.ref_key, c.ref_display),
             format(item_tpl, '_chatter_r.o' || i, '_chatter_r.n' || i, '_chatter_od', '_chatter_nd'),
@@ -140,8 +155,9 @@ BEGIN
         -- one per row made small statements pay it per row (issue 23). One message, the usual case, is a
         -- VALUES row (cheaper to start than a scan of unnest).
         loop_sql := format(
+            '_chatter_docs := ''{}''; _chatter_bodies := ''{}''; _chatter_jsons := ''{}''; '
             'FOR _chatter_r IN SELECT n.%1$I AS doc, %2$s FROM old_rows AS o JOIN new_rows AS n ON n.%1$I = o.%1$I LOOP '
-            '_chatter_items := ''''; _chatter_json := NULL; %3$s '
+            '_chatter_items := NULL; _chatter_json := NULL; %3$s '
             'IF _chatter_json IS NOT NULL THEN '
             '_chatter_docs := _chatter_docs || _chatter_r.doc; '
             '_chatter_bodies := _chatter_bodies || (''<ul>'' || _chatter_items || ''</ul>''); '
@@ -155,6 +171,17 @@ BEGIN
             'SELECT ''Tracking'', %4$s, %5$L, u.doc, u.body, _chatter_author, u.tracking::jsonb '
             'FROM unnest(_chatter_docs, _chatter_bodies, _chatter_jsons) AS u(doc, body, tracking); '
             'END IF;',
+            m.key_column, array_to_string(raw_cols, ', '), array_to_string(row_checks, ' '), subtype, m.model);
+        -- One row (the usual UPDATE): read by SELECT INTO (no cursor), diffed by the same IFs, its message
+        -- written with the body and JSON wrapped in the INSERT. No row joined: its key changed (rekey).
+        one_sql := format(
+            'SELECT n.%1$I AS doc, %2$s INTO _chatter_r FROM old_rows AS o JOIN new_rows AS n ON n.%1$I = o.%1$I; '
+            'IF FOUND THEN %3$s '
+            'IF _chatter_json IS NOT NULL THEN '
+            'INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, author_id, tracking) '
+            'VALUES (''Tracking'', %4$s, %5$L, _chatter_r.doc, ''<ul>'' || _chatter_items || ''</ul>'', _chatter_author, '
+            '(''['' || _chatter_json || '']'')::jsonb); '
+            'GET DIAGNOSTICS _chatter_written = ROW_COUNT; END IF; ELSE {rekey} END IF;',
             m.key_column, array_to_string(raw_cols, ', '), array_to_string(row_checks, ' '), subtype, m.model);
     END IF;
 
@@ -181,13 +208,12 @@ CREATE OR REPLACE FUNCTION chatter.%1$I() RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
-SET chatter.wakes_bridges = 'on'
 AS $body$
 DECLARE
     _chatter_author bigint;
     _chatter_user text := current_setting('chatter.user_id', true);
     _chatter_rows bigint;
-    _chatter_written bigint := 0;
+    _chatter_written bigint;
     _chatter_moved bigint;
     _chatter_role text;
     _chatter_r record;
@@ -196,15 +222,14 @@ DECLARE
     _chatter_items text;
     _chatter_json text;
     _chatter_settings text[];
-    _chatter_docs bigint[] := '{}';
-    _chatter_bodies text[] := '{}';
-    _chatter_jsons text[] := '{}';
+    _chatter_docs bigint[];
+    _chatter_bodies text[];
+    _chatter_jsons text[];
 BEGIN
-    -- Writes made by another trigger (compute cascades) and sessions that switched tracking off.
-    IF pg_trigger_depth() > 1 OR lower(current_setting('chatter.tracking', true)) = 'off' THEN
-        RETURN NULL;
-    END IF;
-    IF TG_OP = 'INSERT' AND lower(current_setting('chatter.create_nolog', true)) = 'on' THEN
+    -- Writes made by another trigger (compute cascades), sessions that switched tracking off, and
+    -- INSERTs of sessions that switched Record Created off.
+    IF pg_trigger_depth() > 1 OR lower(current_setting('chatter.tracking', true)) = 'off'
+       OR (TG_OP = 'INSERT' AND lower(current_setting('chatter.create_nolog', true)) = 'on') THEN
         RETURN NULL;
     END IF;
     -- The author: the acting user's contact, as chatter.current_contact_id() says, without its nested
@@ -212,7 +237,7 @@ BEGIN
     -- else goes to chatter.current_contact_id(), which raises the error (CH005 malformed, CH004 unknown or
     -- inactive).
     IF _chatter_user IS NULL OR _chatter_user = '' THEN
-        _chatter_author := NULL;
+        NULL;   -- _chatter_author stays NULL
     ELSIF _chatter_user ~ '^[[:space:]]*[0-9]{1,18}[[:space:]]*$' THEN
         SELECT u.contact_id INTO _chatter_author FROM chatter.users AS u
          WHERE u.id = _chatter_user::bigint AND u.active;
@@ -224,15 +249,17 @@ BEGIN
     END IF;
     SELECT count(*) INTO _chatter_rows FROM new_rows;
     -- A row that changed its key is the only kind neither logged by the diff nor unchanged: the rekey
-    -- query runs only when fewer rows were logged than updated.
-    IF _chatter_rows <= 64 THEN
+    -- query runs only when fewer rows were logged than updated (for one row: when its key changed).
+    IF _chatter_rows = 1 AND TG_OP = 'UPDATE' THEN
+        %8$s
+    ELSIF _chatter_rows <= 64 THEN
         -- Small statements use plans cached for small row counts, and a row loop.
         IF TG_OP = 'INSERT' THEN
             %2$s;
             GET DIAGNOSTICS _chatter_written = ROW_COUNT;
         ELSE
             %3$s
-            IF _chatter_written < _chatter_rows THEN
+            IF coalesce(_chatter_written, 0) < _chatter_rows THEN
                 %4$s;
                 GET DIAGNOSTICS _chatter_moved = ROW_COUNT;
                 _chatter_written := _chatter_written + _chatter_moved;
@@ -254,7 +281,7 @@ BEGIN
             GET DIAGNOSTICS _chatter_written = ROW_COUNT;
         ELSE
             %6$s
-            IF _chatter_written < _chatter_rows THEN
+            IF coalesce(_chatter_written, 0) < _chatter_rows THEN
                 EXECUTE %7$L USING _chatter_author;
                 GET DIAGNOSTICS _chatter_moved = ROW_COUNT;
                 _chatter_written := _chatter_written + _chatter_moved;
@@ -267,10 +294,10 @@ BEGIN
                 set_config('work_mem', _chatter_settings[3], true);
     END IF;
     -- One wake-up of the bridges per statement that wrote messages (they tell a record's viewers that it
-    -- changed); this function's own INSERTs fire no wake-up trigger (chatter.wakes_bridges = on). The
-    -- code of chatter._wake_bridges_sql(), run here flat.
+    -- changed); Tracking messages skip the trigger that wakes them for other messages (messages_limits).
+    -- The code of chatter._wake_bridges_sql(), run here flat.
     IF _chatter_written > 0 THEN
-        %8$s
+        %9$s
     END IF;
     RETURN NULL;
 END
@@ -284,6 +311,10 @@ $fn$, fn,
              ELSE format('EXECUTE %L USING _chatter_author; GET DIAGNOSTICS _chatter_written = ROW_COUNT;',
                          replace(update_sql, '{author}', '$1')) END,
         replace(rekey_sql, '{author}', '$1'),
+        CASE WHEN one_sql = ''
+             THEN replace(rekey_sql, '{author}', '_chatter_author') || '; GET DIAGNOSTICS _chatter_written = ROW_COUNT;'
+             ELSE replace(one_sql, '{rekey}', replace(rekey_sql, '{author}', '_chatter_author')
+                                              || '; GET DIAGNOSTICS _chatter_written = ROW_COUNT;') END,
         chatter._wake_bridges_sql());
     EXECUTE format('COMMENT ON FUNCTION chatter.%I() IS %L', fn,
                    'Generated by chatter._track_install for ' || tbl::text || '; regenerated on ALTER TABLE');

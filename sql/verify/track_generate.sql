@@ -9,5 +9,10 @@ SELECT 1 / (p.prosrc LIKE '%OWNER TO chatter_owner%' AND p.prosrc LIKE '%chatter
 SELECT 1 / (p.prosrc LIKE '%IF _chatter_rows = 1 AND TG_OP = ''UPDATE'' THEN%')::integer
   FROM pg_catalog.pg_proc AS p
  WHERE p.oid = 'chatter._track_install(regclass)'::regprocedure;
+-- Issue 23: the generated functions write typed tracking values, no jsonb text.
+SELECT 1 / (p.prosrc LIKE '%tracking_values)%' AND p.prosrc LIKE '%::chatter.tracking_value%'
+            AND p.prosrc NOT LIKE '%_chatter_json%')::integer
+  FROM pg_catalog.pg_proc AS p
+ WHERE p.oid = 'chatter._track_install(regclass)'::regprocedure;
 
 ROLLBACK;
