@@ -87,10 +87,11 @@ def instructions(cluster: PrivateCluster, procedure: str, count: int, workdir: P
 
 
 @contextmanager
-def deployed_cluster(setup: str, prepare: Callable[[str], None] | None = None
+def deployed_cluster(setup: str, prepare: Callable[[str], None] | None = None, to: str | None = None
                      ) -> Iterator[tuple[PrivateCluster, Path]]:
-    """A throwaway cluster with the schema deployed and `setup` run (then `prepare(url)`, if given), stopped
-    (callgrind starts its own single-user backend on it), and its work folder; removed afterwards."""
+    """A throwaway cluster with the schema deployed (up to the change or tag `to`, if given) and `setup` run
+    (then `prepare(url)`, if given), stopped (callgrind starts its own single-user backend on it), and its
+    work folder; removed afterwards."""
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed")
     workdir = Path(tempfile.mkdtemp(prefix="pgchatter-instructions-"))
@@ -100,7 +101,7 @@ def deployed_cluster(setup: str, prepare: Callable[[str], None] | None = None
         cluster.start()
         url = cluster.url(DB)
         database.create_database(url, fresh=True)
-        if database.sqitch(url, "--quiet", "deploy") != 0:
+        if database.sqitch(url, "--quiet", "deploy", *(["--to", to] if to else [])) != 0:
             raise SystemExit("deploy failed")
         subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", url], input=setup, text=True, check=True,
                        capture_output=True)

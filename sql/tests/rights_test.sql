@@ -112,6 +112,10 @@ INSERT INTO rights_matrix VALUES
     ('chatter._preview(text)', '881', $$SELECT 1 WHERE chatter._preview('<b>x</b>') <> 'x'$$, 'nothing'),   -- pure
     ('chatter._count_cap()', '881', $$SELECT 1 WHERE chatter._count_cap() <> 100$$, 'nothing'),   -- a setting, no data
     ('chatter.html_text(text)', '881', $$SELECT 1 WHERE chatter.html_text('<b>x</b>') <> 'x'$$, 'nothing'),   -- pure
+    ('chatter.tracking_json(jsonb,chatter.tracking_value[])', '881',
+     $$SELECT 1 WHERE chatter.tracking_json(NULL, '{NULL}') IS NOT NULL$$, 'nothing'),   -- pure: renders the values it is given
+    ('chatter.tracking_read(chatter.messages)', '881',
+     $$SELECT 1 WHERE (chatter.tracking_read(NULL::chatter.messages)).id IS NOT NULL$$, 'nothing'),   -- pure: the row it is given
     ('chatter.log_message(text,bigint,text,bigint)', '881', $$SELECT chatter.log_message('orders', 2, 'x')$$, 'CH003'),
     ('chatter.mark_notifications_read(bigint[],bigint)', '881', 'SELECT chatter.mark_notifications_read(NULL, 882)', 'CH004'),
     ('chatter.mark_read(bigint,bigint,bigint)', '881', format('SELECT chatter.mark_read(%s, 882)', :board), 'CH004'),
