@@ -433,8 +433,8 @@ DECLARE
         ARRAY['new_rows AS n', 'unnest({new}) AS n'],
         ARRAY['old_rows AS o', 'unnest({old}) AS o'],
         -- the arrays: declared with the table's row type, filled before anything reads them
-        ARRAY['_chatter_jsons text[];',
-              '_chatter_jsons text[]; _chatter_new {rowtype}[]; _chatter_old {rowtype}[];'],
+        ARRAY['_chatter_all_values chatter.tracking_value[];',
+              '_chatter_all_values chatter.tracking_value[]; _chatter_new {rowtype}[]; _chatter_old {rowtype}[];'],
         ARRAY['SELECT count(*) INTO _chatter_rows FROM new_rows;',
               '_chatter_new := ARRAY(SELECT _chatter_t FROM new_rows AS _chatter_t); '
               'IF TG_OP = ''UPDATE'' THEN _chatter_old := ARRAY(SELECT _chatter_t FROM old_rows AS _chatter_t); END IF; '

@@ -207,7 +207,9 @@ DO $$
 DECLARE
     cols text;
 BEGIN
-    SELECT string_agg(format('s.%I', a.attname), ', ' ORDER BY a.attnum) INTO cols
+    -- tracking as it reads (issue 23: typed values rendered by chatter.tracking_json), as on one node.
+    SELECT string_agg(CASE WHEN a.attname = 'tracking' THEN 'chatter.tracking_json(s.tracking, s.tracking_values)'
+                           ELSE format('s.%I', a.attname) END, ', ' ORDER BY a.attnum) INTO cols
       FROM pg_attribute AS a
      WHERE a.attrelid = 'chatter.messages'::regclass AND a.attnum > 0 AND NOT a.attisdropped;
 
@@ -241,7 +243,7 @@ BEGIN
     PERFORM chatter.check_record_readable(model, document);
     IF NOT pg_catalog.row_security_active('chatter.messages') THEN    -- the system: as deployed
         RETURN QUERY
-            SELECT m.* FROM chatter.messages AS m
+            SELECT r.* FROM chatter.messages AS m CROSS JOIN LATERAL chatter.tracking_read(m) AS r
              WHERE m.model = record_feed.model AND m.document = record_feed.document AND m.in_feed
                AND (record_feed.before_id IS NULL OR m.id < record_feed.before_id)
              ORDER BY m.id DESC
@@ -471,7 +473,9 @@ DO $$
 DECLARE
     cols text;
 BEGIN
-    SELECT string_agg(format('s.%I', a.attname), ', ' ORDER BY a.attnum) INTO cols
+    -- tracking as it reads (issue 23: typed values rendered by chatter.tracking_json), as on one node.
+    SELECT string_agg(CASE WHEN a.attname = 'tracking' THEN 'chatter.tracking_json(s.tracking, s.tracking_values)'
+                           ELSE format('s.%I', a.attname) END, ', ' ORDER BY a.attnum) INTO cols
       FROM pg_attribute AS a
      WHERE a.attrelid = 'chatter.channel_members'::regclass AND a.attnum > 0 AND NOT a.attisdropped;
     -- The bridge's channel list (one's own memberships) and member list (a channel's), on Citus.
