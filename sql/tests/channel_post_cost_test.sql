@@ -3,7 +3,7 @@
 -- post still moves the poster's read marker (never backwards), bumps last_message_at and counts as unread
 -- for the others; the refused posts stay refused.
 BEGIN;
-SELECT plan(17);
+SELECT plan(18);
 
 INSERT INTO chatter.contacts (id, name, email) VALUES
     (9811, 'Ann Cost', 'ann@cost.invalid'), (9812, 'Ben Cost', 'ben@cost.invalid'),
@@ -53,6 +53,7 @@ SET LOCAL chatter.user_id = '9911';
 SET LOCAL chatter.user_id = '9912';
 SELECT chatter.channel_post(:room, 9912, 'thanks') AS reply \gset
 SELECT ok((SELECT is_read FROM chatter.notifications WHERE message_id = :mention), 'posting reads one''s mention above it');
+SELECT ok(NOT (SELECT is_read FROM chatter.notifications WHERE message_id = :direct), 'but not the DM''s, another conversation');
 SET LOCAL chatter.user_id = '9911';
 
 -- A read marker never moves backwards, posting included.
