@@ -19,4 +19,6 @@ BEGIN
 END
 $$;
 
+DROP FUNCTION chatter._acting_as_sql();
+
 COMMIT;

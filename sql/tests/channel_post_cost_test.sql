@@ -3,7 +3,7 @@
 -- post still moves the poster's read marker (never backwards), bumps last_message_at and counts as unread
 -- for the others; the refused posts stay refused.
 BEGIN;
-SELECT plan(18);
+SELECT plan(20);
 
 INSERT INTO chatter.contacts (id, name, email) VALUES
     (9811, 'Ann Cost', 'ann@cost.invalid'), (9812, 'Ben Cost', 'ben@cost.invalid'),
@@ -30,6 +30,7 @@ SELECT is((SELECT last_read_message FROM chatter.channel_members WHERE channel_i
 SELECT isnt((SELECT last_message_at FROM chatter.channels WHERE id = :room), NULL,
             'it bumps the channel''s last_message_at');
 SELECT is(chatter.unread_count(:room, 9911), 0::bigint, 'the poster has nothing unread');
+SELECT is((SELECT author_id FROM chatter.messages WHERE id = :plain), 9811::bigint, 'its author is the poster''s contact');
 SET LOCAL chatter.user_id = '9912';
 SELECT is(chatter.unread_count(:room, 9912), 1::bigint, 'another member has it unread');
 SET LOCAL chatter.user_id = '9911';
@@ -79,6 +80,13 @@ SELECT is((SELECT count(*) FROM chatter.messages WHERE channel_id IN (:hidden, :
           'the refused posts left no message');
 SELECT is((SELECT count(*) FROM chatter.messages WHERE channel_id = :room), 5::bigint,
           'the room holds the five accepted posts');
+
+-- The system (no acting user) posts for any member; the author is that member's contact.
+RESET ROLE;
+SET LOCAL chatter.user_id = '';
+SELECT chatter.channel_post(:room, 9913, 'from the system') AS sys \gset
+SELECT is((SELECT author_id FROM chatter.messages WHERE id = :sys), 9813::bigint,
+          'a post made by the system for a member has that member as its author');
 
 SELECT * FROM finish();
 ROLLBACK;
