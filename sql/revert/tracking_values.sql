@@ -7,6 +7,8 @@ BEGIN;
 UPDATE chatter.messages AS m SET tracking = chatter.tracking_json(m.tracking, m.tracking_values)
  WHERE m.tracking_values IS NOT NULL AND m.tracking IS NULL;
 
+DROP FUNCTION chatter.track_storage(regclass, text);
+ALTER TABLE chatter.models DROP COLUMN tracking_storage;
 DROP FUNCTION chatter.tracking_read(chatter.messages);
 DROP FUNCTION chatter.tracking_json(jsonb, chatter.tracking_value[]);
 ALTER TABLE chatter.messages DROP COLUMN tracking_values;

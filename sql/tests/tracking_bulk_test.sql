@@ -23,16 +23,16 @@ UPDATE public.lots SET name = 'say "hi" \ <b>', qty = qty + 1, price = price + 1
 UPDATE public.lots SET name = 'say "hi" \ <b>', qty = qty + 1, price = price + 1, active = false,
                        due = DATE '2026-02-01' WHERE id > 3;
 SELECT is((SELECT count(*)::int FROM chatter.messages WHERE model = 'lots'), 200, 'one message per row, all paths');
-SELECT is((SELECT chatter.tracking_json(tracking, tracking_values) FROM chatter.messages WHERE model = 'lots' AND document = 2)::text,
-          (SELECT chatter.tracking_json(tracking, tracking_values) FROM chatter.messages WHERE model = 'lots' AND document = 1)::text,
+SELECT is((SELECT tracking FROM chatter.messages WHERE model = 'lots' AND document = 2)::text,
+          (SELECT tracking FROM chatter.messages WHERE model = 'lots' AND document = 1)::text,
           'the row loop''s JSON equals the single-row JSON, value for value');
 SELECT is((SELECT body FROM chatter.messages WHERE model = 'lots' AND document = 2),
           (SELECT body FROM chatter.messages WHERE model = 'lots' AND document = 1),
           'the row loop''s body equals the single-row body');
-SELECT is((SELECT chatter.tracking_json(tracking, tracking_values) FROM chatter.messages WHERE model = 'lots' AND document = 150)::text,
-          (SELECT chatter.tracking_json(tracking, tracking_values) FROM chatter.messages WHERE model = 'lots' AND document = 1)::text,
+SELECT is((SELECT tracking FROM chatter.messages WHERE model = 'lots' AND document = 150)::text,
+          (SELECT tracking FROM chatter.messages WHERE model = 'lots' AND document = 1)::text,
           'the bulk JSON equals the small-statement JSON, value for value');
-SELECT is((SELECT chatter.tracking_json(tracking, tracking_values) FROM chatter.messages WHERE model = 'lots' AND document = 150),
+SELECT is((SELECT tracking FROM chatter.messages WHERE model = 'lots' AND document = 150),
     jsonb_build_array(
         jsonb_build_object('field', 'name', 'label', 'Name', 'old_value', 'lot', 'new_value', 'say "hi" \ <b>',
                            'old_display', 'lot', 'new_display', 'say "hi" \ <b>'),
@@ -139,16 +139,16 @@ SELECT is((SELECT body FROM chatter.messages WHERE model = 'lots2' AND document 
 SELECT is((SELECT body FROM chatter.messages WHERE model = 'lots2' AND document = 50),
           (SELECT body FROM chatter.messages WHERE model = 'lots2' AND document = 1),
     'the bulk body equals the small-statement body');
-SELECT is((SELECT chatter.tracking_json(tracking, tracking_values) FROM chatter.messages WHERE model = 'lots2' AND document = 50)::text,
-          (SELECT chatter.tracking_json(tracking, tracking_values) FROM chatter.messages WHERE model = 'lots2' AND document = 1)::text,
+SELECT is((SELECT tracking FROM chatter.messages WHERE model = 'lots2' AND document = 50)::text,
+          (SELECT tracking FROM chatter.messages WHERE model = 'lots2' AND document = 1)::text,
     'the bulk JSON equals the small-statement JSON on keys, enums and NULLs');
 
 -- A small statement of several rows: its messages collected by the row loop and written by one INSERT
 SELECT is((SELECT array_agg(DISTINCT body) FROM chatter.messages WHERE model = 'lots2' AND document BETWEEN 2 AND 4),
           ARRAY[(SELECT body FROM chatter.messages WHERE model = 'lots2' AND document = 1)],
     'a 3-row statement writes the single-row body for each row');
-SELECT is((SELECT array_agg(DISTINCT chatter.tracking_json(tracking, tracking_values)::text) FROM chatter.messages WHERE model = 'lots2' AND document BETWEEN 2 AND 4),
-          ARRAY[(SELECT chatter.tracking_json(tracking, tracking_values)::text FROM chatter.messages WHERE model = 'lots2' AND document = 1)],
+SELECT is((SELECT array_agg(DISTINCT tracking::text) FROM chatter.messages WHERE model = 'lots2' AND document BETWEEN 2 AND 4),
+          ARRAY[(SELECT tracking::text FROM chatter.messages WHERE model = 'lots2' AND document = 1)],
     'and the single-row JSON');
 
 -- Golden output (issue 23): every type's tracking entry and list item pinned to a literal, on the small
@@ -201,18 +201,18 @@ CREATE TEMP TABLE gold_expected AS SELECT
                            'old_display', 'Yes', 'new_display', NULL),
         jsonb_build_object('field', 'n', 'label', 'N', 'old_value', 7, 'new_value', -3,
                            'old_display', '7', 'new_display', '-3')) AS tracking;
-SELECT is((SELECT chatter.tracking_json(tracking, tracking_values)::text FROM chatter.messages WHERE model = 'gold' AND document = 1 AND chatter.tracking_json(tracking, tracking_values) IS NOT NULL),
+SELECT is((SELECT tracking::text FROM chatter.messages WHERE model = 'gold' AND document = 1 AND tracking IS NOT NULL),
           (SELECT tracking::text FROM gold_expected),
     'golden JSON (the entries behind an 11-column change), small path: FK, enum, NULL, escaping, date, timestamptz, money, numeric, floats, boolean, integer');
-SELECT is((SELECT body FROM chatter.messages WHERE model = 'gold' AND document = 1 AND chatter.tracking_json(tracking, tracking_values) IS NOT NULL), (SELECT body FROM gold_expected),
+SELECT is((SELECT body FROM chatter.messages WHERE model = 'gold' AND document = 1 AND tracking IS NOT NULL), (SELECT body FROM gold_expected),
     'golden body, small path');
-SELECT is((SELECT array_agg(DISTINCT chatter.tracking_json(tracking, tracking_values)::text) FROM chatter.messages WHERE model = 'gold' AND document > 1 AND chatter.tracking_json(tracking, tracking_values) IS NOT NULL),
+SELECT is((SELECT array_agg(DISTINCT tracking::text) FROM chatter.messages WHERE model = 'gold' AND document > 1 AND tracking IS NOT NULL),
           ARRAY[(SELECT tracking::text FROM gold_expected)],
     'golden JSON, bulk path (99 rows)');
-SELECT is((SELECT array_agg(DISTINCT body) FROM chatter.messages WHERE model = 'gold' AND document > 1 AND chatter.tracking_json(tracking, tracking_values) IS NOT NULL),
+SELECT is((SELECT array_agg(DISTINCT body) FROM chatter.messages WHERE model = 'gold' AND document > 1 AND tracking IS NOT NULL),
           ARRAY[(SELECT body FROM gold_expected)],
     'golden body, bulk path');
-SELECT is((SELECT chatter.message_wire(m) -> 'tracking' FROM chatter.messages AS m WHERE m.model = 'gold' AND m.document = 1 AND chatter.tracking_json(m.tracking, m.tracking_values) IS NOT NULL),
+SELECT is((SELECT chatter.message_wire(m) -> 'tracking' FROM chatter.messages AS m WHERE m.model = 'gold' AND m.document = 1 AND m.tracking IS NOT NULL),
           (SELECT tracking FROM gold_expected),
     'the wire shape (HTTP, WebSocket) carries the same tracking');
 

@@ -1,11 +1,11 @@
--- Issue 23: Tracking values are stored typed (chatter.messages.tracking_values) and rendered when read
--- (chatter.tracking_json). Every read path returns what was stored before: the expected body and JSON
+-- Issue 23: a table whose Tracking values are stored typed (chatter.track_storage(..., 'typed'):
+-- chatter.messages.tracking_values) has them rendered when read (chatter.tracking_json). Every read path returns what was stored before: the expected body and JSON
 -- below are literals taken from v0.9.0 (which stored them), for changes of every kind of column (FK with
 -- a display name, enum, NULL old and new values, HTML escaping, date, timestamp, timestamptz, money,
 -- numeric, boolean, integer) made by the single-row path, the row loop (2 to 64 rows) and the bulk query.
 -- Read as chatter_app with an acting user, under the application's row-level security.
 BEGIN;
-SELECT plan(24);
+SELECT plan(29);
 
 SET LOCAL DateStyle = 'ISO, MDY';
 SET LOCAL TimeZone = 'UTC';
@@ -21,6 +21,7 @@ CREATE TABLE public.read_lots (
     paid boolean, n integer);
 COMMENT ON COLUMN public.read_lots.title IS 'Title <i>';
 SELECT chatter.enable('public.read_lots');
+SELECT chatter.track_storage('public.read_lots', 'typed');
 GRANT SELECT ON public.read_lots TO chatter_app;
 -- The application hides lot 100 from chatter_app: its feed must stay closed (CH003) whatever the storage.
 ALTER TABLE public.read_lots ENABLE ROW LEVEL SECURITY;
@@ -150,6 +151,22 @@ UPDATE public.read_lots SET title = 'renamed' WHERE id = 50;
 SELECT is((SELECT chatter.tracking_json(m.tracking, m.tracking_values) -> 0 ->> 'label' FROM chatter.messages AS m
             WHERE m.model = 'read_lots' AND m.document = 50 ORDER BY m.id DESC LIMIT 1),
           'Headline', 'a new message takes the new label');
+
+-- Back to the default storage: the tracking column again, no typed values.
+SELECT chatter.track_storage('public.read_lots', 'jsonb');
+UPDATE public.read_lots SET title = 'again' WHERE id = 50;
+SELECT is((SELECT m.tracking::text || ' / ' || (m.tracking_values IS NULL)::text FROM chatter.messages AS m
+            WHERE m.model = 'read_lots' AND m.document = 50 ORDER BY m.id DESC LIMIT 1),
+          '[{"field": "title", "label": "Headline", "new_value": "again", "old_value": "renamed", "new_display": "again", "old_display": "renamed"}] / true',
+          'jsonb storage (the default): the tracking column as before, no typed values');
+-- Refused: a storage that does not exist, a table not enabled, an application role.
+SELECT throws_ok($$SELECT chatter.track_storage('public.read_lots', 'xml')$$, 'CH005', NULL, 'an unknown storage: CH005');
+SELECT throws_ok($$SELECT chatter.track_storage('public.read_lots', NULL)$$, 'CH005', NULL, 'no storage: CH005');
+SELECT throws_ok($$SELECT chatter.track_storage('public.read_owners', 'typed')$$, 'CH003', NULL, 'a table not enabled: CH003');
+SET LOCAL ROLE chatter_app;
+SELECT throws_ok($$SELECT chatter.track_storage('public.read_lots', 'typed')$$, '42501', NULL,
+                 'chatter_app may not switch a table''s storage');
+RESET ROLE;
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -83,10 +83,10 @@ SELECT is((SELECT count(*)::int FROM chatter.messages), 1, 'one message for the 
 SELECT is((SELECT body FROM chatter.messages),
     '<ul><li>Salesperson: Alice → Bob &lt;b&gt; &amp; co</li><li>State: draft → sent</li><li>Notes: None → n&lt;1&gt;</li><li>Paid: None → Yes</li></ul>',
     'HTML diff: FK display names, enum labels, Yes/No, None for NULL, every value escaped; untracked jsonb absent');
-SELECT is((SELECT chatter.tracking_json(tracking, tracking_values)->0 FROM chatter.messages),
+SELECT is((SELECT tracking->0 FROM chatter.messages),
     '{"field": "salesperson_id", "label": "Salesperson", "old_value": 1, "new_value": 2, "old_display": "Alice", "new_display": "Bob <b> & co"}'::jsonb,
     'structured tracking: FK compared by id, shown by name');
-SELECT is((SELECT jsonb_array_length(chatter.tracking_json(tracking, tracking_values)) FROM chatter.messages), 4, 'one entry per changed tracked column');
+SELECT is((SELECT jsonb_array_length(tracking) FROM chatter.messages), 4, 'one entry per changed tracked column');
 DELETE FROM chatter.messages;
 
 UPDATE public.orders SET team_id = 2, tag_id = 2 WHERE id = 1;
@@ -139,7 +139,7 @@ SELECT is((SELECT body FROM chatter.messages), '<ul><li>Priority: None → 1</li
 DELETE FROM chatter.messages;
 ALTER TABLE public.orders RENAME COLUMN name TO reference;
 UPDATE public.orders SET reference = 'R' WHERE id = 101;
-SELECT is((SELECT chatter.tracking_json(tracking, tracking_values)->0->>'field' FROM chatter.messages), 'reference', 'a renamed column is tracked by its new name');
+SELECT is((SELECT tracking->0->>'field' FROM chatter.messages), 'reference', 'a renamed column is tracked by its new name');
 DELETE FROM chatter.messages;
 COMMENT ON COLUMN public.orders.priority IS 'Urgency';
 UPDATE public.orders SET priority = 2 WHERE id = 101;
@@ -153,12 +153,12 @@ SELECT ok(NOT EXISTS (SELECT FROM chatter.tracked_columns WHERE "column" = 'prio
 DELETE FROM chatter.messages;
 ALTER TABLE public.people RENAME COLUMN name TO display_name;
 UPDATE public.orders SET salesperson_id = 1 WHERE id = 101;
-SELECT is((SELECT chatter.tracking_json(tracking, tracking_values)->0->>'new_display' FROM chatter.messages), 'Alice',
+SELECT is((SELECT tracking->0->>'new_display' FROM chatter.messages), 'Alice',
     'a referenced table''s change regenerates the display lookup (display_name)');
 DELETE FROM chatter.messages;
 ALTER TABLE public.people RENAME TO staff;
 UPDATE public.orders SET salesperson_id = 2 WHERE id = 101;
-SELECT is((SELECT chatter.tracking_json(tracking, tracking_values)->0->>'new_display' FROM chatter.messages), 'Bob <b> & co', 'a renamed referenced table still works');
+SELECT is((SELECT tracking->0->>'new_display' FROM chatter.messages), 'Bob <b> & co', 'a renamed referenced table still works');
 DELETE FROM chatter.messages;
 
 -- The generated code

@@ -3,6 +3,8 @@
 BEGIN;
 
 SELECT tracking_values FROM chatter.messages WHERE false;
+SELECT tracking_storage FROM chatter.models WHERE false;
+SELECT 'chatter.track_storage(regclass, text)'::regprocedure;
 -- The renderer gives the stored jsonb when there is one, else the typed values as that jsonb, in slot
 -- order, NULL slots skipped; and chatter.tracking_read fills a row's tracking column with it.
 SELECT 1 / (chatter.tracking_json('[{"field": "x"}]', NULL) = '[{"field": "x"}]'
