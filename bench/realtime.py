@@ -77,6 +77,8 @@ MISSED = int(os.environ.get("BENCH_REALTIME_MISSED", "10"))
 GROW = int(os.environ.get("BENCH_REALTIME_GROW", "0"))   # old messages (and notifications) before steps 1 and 2
 STORM = os.environ.get("BENCH_REALTIME_STORM", "1") == "1"
 PROFILE = os.environ.get("BENCH_REALTIME_PROFILE", "")     # a directory: py-spy and pg_stat_statements of step 3
+POOL = int(os.environ.get("BENCH_REALTIME_POOL", "24"))    # step 3's poster: connections of its pool
+TRACE = os.environ.get("BENCH_REALTIME_TRACE", "1") == "1"  # step 3: where the latency goes (bridge/trace.py)
 PER_CHANNEL = 10
 FOLLOWERS = 1000        # of the record the large messages go to
 DB_NAME = "pgchatter_bench_realtime"
@@ -128,9 +130,11 @@ MAX_BODY = (BLOCK * (500_000 // len(BLOCK) + 1))[:500_000 - 2000] + "x" * 2000
 class BridgeProcs:
     """`uvicorn bridge.app:app` with `workers` processes (each its own hub and LISTEN connection) on `port`."""
 
-    def __init__(self, url: str, workers: int, port: int | None = None) -> None:
+    def __init__(self, url: str, workers: int, port: int | None = None, trace: str | None = None) -> None:
         self.port = port or free_port()
         env = {**os.environ, "DATABASE_URL": url}
+        if trace:
+            env["CHATTER_RT_TRACE"] = trace     # bridge/trace.py: the stages of each frame, the loop's lag, GC
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "bridge.app:app", "--port", str(self.port), "--log-level", "warning",
              "--ws-max-queue", "64", "--ws-per-message-deflate", "false", "--ws", "bridge.wsproto:Protocol", "--workers", str(workers),
@@ -415,6 +419,7 @@ class Poster:
         self.url, self.users = url, users
         self.committed: dict[int, float] = {}
         self.heavy: set[int] = set()
+        self.window = (0.0, 0.0)     # when it posted, on the monotonic clock
 
     async def run(self, rate: int, seconds: float, large: bool = False, pool_size: int = 16) -> float:
         """Post for `seconds` at `rate` messages/s; returns the rate achieved."""
@@ -443,6 +448,7 @@ class Poster:
                 self.committed[mid] = time.monotonic()
 
         start, tasks, sent, large_sent = time.monotonic(), [], 0, 0
+        self.window = (start, start + seconds)
         while (elapsed := time.monotonic() - start) < seconds:
             while sent < int(elapsed * rate) + 1:
                 c = rng.randrange(channels)
@@ -477,6 +483,69 @@ def table(title: str, ms: list[float], heavy: list[float] | None = None) -> None
     if heavy:
         print(f"| the large messages' own notification frames ({len(heavy):,}): p50 / max | "
               f"{statistics.median(heavy):.1f} / {heavy[-1]:.1f} | |")
+
+
+def stages(trace: str, reads: list[tuple[int, float]], committed: dict[int, float],
+           window: tuple[float, float]) -> str:
+    """Where each frame's latency went (bridge/trace.py's records, the bridge processes' files `trace`-<pid>):
+    commit -> the relay's poll that read it started (the wait for a poll: NOTIFY, the poll before it), -> its
+    rows read (the queries), -> its frames written to the sockets (routing, writes), -> read by a client (the
+    kernel, the client processes). p50 / p99 of each stage, and the stages' means over the slowest 1% of
+    frames; then the bridge's event-loop lag and its cyclic-GC pauses during the posting `window`."""
+    polls: dict[int, list[tuple[float, float, float, float | None]]] = {}
+    lags: list[float] = []
+    collections: list[tuple[int, float]] = []
+    start, end = window
+    for path in Path(trace).parent.glob(Path(trace).name + "-*.jsonl"):
+        for line in path.read_text().splitlines():
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue     # a line cut by the process's end
+            if rec["kind"] == "poll":
+                for m in rec["ids"]:
+                    polls.setdefault(m, []).append((rec["started"], rec["read"], rec["routed"], rec["woken"]))
+            elif start <= rec["at"] <= end:
+                if rec["kind"] == "lag":
+                    lags.append(rec["late"] * 1000)
+                elif rec["kind"] == "gc":
+                    collections.append((rec["generation"], rec["took"] * 1000))
+    parts: list[tuple[float, float, float, float, float]] = []
+    notify: list[float] = []
+    for m, t in reads:
+        if m not in committed or m not in polls:
+            continue
+        c = committed[m]
+        # Several processes each read every message: the one that wrote this frame is taken to be the one
+        # whose write came last before the read.
+        s, r, w, woken = max((p for p in polls[m] if p[2] <= t), default=polls[m][0], key=lambda p: p[2])
+        parts.append(((t - c) * 1000, (s - c) * 1000, (r - s) * 1000, (w - r) * 1000, (t - w) * 1000))
+        if woken is not None and woken >= c:
+            notify.append((woken - c) * 1000)
+    if not parts:
+        return "stages: no trace"
+    parts.sort()
+    names = ("commit -> poll started", "poll started -> rows read", "rows read -> frames written",
+             "frames written -> client read")
+    tail = parts[int(len(parts) * 0.99):]
+    out = [f"\n| where the latency goes ({len(parts):,} frames traced) | p50 ms | p99 ms | mean of the slowest 1%, ms |",
+           "| --- | ---: | ---: | ---: |"]
+    for k, label in enumerate(names, 1):
+        q = statistics.quantiles([p[k] for p in parts], n=100)
+        out.append(f"| {label} | {q[49]:.1f} | {q[98]:.1f} | {statistics.fmean(p[k] for p in tail):.1f} |")
+    q = statistics.quantiles([p[0] for p in parts], n=100)
+    out.append(f"| commit -> client read | {q[49]:.1f} | {q[98]:.1f} | {statistics.fmean(p[0] for p in tail):.1f} |")
+    if len(notify) > 1:
+        q = statistics.quantiles(notify, n=100)
+        out.append(f"| (commit -> the NOTIFY that woke its poll, {len(notify):,} frames) | {q[49]:.1f} | {q[98]:.1f} | |")
+    seconds = max(end - start, 1e-9)
+    gen2 = [ms for g, ms in collections if g == 2]
+    out.append(f"bridge event loop while posting: late by more than 2 ms {len(lags):,} times ({len(lags) / seconds:.1f}/s), "
+               f"by more than 50 ms {sum(1 for x in lags if x > 50):,}, most {max(lags, default=0):.0f} ms; cyclic GC: "
+               f"{len(gen2)} collections of generation 2 (longest {max(gen2, default=0):.0f} ms, "
+               f"{sum(gen2):.0f} ms in all), {len(collections) - len(gen2)} others longer than 1 ms "
+               f"(longest {max((ms for g, ms in collections if g < 2), default=0):.0f} ms)")
+    return "\n".join(out)
 
 
 def rows_for(what: str, ms: list[float]) -> list[dict]:
@@ -652,7 +721,14 @@ def big(rows: list[dict], workers: int) -> None:
     """Step 3 with `workers` bridge processes: the load, memory per idle socket, the reconnect storm."""
     url = fresh_database(DB_NAME)
     tokens = setup(url, BIG_SOCKETS)
-    bridge = BridgeProcs(url, workers)
+    trace = None
+    if TRACE:
+        trace_dir = ROOT / ".data" / "bench" / "trace"
+        trace_dir.mkdir(parents=True, exist_ok=True)
+        for old in trace_dir.glob(f"w{workers}-*"):
+            old.unlink()
+        trace = str(trace_dir / f"w{workers}")
+    bridge = BridgeProcs(url, workers, trace=trace)
     time.sleep(2)
     before = bridge.rss()
     clients = Clients(bridge.port, list(tokens.values()))
@@ -674,7 +750,7 @@ def big(rows: list[dict], workers: int) -> None:
         serving = set(bridge.pids())
         profile = Profile(url, bridge, f"{BIG_SOCKETS}-{workers}") if PROFILE else contextlib.nullcontext()
         with CpuSplit(url, bridge, clients) as split, profile:
-            achieved = run_async(poster.run(BIG_RATE, SECONDS, pool_size=24))
+            achieved = run_async(poster.run(BIG_RATE, SECONDS, pool_size=POOL))
         if set(bridge.pids()) != serving:
             # uvicorn's supervisor kills a worker that does not answer its health check within
             # --timeout-worker-healthcheck (5 s) and starts another: that worker's sockets are gone.
@@ -688,7 +764,9 @@ def big(rows: list[dict], workers: int) -> None:
         ms = latencies(chat, poster.committed)
         table(f"commit -> frame, {name}, {achieved:.0f} messages/s for {SECONDS} s "
               f"({len(ms):,} of {poster.sent() * PER_CHANNEL:,} frames)", ms)
-        print(f"while posting: {split}")
+        print(f"while posting ({POOL} poster connections): {split}")
+        if trace:
+            print(stages(trace, chat, poster.committed, poster.window))
         rows += rows_for(f"{name}, {achieved:.0f} msg/s", ms)
         # What the asked rate would take of the machine, at this run's CPU a message (each 10 frames).
         ours = {k: split.share[k] / 100 / achieved for k in ("postgres", "bridge", "clients", "poster")}

@@ -45,6 +45,7 @@ from typing import Any
 import asyncpg
 
 from bridge.bodies import Bodies, Fresh, keep, sanitized
+from bridge.trace import TRACE
 from bridge.wsproto import RawSocket, frame_bytes
 from pgchatter.html import INLINE_CHARS, sanitize
 
@@ -404,6 +405,7 @@ class Hub:
         self.message_events: Cursor | None = None
         self.pump = Pump()
         self._late: set[asyncio.Task[None]] = set()
+        self._woken_at: float | None = None     # when the NOTIFY that wakes the next poll came (TRACE)
 
     # -- sockets --------------------------------------------------------------------------------------
     def add(self, client: Client) -> None:
@@ -431,6 +433,8 @@ class Hub:
     async def start(self, wait: float = 10.0) -> None:
         """Start relaying; wait (up to `wait` seconds) for the LISTEN connection so no event is missed."""
         self._task = asyncio.create_task(self._run(), name="chatter-relay")
+        if TRACE:
+            TRACE.start()
         for _ in range(int(wait / 0.01)):
             if self.listening or self._task.done():
                 break
@@ -449,6 +453,8 @@ class Hub:
 
     def _on_notify(self, _conn: object, _pid: int, _channel: str, _payload: str) -> None:
         # A wake-up only: whatever the payload says, the relay re-reads the tables.
+        if TRACE and not self._wake.is_set():
+            self._woken_at = time.monotonic()
         self._wake.set()
 
     async def _connect(self) -> asyncpg.Connection:
@@ -505,11 +511,15 @@ class Hub:
         # The newest id of each stream first (four index look-ups, one round trip): a stream with nothing past
         # its cursor and no gap to look for is not read. A chat poll was four queries, three of them empty;
         # an idle one (every FOLLOW_UP while busy) four empty ones.
+        started, woken, self._woken_at = time.monotonic(), self._woken_at, None
         newest = await conn.fetchrow(HIGH_WATER)
 
         def on_messages(records: list[asyncpg.Record]) -> None:
+            read = time.monotonic()
             for record in records:
                 on_message(dict(record))
+            if TRACE:
+                TRACE.poll(woken, started, read, time.monotonic(), [r["id"] for r in records])
 
         def on_message(row: dict[str, Any]) -> None:
             if row["message_type"] == "Tracking" and row["model"] is not None:

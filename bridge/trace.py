@@ -1,0 +1,64 @@
+"""Where a frame's latency goes inside a bridge process (issue 25): a bench-only recorder, off unless
+CHATTER_RT_TRACE names a file prefix (bench/realtime.py sets it; the process appends its pid).
+
+It writes, one JSON line per event, on the machine's monotonic clock (the bench's poster and clients use
+the same clock, so the stages of one message can be put side by side):
+
+- `poll`: a relay poll that read messages: when the wake-up (NOTIFY) that started it arrived, when the poll
+  began, when the messages' rows had been read, when their frames had been written, and the ids;
+- `lag`: the event loop's lateness, sampled by a probe task that sleeps `PROBE` s (lateness past `LAG_MIN`);
+- `gc`: every cyclic-GC collection of generation 2, and any longer than `GC_MIN`, with its duration.
+
+Off, nothing here runs: `TRACE` is None and the relay tests `if TRACE`."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import os
+import time
+from typing import Any, TextIO
+
+PROBE = 0.005       # seconds the lag probe sleeps
+LAG_MIN = 0.002     # lateness recorded past this
+GC_MIN = 0.001      # collections of generations 0 and 1 recorded past this
+
+
+class Trace:
+    def __init__(self, path: str) -> None:
+        self.out: TextIO = open(path, "a", buffering=1 << 16)    # noqa: SIM115 - open for the process's life
+        self._gc_start = 0.0
+        self._probe: asyncio.Task[None] | None = None
+        gc.callbacks.append(self._on_gc)
+
+    def write(self, kind: str, **fields: Any) -> None:
+        self.out.write(json.dumps({"kind": kind, **fields}) + "\n")
+
+    def poll(self, woken: float | None, started: float, read: float, routed: float, ids: list[int]) -> None:
+        self.write("poll", woken=woken, started=started, read=read, routed=routed, ids=ids)
+
+    def start(self) -> None:
+        if self._probe is None:
+            self._probe = asyncio.get_running_loop().create_task(self._lag(), name="chatter-trace-lag")
+
+    async def _lag(self) -> None:
+        while True:
+            before = time.monotonic()
+            await asyncio.sleep(PROBE)
+            late = time.monotonic() - before - PROBE
+            if late > LAG_MIN:
+                self.write("lag", at=before, late=late)
+            self.out.flush()
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_start = time.monotonic()
+            return
+        took = time.monotonic() - self._gc_start
+        if info["generation"] == 2 or took > GC_MIN:
+            self.write("gc", at=self._gc_start, generation=info["generation"], took=took, collected=info["collected"])
+
+
+TRACE: Trace | None = Trace(f"{os.environ['CHATTER_RT_TRACE']}-{os.getpid()}.jsonl") \
+    if os.environ.get("CHATTER_RT_TRACE") else None
