@@ -488,13 +488,14 @@ def table(title: str, ms: list[float], heavy: list[float] | None = None) -> None
 def stages(trace: str, reads: list[tuple[int, float]], committed: dict[int, float],
            window: tuple[float, float]) -> str:
     """Where each frame's latency went (bridge/trace.py's records, the bridge processes' files `trace`-<pid>):
-    commit -> the relay's poll that read it started (the wait for a poll: NOTIFY, the poll before it), -> its
-    rows read (the queries), -> its frames written to the sockets (routing, writes), -> read by a client (the
+    commit -> the relay's query that read it sent (the wait for a poll: NOTIFY, the poll before it), -> its
+    rows read (the query), -> its frames written to the sockets (routing, writes), -> read by a client (the
     kernel, the client processes). p50 / p99 of each stage, and the stages' means over the slowest 1% of
     frames; then the bridge's event-loop lag and its cyclic-GC pauses during the posting `window`."""
     polls: dict[int, list[tuple[float, float, float, float | None]]] = {}
     lags: list[float] = []
     collections: list[tuple[int, float]] = []
+    objects: list[int] = []
     start, end = window
     for path in Path(trace).parent.glob(Path(trace).name + "-*.jsonl"):
         for line in path.read_text().splitlines():
@@ -503,8 +504,10 @@ def stages(trace: str, reads: list[tuple[int, float]], committed: dict[int, floa
             except ValueError:
                 continue     # a line cut by the process's end
             if rec["kind"] == "poll":
-                for m in rec["ids"]:
-                    polls.setdefault(m, []).append((rec["started"], rec["read"], rec["routed"], rec["woken"]))
+                for m, routed in zip(rec["ids"], rec["routed"], strict=True):
+                    polls.setdefault(m, []).append((rec["asked"], rec["read"], routed, rec["woken"]))
+            elif rec["kind"] == "gc-objects":
+                objects.append(rec["objects"])
             elif start <= rec["at"] <= end:
                 if rec["kind"] == "lag":
                     lags.append(rec["late"] * 1000)
@@ -525,7 +528,7 @@ def stages(trace: str, reads: list[tuple[int, float]], committed: dict[int, floa
     if not parts:
         return "stages: no trace"
     parts.sort()
-    names = ("commit -> poll started", "poll started -> rows read", "rows read -> frames written",
+    names = ("commit -> the relay's query sent", "query sent -> rows read", "rows read -> frames written",
              "frames written -> client read")
     tail = parts[int(len(parts) * 0.99):]
     out = [f"\n| where the latency goes ({len(parts):,} frames traced) | p50 ms | p99 ms | mean of the slowest 1%, ms |",
@@ -544,7 +547,8 @@ def stages(trace: str, reads: list[tuple[int, float]], committed: dict[int, floa
                f"by more than 50 ms {sum(1 for x in lags if x > 50):,}, most {max(lags, default=0):.0f} ms; cyclic GC: "
                f"{len(gen2)} collections of generation 2 (longest {max(gen2, default=0):.0f} ms, "
                f"{sum(gen2):.0f} ms in all), {len(collections) - len(gen2)} others longer than 1 ms "
-               f"(longest {max((ms for g, ms in collections if g < 2), default=0):.0f} ms)")
+               f"(longest {max((ms for g, ms in collections if g < 2), default=0):.0f} ms); objects a full "
+               f"collection walked: {', '.join(f'{n:,}' for n in objects) or 'none'}")
     return "\n".join(out)
 
 

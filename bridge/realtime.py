@@ -362,6 +362,7 @@ class Cursor:
     def __init__(self, start: int) -> None:
         self.high = start
         self.gaps: dict[int, float] = {}
+        self.asked = 0.0     # when its last read was sent (TRACE)
 
     def seen(self, ids: list[int]) -> list[int]:
         """Record ids read in a poll; returns those not delivered before."""
@@ -511,15 +512,19 @@ class Hub:
         # The newest id of each stream first (four index look-ups, one round trip): a stream with nothing past
         # its cursor and no gap to look for is not read. A chat poll was four queries, three of them empty;
         # an idle one (every FOLLOW_UP while busy) four empty ones.
-        started, woken, self._woken_at = time.monotonic(), self._woken_at, None
+        woken, self._woken_at = self._woken_at, None
         newest = await conn.fetchrow(HIGH_WATER)
 
         def on_messages(records: list[asyncpg.Record]) -> None:
-            read = time.monotonic()
+            if TRACE:
+                read, routed = time.monotonic(), []
+                for record in records:
+                    on_message(dict(record))
+                    routed.append(time.monotonic())
+                TRACE.poll(woken, self.messages.asked, read, routed, [r["id"] for r in records])
+                return
             for record in records:
                 on_message(dict(record))
-            if TRACE:
-                TRACE.poll(woken, started, read, time.monotonic(), [r["id"] for r in records])
 
         def on_message(row: dict[str, Any]) -> None:
             if row["message_type"] == "Tracking" and row["model"] is not None:
@@ -612,6 +617,7 @@ class Hub:
             return 0
         delivered = 0
         while True:
+            cursor.asked = time.monotonic()
             rows = await conn.fetch(query, cursor.high, cursor.gap_list(), BATCH)
             fresh = set(cursor.seen([r["id"] for r in rows]))
             new = [row for row in rows if row["id"] in fresh]

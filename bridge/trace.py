@@ -4,8 +4,8 @@ CHATTER_RT_TRACE names a file prefix (bench/realtime.py sets it; the process app
 It writes, one JSON line per event, on the machine's monotonic clock (the bench's poster and clients use
 the same clock, so the stages of one message can be put side by side):
 
-- `poll`: a relay poll that read messages: when the wake-up (NOTIFY) that started it arrived, when the poll
-  began, when the messages' rows had been read, when their frames had been written, and the ids;
+- `poll`: a batch of messages a relay poll read: when the wake-up (NOTIFY) that started the poll arrived,
+  when the query was sent, when its rows came, when each message's frames had been written, and the ids;
 - `lag`: the event loop's lateness, sampled by a probe task that sleeps `PROBE` s (lateness past `LAG_MIN`);
 - `gc`: every cyclic-GC collection of generation 2, and any longer than `GC_MIN`, with its duration.
 
@@ -35,8 +35,10 @@ class Trace:
     def write(self, kind: str, **fields: Any) -> None:
         self.out.write(json.dumps({"kind": kind, **fields}) + "\n")
 
-    def poll(self, woken: float | None, started: float, read: float, routed: float, ids: list[int]) -> None:
-        self.write("poll", woken=woken, started=started, read=read, routed=routed, ids=ids)
+    def poll(self, woken: float | None, asked: float, read: float, routed: list[float], ids: list[int]) -> None:
+        """Messages `ids` read by a query sent at `asked` (answered at `read`), each written to its sockets at
+        `routed` (the same order); `woken`: when the NOTIFY of the poll came, if one did."""
+        self.write("poll", woken=woken, asked=asked, read=read, routed=routed, ids=ids)
 
     def start(self) -> None:
         if self._probe is None:
@@ -53,6 +55,8 @@ class Trace:
 
     def _on_gc(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
+            if info["generation"] == 2:     # how many objects a full collection walks (costly: only these)
+                self.write("gc-objects", at=time.monotonic(), objects=len(gc.get_objects()))
             self._gc_start = time.monotonic()
             return
         took = time.monotonic() - self._gc_start
