@@ -45,6 +45,7 @@ from typing import Any
 import asyncpg
 
 from bridge.bodies import Bodies, Fresh, keep, sanitized
+from bridge.collector import Collector
 from bridge.trace import TRACE
 from bridge.wsproto import RawSocket, frame_bytes
 from pgchatter.html import INLINE_CHARS, sanitize
@@ -389,8 +390,10 @@ class Cursor:
 class Hub:
     """The process's sockets, indexed by user, record and channel, and the relay feeding them."""
 
-    def __init__(self, url: str, bodies: Bodies, poll_interval: float = 0.25, citus: bool = False) -> None:
+    def __init__(self, url: str, bodies: Bodies, poll_interval: float = 0.25, citus: bool = False,
+                 collector: Collector | None = None) -> None:
         self.url = url
+        self.collector = collector     # the cyclic GC kept off the sockets' objects (bridge.collector)
         self.citus = citus
         self.bodies = bodies
         self.poll_interval = poll_interval
@@ -411,8 +414,12 @@ class Hub:
     # -- sockets --------------------------------------------------------------------------------------
     def add(self, client: Client) -> None:
         self.by_user[client.user_id].add(client)
+        if self.collector is not None:
+            self.collector.add()
 
     def remove(self, client: Client) -> None:
+        if self.collector is not None and client in self.by_user.get(client.user_id, ()):
+            self.collector.remove()
         self.by_user[client.user_id].discard(client)
         if not self.by_user[client.user_id]:
             del self.by_user[client.user_id]
@@ -436,12 +443,16 @@ class Hub:
         self._task = asyncio.create_task(self._run(), name="chatter-relay")
         if TRACE:
             TRACE.start()
+        if self.collector is not None:
+            self.collector.start()
         for _ in range(int(wait / 0.01)):
             if self.listening or self._task.done():
                 break
             await asyncio.sleep(0.01)
 
     async def stop(self) -> None:
+        if self.collector is not None:
+            await self.collector.stop()
         for task in list(self._late):
             task.cancel()
         if self._task is not None:
