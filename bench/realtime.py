@@ -496,6 +496,7 @@ def stages(trace: str, reads: list[tuple[int, float]], committed: dict[int, floa
     lags: list[float] = []
     collections: list[tuple[int, float]] = []
     objects: list[int] = []
+    full: list[tuple[float, float]] = []     # every full collection of the run (start-up, connecting): ms, CPU ms
     start, end = window
     for path in Path(trace).parent.glob(Path(trace).name + "-*.jsonl"):
         for line in path.read_text().splitlines():
@@ -508,6 +509,8 @@ def stages(trace: str, reads: list[tuple[int, float]], committed: dict[int, floa
                     polls.setdefault(m, []).append((rec["asked"], rec["read"], routed, rec["woken"]))
             elif rec["kind"] == "gc-objects":
                 objects.append(rec["objects"])
+            elif rec["kind"] == "gc" and rec["generation"] == 2:
+                full.append((rec["took"] * 1000, rec["cpu"] * 1000))
             elif start <= rec["at"] <= end:
                 if rec["kind"] == "lag":
                     lags.append(rec["late"] * 1000)
@@ -547,8 +550,10 @@ def stages(trace: str, reads: list[tuple[int, float]], committed: dict[int, floa
                f"by more than 50 ms {sum(1 for x in lags if x > 50):,}, most {max(lags, default=0):.0f} ms; cyclic GC: "
                f"{len(gen2)} collections of generation 2 (longest {max(gen2, default=0):.0f} ms, "
                f"{sum(gen2):.0f} ms in all), {len(collections) - len(gen2)} others longer than 1 ms "
-               f"(longest {max((ms for g, ms in collections if g < 2), default=0):.0f} ms); objects a full "
-               f"collection walked: {', '.join(f'{n:,}' for n in objects) or 'none'}")
+               f"(longest {max((ms for g, ms in collections if g < 2), default=0):.0f} ms)")
+    out.append(f"full collections in the whole run (start-up and connecting too): {len(full)}, objects walked "
+               f"{', '.join(f'{n:,}' for n in objects) or 'none'}; ms (CPU ms): "
+               f"{', '.join(f'{ms:.0f} ({cpu:.0f})' for ms, cpu in full)}")
     return "\n".join(out)
 
 

@@ -28,7 +28,7 @@ GC_MIN = 0.001      # collections of generations 0 and 1 recorded past this
 class Trace:
     def __init__(self, path: str) -> None:
         self.out: TextIO = open(path, "a", buffering=1 << 16)    # noqa: SIM115 - open for the process's life
-        self._gc_start = 0.0
+        self._gc_start = self._gc_cpu = 0.0
         self._probe: asyncio.Task[None] | None = None
         gc.callbacks.append(self._on_gc)
 
@@ -57,11 +57,14 @@ class Trace:
         if phase == "start":
             if info["generation"] == 2:     # how many objects a full collection walks (costly: only these)
                 self.write("gc-objects", at=time.monotonic(), objects=len(gc.get_objects()))
-            self._gc_start = time.monotonic()
+            self._gc_start, self._gc_cpu = time.monotonic(), time.process_time()
             return
         took = time.monotonic() - self._gc_start
         if info["generation"] == 2 or took > GC_MIN:
-            self.write("gc", at=self._gc_start, generation=info["generation"], took=took, collected=info["collected"])
+            # cpu: the process's CPU time meanwhile, what the collection itself cost (took: with the waits for
+            # a core on a busy machine)
+            self.write("gc", at=self._gc_start, generation=info["generation"], took=took,
+                       cpu=time.process_time() - self._gc_cpu, collected=info["collected"])
 
 
 TRACE: Trace | None = Trace(f"{os.environ['CHATTER_RT_TRACE']}-{os.getpid()}.jsonl") \
