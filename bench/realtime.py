@@ -420,6 +420,16 @@ class Poster:
         self.committed: dict[int, float] = {}
         self.heavy: set[int] = set()
         self.window = (0.0, 0.0)     # when it posted, on the monotonic clock
+        self.in_flight = self.most_in_flight = 0
+        self.round_trips: list[float] = []   # each chat post's, from asking the pool to the commit, s
+
+    def concurrency(self) -> str:
+        """How many posts were in flight (Little's law: their round trips over the time posted) and how long
+        each took, the wait for a pool connection included."""
+        q = statistics.quantiles(self.round_trips, n=100)
+        seconds = self.window[1] - self.window[0]
+        return (f"posts in flight: mean {sum(self.round_trips) / seconds:.1f}, most {self.most_in_flight}; a post's "
+                f"round trip (pool wait included) p50 {q[49] * 1000:.1f} ms, p99 {q[98] * 1000:.1f} ms")
 
     async def run(self, rate: int, seconds: float, large: bool = False, pool_size: int = 16) -> float:
         """Post for `seconds` at `rate` messages/s; returns the rate achieved."""
@@ -434,9 +444,14 @@ class Poster:
         async def post(channel: int, user: int) -> None:
             # One round trip, one prepared statement, its own transaction: the same work for the database as
             # BEGIN, set_config, channel_post, COMMIT (four round trips, what held the poster back at 1,000/s).
+            asked = time.monotonic()
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
             async with pool.acquire() as conn:
                 mid = await conn.fetchval(POST, str(user), channel, user)
-                self.committed[mid] = time.monotonic()
+                self.committed[mid] = done = time.monotonic()
+            self.in_flight -= 1
+            self.round_trips.append(done - asked)
 
         async def post_large() -> None:
             async with pool.acquire() as conn:
@@ -773,7 +788,7 @@ def big(rows: list[dict], workers: int) -> None:
         ms = latencies(chat, poster.committed)
         table(f"commit -> frame, {name}, {achieved:.0f} messages/s for {SECONDS} s "
               f"({len(ms):,} of {poster.sent() * PER_CHANNEL:,} frames)", ms)
-        print(f"while posting ({POOL} poster connections): {split}")
+        print(f"while posting ({POOL} poster connections; {poster.concurrency()}): {split}")
         if trace:
             print(stages(trace, chat, poster.committed, poster.window))
         rows += rows_for(f"{name}, {achieved:.0f} msg/s", ms)
