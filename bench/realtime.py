@@ -30,6 +30,8 @@ cannot hold is said and skipped.
     # and n old notifications (the relay's reads must not grow with them), BENCH_REALTIME_STORM=0 the reconnect storm of step 3;
     # BENCH_REALTIME_PROFILE=<dir>: step 3's posting phase profiled (py-spy of the bridge processes, when
     # py-spy is installed; the statements of pg_stat_statements, when the server preloads it), into <dir>.
+    # BENCH_REALTIME_POOL (8): step 3's poster's connections; BENCH_REALTIME_TRACE=0: step 3 without the
+    # bridge's trace (bridge/trace.py: where each frame's latency went, the event loop's lag, GC pauses).
     # Only step 3 (10,000 sockets, one bridge process): BENCH_REALTIME_SMALL=0 BENCH_REALTIME_WORKERS=1
 """
 
