@@ -529,9 +529,11 @@ def stages(trace: str, reads: list[tuple[int, float]], committed: dict[int, floa
                     polls.setdefault(m, []).append((rec["asked"], rec["read"], routed, rec["woken"]))
             elif rec["kind"] == "gc-objects":
                 objects.append(rec["objects"])
-            elif rec["kind"] == "gc" and rec["generation"] == 2:
-                full.append((rec["took"] * 1000, rec["cpu"] * 1000))
-            elif start <= rec["at"] <= end:
+            elif start <= rec["at"] <= end or rec["kind"] == "gc" and rec["generation"] == 2:
+                if rec["kind"] == "gc" and rec["generation"] == 2:
+                    full.append((rec["took"] * 1000, rec["cpu"] * 1000))
+                    if not start <= rec["at"] <= end:
+                        continue
                 if rec["kind"] == "lag":
                     lags.append(rec["late"] * 1000)
                 elif rec["kind"] == "gc":
