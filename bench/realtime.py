@@ -79,7 +79,10 @@ MISSED = int(os.environ.get("BENCH_REALTIME_MISSED", "10"))
 GROW = int(os.environ.get("BENCH_REALTIME_GROW", "0"))   # old messages (and notifications) before steps 1 and 2
 STORM = os.environ.get("BENCH_REALTIME_STORM", "1") == "1"
 PROFILE = os.environ.get("BENCH_REALTIME_PROFILE", "")     # a directory: py-spy and pg_stat_statements of step 3
-POOL = int(os.environ.get("BENCH_REALTIME_POOL", "24"))    # step 3's poster: connections of its pool
+# Step 3's poster: connections of its pool. 1,000 posts/s at a 2-3 ms round trip are 2-3 in flight; more
+# connections only let more backends take the cores from the relay and the bridge when the machine is short
+# (docs/benchmarks.md, "Issue 25, 2026-12-07 17:37"); the poster prints its posts in flight and its wait.
+POOL = int(os.environ.get("BENCH_REALTIME_POOL", "8"))
 TRACE = os.environ.get("BENCH_REALTIME_TRACE", "1") == "1"  # step 3: where the latency goes (bridge/trace.py)
 PER_CHANNEL = 10
 FOLLOWERS = 1000        # of the record the large messages go to
