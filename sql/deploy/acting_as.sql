@@ -1,4 +1,5 @@
 -- Deploy pgchatter:acting_as to pg
+-- requires: acting_as@v0.9.0
 -- requires: current_user_id
 
 BEGIN;
@@ -6,27 +7,45 @@ BEGIN;
 -- Functions taking a "user" argument act for that user. When an application has set the acting user
 -- (chatter.user_id), it may act only for itself: anything else is CH004 "wrong user". With no acting
 -- user set (the system: migrations, jobs, the owner) any user may be named.
-CREATE FUNCTION chatter._acting_as("user" bigint) RETURNS void
-LANGUAGE plpgsql STABLE
+-- As in v0.9.0, but the acting user's rule runs flat (chatter._acting_user_sql, the code of
+-- current_user_id) instead of a call of current_user_id and its two helpers (issue 25).
+-- The whole check as PL/pgSQL code too, which channel_post runs flat (the function that posts the most).
+CREATE FUNCTION chatter._acting_as_sql() RETURNS text
+LANGUAGE sql IMMUTABLE
 SET search_path = ''
 AS $$
-DECLARE
-    acting bigint := chatter.current_user_id();
-BEGIN
+SELECT chatter._acting_user_sql(true) || $code$
     IF "user" IS NULL THEN
         RAISE EXCEPTION 'a user is required' USING ERRCODE = 'CH005';
     END IF;
     IF acting IS NOT NULL AND acting <> "user" THEN
         RAISE EXCEPTION 'user % cannot act for user %', acting, "user"
             USING ERRCODE = 'CH004', HINT = 'wrong user: chatter.user_id names someone else';
-    END IF;
-END
+    END IF;$code$
 $$;
-COMMENT ON FUNCTION chatter._acting_as(bigint) IS
-    'CH004 (wrong user) unless no acting user is set or it is the given user; CH005 for a NULL user';
+COMMENT ON FUNCTION chatter._acting_as_sql() IS
+    'PL/pgSQL code of _acting_as (the acting user''s rule, then "user" must be them unless the system acts); '
+    'variables raw, acting, contact and the parameter "user"';
+REVOKE EXECUTE ON FUNCTION chatter._acting_as_sql() FROM PUBLIC;
+ALTER FUNCTION chatter._acting_as_sql() OWNER TO chatter_owner;
 
-REVOKE EXECUTE ON FUNCTION chatter._acting_as(bigint) FROM PUBLIC;
--- Called by SECURITY INVOKER functions that chatter_app runs.
-GRANT EXECUTE ON FUNCTION chatter._acting_as(bigint) TO chatter_app;
+DO $do$
+BEGIN
+    EXECUTE format($fn$
+CREATE OR REPLACE FUNCTION chatter._acting_as("user" bigint) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $body$
+DECLARE
+    raw text;
+    acting bigint;
+    contact bigint;
+BEGIN
+    %s
+END
+$body$
+$fn$, chatter._acting_as_sql());
+END
+$do$;
 
 COMMIT;

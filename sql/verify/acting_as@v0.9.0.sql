@@ -1,0 +1,7 @@
+-- Verify pgchatter:acting_as on pg
+
+BEGIN;
+
+SELECT 'chatter._acting_as(bigint)'::regprocedure;
+
+ROLLBACK;
