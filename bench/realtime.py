@@ -30,6 +30,8 @@ cannot hold is said and skipped.
     # and n old notifications (the relay's reads must not grow with them), BENCH_REALTIME_STORM=0 the reconnect storm of step 3;
     # BENCH_REALTIME_PROFILE=<dir>: step 3's posting phase profiled (py-spy of the bridge processes, when
     # py-spy is installed; the statements of pg_stat_statements, when the server preloads it), into <dir>.
+    # BENCH_REALTIME_POOL (8): step 3's poster's connections; BENCH_REALTIME_TRACE=0: step 3 without the
+    # bridge's trace (bridge/trace.py: where each frame's latency went, the event loop's lag, GC pauses).
     # Only step 3 (10,000 sockets, one bridge process): BENCH_REALTIME_SMALL=0 BENCH_REALTIME_WORKERS=1
 """
 
@@ -77,6 +79,11 @@ MISSED = int(os.environ.get("BENCH_REALTIME_MISSED", "10"))
 GROW = int(os.environ.get("BENCH_REALTIME_GROW", "0"))   # old messages (and notifications) before steps 1 and 2
 STORM = os.environ.get("BENCH_REALTIME_STORM", "1") == "1"
 PROFILE = os.environ.get("BENCH_REALTIME_PROFILE", "")     # a directory: py-spy and pg_stat_statements of step 3
+# Step 3's poster: connections of its pool. 1,000 posts/s at a 2-3 ms round trip are 2-3 in flight; more
+# connections only let more backends take the cores from the relay and the bridge when the machine is short
+# (docs/benchmarks.md, "Issue 25, 2026-12-07 17:37"); the poster prints its posts in flight and its wait.
+POOL = int(os.environ.get("BENCH_REALTIME_POOL", "8"))
+TRACE = os.environ.get("BENCH_REALTIME_TRACE", "1") == "1"  # step 3: where the latency goes (bridge/trace.py)
 PER_CHANNEL = 10
 FOLLOWERS = 1000        # of the record the large messages go to
 DB_NAME = "pgchatter_bench_realtime"
@@ -128,9 +135,11 @@ MAX_BODY = (BLOCK * (500_000 // len(BLOCK) + 1))[:500_000 - 2000] + "x" * 2000
 class BridgeProcs:
     """`uvicorn bridge.app:app` with `workers` processes (each its own hub and LISTEN connection) on `port`."""
 
-    def __init__(self, url: str, workers: int, port: int | None = None) -> None:
+    def __init__(self, url: str, workers: int, port: int | None = None, trace: str | None = None) -> None:
         self.port = port or free_port()
         env = {**os.environ, "DATABASE_URL": url}
+        if trace:
+            env["CHATTER_RT_TRACE"] = trace     # bridge/trace.py: the stages of each frame, the loop's lag, GC
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "bridge.app:app", "--port", str(self.port), "--log-level", "warning",
              "--ws-max-queue", "64", "--ws-per-message-deflate", "false", "--ws", "bridge.wsproto:Protocol", "--workers", str(workers),
@@ -415,6 +424,19 @@ class Poster:
         self.url, self.users = url, users
         self.committed: dict[int, float] = {}
         self.heavy: set[int] = set()
+        self.window = (0.0, 0.0)     # when it posted, on the monotonic clock
+        self.in_flight = self.most_in_flight = 0
+        self.round_trips: list[tuple[float, float]] = []   # each chat post's wait for a connection, its round trip
+
+    def concurrency(self) -> str:
+        """How many posts were in the database at once (Little's law: their round trips over the time from the
+        first post to the last commit), how long each took there, and how long it waited for a connection."""
+        waits = statistics.quantiles([w for w, _ in self.round_trips], n=100)
+        trips = statistics.quantiles([t for _, t in self.round_trips], n=100)
+        seconds = max(self.committed.values()) - self.window[0]
+        return (f"posts in the database at once: mean {sum(t for _, t in self.round_trips) / seconds:.1f}, most "
+                f"{self.most_in_flight}; a post's round trip p50 {trips[49] * 1000:.1f} ms, p99 {trips[98] * 1000:.1f}; "
+                f"its wait for a connection p50 {waits[49] * 1000:.1f} ms, p99 {waits[98] * 1000:.1f}")
 
     async def run(self, rate: int, seconds: float, large: bool = False, pool_size: int = 16) -> float:
         """Post for `seconds` at `rate` messages/s; returns the rate achieved."""
@@ -429,9 +451,15 @@ class Poster:
         async def post(channel: int, user: int) -> None:
             # One round trip, one prepared statement, its own transaction: the same work for the database as
             # BEGIN, set_config, channel_post, COMMIT (four round trips, what held the poster back at 1,000/s).
+            asked = time.monotonic()
             async with pool.acquire() as conn:
+                got = time.monotonic()
+                self.in_flight += 1
+                self.most_in_flight = max(self.most_in_flight, self.in_flight)
                 mid = await conn.fetchval(POST, str(user), channel, user)
-                self.committed[mid] = time.monotonic()
+                self.committed[mid] = done = time.monotonic()
+                self.in_flight -= 1
+            self.round_trips.append((got - asked, done - got))
 
         async def post_large() -> None:
             async with pool.acquire() as conn:
@@ -443,6 +471,7 @@ class Poster:
                 self.committed[mid] = time.monotonic()
 
         start, tasks, sent, large_sent = time.monotonic(), [], 0, 0
+        self.window = (start, start + seconds)
         while (elapsed := time.monotonic() - start) < seconds:
             while sent < int(elapsed * rate) + 1:
                 c = rng.randrange(channels)
@@ -477,6 +506,80 @@ def table(title: str, ms: list[float], heavy: list[float] | None = None) -> None
     if heavy:
         print(f"| the large messages' own notification frames ({len(heavy):,}): p50 / max | "
               f"{statistics.median(heavy):.1f} / {heavy[-1]:.1f} | |")
+
+
+def stages(trace: str, reads: list[tuple[int, float]], committed: dict[int, float],
+           window: tuple[float, float]) -> str:
+    """Where each frame's latency went (bridge/trace.py's records, the bridge processes' files `trace`-<pid>):
+    commit -> the relay's query that read it sent (the wait for a poll: NOTIFY, the poll before it), -> its
+    rows read (the query), -> its frames written to the sockets (routing, writes), -> read by a client (the
+    kernel, the client processes). p50 / p99 of each stage, and the stages' means over the slowest 1% of
+    frames; then the bridge's event-loop lag and its cyclic-GC pauses during the posting `window`."""
+    polls: dict[int, list[tuple[float, float, float, float | None]]] = {}
+    lags: list[float] = []
+    collections: list[tuple[int, float]] = []
+    objects: list[int] = []
+    full: list[tuple[float, float]] = []     # every full collection of the run (start-up, connecting): ms, CPU ms
+    start, end = window
+    for path in Path(trace).parent.glob(Path(trace).name + "-*.jsonl"):
+        for line in path.read_text().splitlines():
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue     # a line cut by the process's end
+            if rec["kind"] == "poll":
+                for m, routed in zip(rec["ids"], rec["routed"], strict=True):
+                    polls.setdefault(m, []).append((rec["asked"], rec["read"], routed, rec["woken"]))
+            elif rec["kind"] == "gc-objects":
+                objects.append(rec["objects"])
+            elif start <= rec["at"] <= end or rec["kind"] == "gc" and rec["generation"] == 2:
+                if rec["kind"] == "gc" and rec["generation"] == 2:
+                    full.append((rec["took"] * 1000, rec["cpu"] * 1000))
+                    if not start <= rec["at"] <= end:
+                        continue
+                if rec["kind"] == "lag":
+                    lags.append(rec["late"] * 1000)
+                elif rec["kind"] == "gc":
+                    collections.append((rec["generation"], rec["took"] * 1000))
+    parts: list[tuple[float, float, float, float, float]] = []
+    notify: list[float] = []
+    for m, t in reads:
+        if m not in committed or m not in polls:
+            continue
+        c = committed[m]
+        # Several processes each read every message: the one that wrote this frame is taken to be the one
+        # whose write came last before the read.
+        s, r, w, woken = max((p for p in polls[m] if p[2] <= t), default=polls[m][0], key=lambda p: p[2])
+        parts.append(((t - c) * 1000, (s - c) * 1000, (r - s) * 1000, (w - r) * 1000, (t - w) * 1000))
+        if woken is not None and woken >= c:
+            notify.append((woken - c) * 1000)
+    if not parts:
+        return "stages: no trace"
+    parts.sort()
+    names = ("commit -> the relay's query sent", "query sent -> rows read", "rows read -> frames written",
+             "frames written -> client read")
+    tail = parts[int(len(parts) * 0.99):]
+    out = [f"\n| where the latency goes ({len(parts):,} frames traced) | p50 ms | p99 ms | mean of the slowest 1%, ms |",
+           "| --- | ---: | ---: | ---: |"]
+    for k, label in enumerate(names, 1):
+        q = statistics.quantiles([p[k] for p in parts], n=100)
+        out.append(f"| {label} | {q[49]:.1f} | {q[98]:.1f} | {statistics.fmean(p[k] for p in tail):.1f} |")
+    q = statistics.quantiles([p[0] for p in parts], n=100)
+    out.append(f"| commit -> client read | {q[49]:.1f} | {q[98]:.1f} | {statistics.fmean(p[0] for p in tail):.1f} |")
+    if len(notify) > 1:
+        q = statistics.quantiles(notify, n=100)
+        out.append(f"| (commit -> the NOTIFY that woke its poll, {len(notify):,} frames) | {q[49]:.1f} | {q[98]:.1f} | |")
+    seconds = max(end - start, 1e-9)
+    gen2 = [ms for g, ms in collections if g == 2]
+    out.append(f"bridge event loop from the first post to the last commit: late by more than 2 ms {len(lags):,} times ({len(lags) / seconds:.1f}/s), "
+               f"by more than 50 ms {sum(1 for x in lags if x > 50):,}, most {max(lags, default=0):.0f} ms; cyclic GC: "
+               f"{len(gen2)} collections of generation 2 (longest {max(gen2, default=0):.0f} ms, "
+               f"{sum(gen2):.0f} ms in all), {len(collections) - len(gen2)} others longer than 1 ms "
+               f"(longest {max((ms for g, ms in collections if g < 2), default=0):.0f} ms)")
+    out.append(f"full collections in the whole run (start-up and connecting too): {len(full)}, objects walked "
+               f"{', '.join(f'{n:,}' for n in objects) or 'none'}; ms (CPU ms): "
+               f"{', '.join(f'{ms:.0f} ({cpu:.0f})' for ms, cpu in full)}")
+    return "\n".join(out)
 
 
 def rows_for(what: str, ms: list[float]) -> list[dict]:
@@ -652,7 +755,14 @@ def big(rows: list[dict], workers: int) -> None:
     """Step 3 with `workers` bridge processes: the load, memory per idle socket, the reconnect storm."""
     url = fresh_database(DB_NAME)
     tokens = setup(url, BIG_SOCKETS)
-    bridge = BridgeProcs(url, workers)
+    trace = None
+    if TRACE:
+        trace_dir = ROOT / ".data" / "bench" / "trace"
+        trace_dir.mkdir(parents=True, exist_ok=True)
+        for old in trace_dir.glob(f"w{workers}-*"):
+            old.unlink()
+        trace = str(trace_dir / f"w{workers}")
+    bridge = BridgeProcs(url, workers, trace=trace)
     time.sleep(2)
     before = bridge.rss()
     clients = Clients(bridge.port, list(tokens.values()))
@@ -674,7 +784,7 @@ def big(rows: list[dict], workers: int) -> None:
         serving = set(bridge.pids())
         profile = Profile(url, bridge, f"{BIG_SOCKETS}-{workers}") if PROFILE else contextlib.nullcontext()
         with CpuSplit(url, bridge, clients) as split, profile:
-            achieved = run_async(poster.run(BIG_RATE, SECONDS, pool_size=24))
+            achieved = run_async(poster.run(BIG_RATE, SECONDS, pool_size=POOL))
         if set(bridge.pids()) != serving:
             # uvicorn's supervisor kills a worker that does not answer its health check within
             # --timeout-worker-healthcheck (5 s) and starts another: that worker's sockets are gone.
@@ -688,7 +798,9 @@ def big(rows: list[dict], workers: int) -> None:
         ms = latencies(chat, poster.committed)
         table(f"commit -> frame, {name}, {achieved:.0f} messages/s for {SECONDS} s "
               f"({len(ms):,} of {poster.sent() * PER_CHANNEL:,} frames)", ms)
-        print(f"while posting: {split}")
+        print(f"while posting ({POOL} poster connections; {poster.concurrency()}): {split}")
+        if trace:
+            print(stages(trace, chat, poster.committed, (poster.window[0], max(poster.committed.values()))))
         rows += rows_for(f"{name}, {achieved:.0f} msg/s", ms)
         # What the asked rate would take of the machine, at this run's CPU a message (each 10 frames).
         ours = {k: split.share[k] / 100 / achieved for k in ("postgres", "bridge", "clients", "poster")}

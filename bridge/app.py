@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from bridge import docs, errors, ws
 from bridge import schemas as s
 from bridge.bodies import Bodies
+from bridge.collector import Collector
 from bridge.config import BridgeSettings
 from bridge.db import create_pool
 from bridge.deps import ERRORS
@@ -39,7 +40,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # CHATTER_CITUS=1 on one node (tests/test_bridge_citus_mode.py) keeps the plain reads, which work there.
     app.state.citus_reads = settings.citus and bool(
         await app.state.pool.fetchval("SELECT pg_catalog.to_regnamespace('chatter_citus') IS NOT NULL"))
-    app.state.hub = Hub(settings.database_url, app.state.bodies, settings.poll_interval, app.state.citus_reads)
+    app.state.hub = Hub(settings.database_url, app.state.bodies, settings.poll_interval, app.state.citus_reads,
+                        Collector() if settings.gc_freeze else None)
     await app.state.hub.start()
     try:
         yield

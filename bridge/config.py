@@ -30,6 +30,9 @@ class BridgeSettings:
     """Seconds between relay polls when no wake-up arrives (NOTIFY is only a hint)."""
     pool_size: int
     max_upload: int
+    gc_freeze: bool = True
+    """CHATTER_GC_FREEZE=0: Python's cyclic GC as it comes, its full collections walking every socket's objects
+    (bridge.collector; on, they are frozen once open)."""
     """CHATTER_MAX_UPLOAD: largest attachment upload, in bytes (the upload route's body may be 64 KiB more,
     for the multipart framing: bridge/limits.py)."""
     max_body: int = 1024 * 1024
@@ -64,6 +67,7 @@ class BridgeSettings:
             ws_recheck=float(env.get("CHATTER_WS_RECHECK", "30")),
             poll_interval=float(env.get("CHATTER_BRIDGE_POLL", "0.25")),
             pool_size=int(env.get("CHATTER_BRIDGE_POOL", "10")),
+            gc_freeze=env.get("CHATTER_GC_FREEZE", "1") not in ("0", "false", "no"),
             max_upload=int(env.get("CHATTER_MAX_UPLOAD", str(10 * 1024 * 1024))),
             max_body=int(env.get("CHATTER_MAX_BODY", str(1024 * 1024))),
             img_src=tuple(sorted(allowed_image_hosts(env))),
