@@ -9,9 +9,8 @@ SELECT 1 / (p.prosrc LIKE '%OWNER TO chatter_owner%' AND p.prosrc LIKE '%chatter
 SELECT 1 / (p.prosrc LIKE '%IF _chatter_rows = 1 AND TG_OP = ''UPDATE'' THEN%')::integer
   FROM pg_catalog.pg_proc AS p
  WHERE p.oid = 'chatter._track_install(regclass)'::regprocedure;
--- Issue 23: the generated functions write typed tracking values, no jsonb text.
-SELECT 1 / (p.prosrc LIKE '%tracking_values)%' AND p.prosrc LIKE '%::chatter.tracking_value%'
-            AND p.prosrc NOT LIKE '%_chatter_json%')::integer
+-- Issue 23: the generated functions write typed tracking values when the table's storage says so.
+SELECT 1 / (p.prosrc LIKE '%m.tracking_storage = ''typed''%' AND p.prosrc LIKE '%::chatter.tracking_value%')::integer
   FROM pg_catalog.pg_proc AS p
  WHERE p.oid = 'chatter._track_install(regclass)'::regprocedure;
 
