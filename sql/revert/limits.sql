@@ -1,19 +1,15 @@
--- Revert pgchatter:limits from pg
--- chatter._message_limits as in v0.8.0, with its own copy of the subtype check and no wake-up; the
--- statement trigger messages_wake_bridge back (as realtime_wakeup made it).
+-- Revert pgchatter:limits from pg: back to its @v0.9.0 definition (the limits read for every message)
 
 BEGIN;
 
-CREATE TRIGGER messages_wake_bridge AFTER INSERT ON chatter.messages
-    FOR EACH STATEMENT WHEN (current_setting('chatter.wakes_bridges', true) IS DISTINCT FROM 'on')
-    EXECUTE FUNCTION chatter._wake_bridge();
-ALTER TABLE chatter.messages ENABLE ALWAYS TRIGGER messages_wake_bridge;
-
+DO $do$
+BEGIN
+    EXECUTE replace(replace($fn$
 CREATE OR REPLACE FUNCTION chatter._message_limits() RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
-AS $$
+AS $body$
 DECLARE
     body_chars integer;
     subject_chars integer;
@@ -40,13 +36,7 @@ BEGIN
     -- (messages_subtype_guard dropped it; a concurrent DELETE of the subtype waits, then sets NULL). The
     -- writers pick it from chatter.subtypes; Tracking messages lock theirs where they are made.
     IF TG_OP = 'INSERT' AND NEW.subtype_id IS NOT NULL THEN
-        PERFORM FROM chatter.subtypes AS s WHERE s.id = NEW.subtype_id FOR KEY SHARE;
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'insert or update on table "messages" violates foreign key constraint "messages_subtype_id_fkey"'
-                USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'messages_subtype_id_fkey', TABLE = 'messages',
-                      SCHEMA = 'chatter',
-                      DETAIL = format('Key (subtype_id)=(%s) is not present in table "subtypes".', NEW.subtype_id);
-        END IF;
+        {lock_subtype}
     END IF;
     SELECT max(l.value) FILTER (WHERE l.name = 'body_chars'), max(l.value) FILTER (WHERE l.name = 'subject_chars'),
            max(l.value) FILTER (WHERE l.name = 'nesting_depth'), max(l.value) FILTER (WHERE l.name = 'mentions')
@@ -67,12 +57,19 @@ BEGIN
     END IF;
     -- The search vector of the body and subject as they are written (issue 23: a generated column before).
     NEW.search_vector := chatter._search_vector(NEW.subject, NEW.body);
+    -- A new message wakes the bridges (it was the statement trigger messages_wake_bridge).
+    IF TG_OP = 'INSERT' THEN
+        {wake_bridges}
+    END IF;
     RETURN NEW;
 END
-$$;
+$body$
+$fn$, '{lock_subtype}', chatter._lock_subtype_sql('NEW.subtype_id')), '{wake_bridges}', chatter._wake_bridges_sql());
+END
+$do$;
 
 COMMENT ON FUNCTION chatter._message_limits() IS
-    'Trigger: the shape rules (23514), the subtype exists (23503, locked FOR KEY SHARE), Email messages by the gateway only (CH004), CH005 when a message body or subject is over chatter.limits, and the search '
-    'vector (Tracking messages excepted: their shape is made by the tracking functions)';
+    'Trigger: the shape rules (23514), the subtype exists (23503, locked FOR KEY SHARE), Email messages by the gateway only (CH004), CH005 when a message body or subject is over chatter.limits, the search '
+    'vector, and the bridges'' wake-up on INSERT (Tracking messages excepted: their shape is made, and the bridges woken, by the tracking functions)';
 
 COMMIT;

@@ -25,5 +25,8 @@ SELECT 1 / (strpos(p.prosrc, chatter._wake_bridges_sql()) > 0)::integer
   FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter._message_limits()'::regprocedure;
 SELECT 1 / (count(*) = 0)::integer FROM pg_catalog.pg_trigger AS t
  WHERE t.tgrelid = 'chatter.messages'::regclass AND t.tgname = 'messages_wake_bridge';
+-- The limits are read only when one query finds a measure over one (then the precise checks).
+SELECT 1 / (p.prosrc LIKE '%IF FOUND THEN%' AND p.prosrc LIKE '%OR (l.name = ''mentions'' AND%')::integer
+  FROM pg_catalog.pg_proc AS p WHERE p.oid = 'chatter._message_limits()'::regprocedure;
 
 ROLLBACK;

@@ -1,0 +1,78 @@
+-- Revert pgchatter:limits from pg
+-- chatter._message_limits as in v0.8.0, with its own copy of the subtype check and no wake-up; the
+-- statement trigger messages_wake_bridge back (as realtime_wakeup made it).
+
+BEGIN;
+
+CREATE TRIGGER messages_wake_bridge AFTER INSERT ON chatter.messages
+    FOR EACH STATEMENT WHEN (current_setting('chatter.wakes_bridges', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION chatter._wake_bridge();
+ALTER TABLE chatter.messages ENABLE ALWAYS TRIGGER messages_wake_bridge;
+
+CREATE OR REPLACE FUNCTION chatter._message_limits() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+    body_chars integer;
+    subject_chars integer;
+    depth integer;
+    mentions integer;
+    start_tags integer;
+BEGIN
+    -- The shape of a message (it was the CHECK messages_shape_check).
+    IF (NEW.model IS NULL) <> (NEW.document IS NULL)              -- a record is a model and a document
+       OR (NEW.channel_id IS NOT NULL AND NEW.model IS NOT NULL)  -- in a channel or on a record, not both
+       OR pg_catalog.jsonb_typeof(NEW.tracking) <> 'array' THEN   -- tracking values: an array of entries
+        RAISE EXCEPTION 'new row for relation "messages" violates the shape rules (messages_shape_check)'
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'messages_shape_check', TABLE = 'messages',
+                  SCHEMA = 'chatter',
+                  DETAIL = 'model and document together; a channel or a record, not both; tracking an array';
+    END IF;
+    -- An Email message is what the gateway received (it was chatter._email_by_gateway): no application
+    -- user writes one, nor turns a message into one.
+    IF NEW.message_type = 'Email' AND (TG_OP = 'INSERT' OR OLD.message_type IS DISTINCT FROM 'Email')
+       AND NOT chatter._caller_is_system() THEN
+        RAISE EXCEPTION 'Email messages are written by the mail gateway' USING ERRCODE = 'CH004';
+    END IF;
+    -- The subtype exists and stays until this transaction ends: what the foreign key of subtype_id did
+    -- (messages_subtype_guard dropped it; a concurrent DELETE of the subtype waits, then sets NULL). The
+    -- writers pick it from chatter.subtypes; Tracking messages lock theirs where they are made.
+    IF TG_OP = 'INSERT' AND NEW.subtype_id IS NOT NULL THEN
+        PERFORM FROM chatter.subtypes AS s WHERE s.id = NEW.subtype_id FOR KEY SHARE;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'insert or update on table "messages" violates foreign key constraint "messages_subtype_id_fkey"'
+                USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'messages_subtype_id_fkey', TABLE = 'messages',
+                      SCHEMA = 'chatter',
+                      DETAIL = format('Key (subtype_id)=(%s) is not present in table "subtypes".', NEW.subtype_id);
+        END IF;
+    END IF;
+    SELECT max(l.value) FILTER (WHERE l.name = 'body_chars'), max(l.value) FILTER (WHERE l.name = 'subject_chars'),
+           max(l.value) FILTER (WHERE l.name = 'nesting_depth'), max(l.value) FILTER (WHERE l.name = 'mentions')
+      INTO body_chars, subject_chars, depth, mentions
+      FROM chatter.limits AS l;
+    PERFORM chatter._within_limit('body_chars', length(NEW.body), 'the message body (characters)')
+      WHERE length(NEW.body) > body_chars;
+    PERFORM chatter._within_limit('subject_chars', length(NEW.subject), 'the subject (characters)')
+      WHERE length(NEW.subject) > subject_chars;
+    -- Elements nest no deeper than there are start tags: every '<' but those of end tags ('</').
+    start_tags := length(NEW.body) - length(replace(NEW.body, '<', ''))
+                  - (length(NEW.body) - length(replace(NEW.body, '</', ''))) / 2;
+    IF start_tags > depth THEN
+        PERFORM chatter._within_limit('nesting_depth', chatter._html_depth(NEW.body, depth), 'the HTML nesting depth');
+    END IF;
+    IF length(NEW.body) - length(translate(NEW.body, '@&', '')) > mentions THEN
+        PERFORM chatter._within_limit('mentions', chatter._mention_count(NEW.body), 'the number of @mentions');
+    END IF;
+    -- The search vector of the body and subject as they are written (issue 23: a generated column before).
+    NEW.search_vector := chatter._search_vector(NEW.subject, NEW.body);
+    RETURN NEW;
+END
+$$;
+
+COMMENT ON FUNCTION chatter._message_limits() IS
+    'Trigger: the shape rules (23514), the subtype exists (23503, locked FOR KEY SHARE), Email messages by the gateway only (CH004), CH005 when a message body or subject is over chatter.limits, and the search '
+    'vector (Tracking messages excepted: their shape is made by the tracking functions)';
+
+COMMIT;
