@@ -38,8 +38,11 @@ def test_open_sockets_leave_the_full_collections():
     assert gc.get_freeze_count() >= 1000 * 52, "the sockets' objects are frozen"
     assert len(gc.get_objects()) < walked - 1000 * 52, "a full collection no longer walks them"
     frozen = gc.get_freeze_count()
+    unopened = [Socket() for _ in range(10)]    # new objects, but no socket opened
     collector.tick()
-    assert gc.get_freeze_count() == frozen, "nothing new opened: nothing more frozen"
+    # At most as many: frozen objects freed meanwhile (other threads of a whole test run) lower the count.
+    assert gc.get_freeze_count() <= frozen, "nothing new opened: nothing more frozen"
+    assert unopened
 
 
 def test_closed_sockets_cycles_are_collected_after_a_quarter_closed():
