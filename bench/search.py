@@ -112,7 +112,9 @@ def build(conn: psycopg.Connection) -> None:
     """The data set, loaded as a restore does: the secondary indexes of chatter.messages (the search index
     among them) dropped and built after the load, the per-row triggers off, and the foreign keys not checked
     row by row (session_replication_role = replica: the generated rows reference existing ids by
-    construction). The generated search_vector column is computed as on any insert."""
+    construction). search_vector, which the messages_limits trigger writes on any insert, is loaded as data
+    (chatter._search_vector, the trigger's function): with the triggers off it was NULL for every message
+    since v0.8.0 (an empty search index, and no search measured)."""
     conn.execute("SET synchronous_commit = off")
     conn.execute("SET maintenance_work_mem = '512MB'")
     started = time.perf_counter()
@@ -128,7 +130,7 @@ def build(conn: psycopg.Connection) -> None:
                                 WHERE tgrelid = 'chatter.messages'::regclass AND NOT tgisinternal""").fetchall()
     conn.execute("ALTER TABLE chatter.messages DISABLE TRIGGER USER")
     conn.execute("SET session_replication_role = replica")
-    for statement in channel_data(MESSAGES, body=BODY):
+    for statement in channel_data(MESSAGES, body=BODY, search_vector=True):
         conn.execute(statement)
     conn.execute("RESET session_replication_role")
     for name, enabled in triggers:

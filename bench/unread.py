@@ -33,17 +33,25 @@ CALLS = 300
 DB_NAME = "pgchatter_bench_unread"
 BACKLOG = int(os.environ.get("BENCH_UNREAD_BACKLOG", "1000000"))   # the worst cases: never read
 
-def channel_data(messages: int, body: str = "'message ' || g", source: str = "") -> list[str]:
+def channel_data(messages: int, body: str = "'message ' || g", source: str = "",
+                 search_vector: bool = False) -> list[str]:
     """The data set, set-based: `messages` chat messages (body: an SQL expression of g, the message number,
     over generate_series and `source`, more FROM items) in CHANNELS channels; user 1 in MY_CHANNELS of
-    them. bench/search.py builds on it."""
+    them. bench/search.py builds on it, with `search_vector` (the messages_limits trigger writes it on any
+    insert; a load with the triggers off, as a restore's, carries it as data)."""
+    if search_vector:
+        insert = f"""INSERT INTO chatter.messages (channel_id, author_id, body, search_vector)
+            SELECT (g % {CHANNELS}) + 1, 2, b.body, chatter._search_vector(NULL, b.body)
+              FROM generate_series(1, {messages}) AS g{source}, LATERAL (SELECT {body} AS body) AS b"""
+    else:
+        insert = f"""INSERT INTO chatter.messages (channel_id, author_id, body)
+            SELECT (g % {CHANNELS}) + 1, 2, {body} FROM generate_series(1, {messages}) AS g{source}"""
     return [
         "INSERT INTO chatter.contacts (id, name) VALUES (1, 'Reader'), (2, 'Writer')",
         "INSERT INTO chatter.users (id, contact_id, username) VALUES (1, 1, 'reader'), (2, 2, 'writer')",
         f"""INSERT INTO chatter.channels (id, name, created_by)
             SELECT g, 'channel ' || g, 2 FROM generate_series(1, {CHANNELS}) AS g""",
-        f"""INSERT INTO chatter.messages (channel_id, author_id, body)
-            SELECT (g % {CHANNELS}) + 1, 2, {body} FROM generate_series(1, {messages}) AS g{source}""",
+        insert,
         # The reader is in the first 200 channels, a few messages behind in each.
         f"""INSERT INTO chatter.channel_members (channel_id, user_id, last_read_message)
             SELECT c, 1, (SELECT max(id) FROM chatter.messages WHERE channel_id = c) - (c * 7919) % ({UNREAD_MAX} + 1)
