@@ -39,6 +39,10 @@ INSERT INTO public.items_untracked SELECT g, 'item ' || g, 'C' || g % 1000, g % 
 CREATE TABLE public.items_tracked (LIKE public.items_untracked INCLUDING ALL);
 INSERT INTO public.items_tracked SELECT * FROM public.items_untracked;
 SELECT chatter.enable('items_tracked');
+CREATE TABLE public.items_typed (LIKE public.items_untracked INCLUDING ALL);
+INSERT INTO public.items_typed SELECT * FROM public.items_untracked;
+SELECT chatter.enable('items_typed');
+SELECT chatter.track_storage('items_typed', 'typed');
 INSERT INTO chatter.contacts (id, name) VALUES (1, 'Alice Martin');
 INSERT INTO chatter.users (id, contact_id, username) VALUES (1, 1, 'alice');
 CREATE PROCEDURE public.untracked(count integer) LANGUAGE plpgsql AS $$ BEGIN FOR i IN 1 .. count LOOP
@@ -56,6 +60,11 @@ CREATE PROCEDURE public.bulk_untracked(count integer) LANGUAGE plpgsql AS $$ BEG
   UPDATE public.items_untracked SET qty = qty + 1, price = price + 1; ROLLBACK; END LOOP; END $$;
 CREATE PROCEDURE public.bulk_tracked(count integer) LANGUAGE plpgsql AS $$ BEGIN FOR i IN 1 .. count LOOP
   UPDATE public.items_tracked SET qty = qty + 1, price = price + 1; ROLLBACK; END LOOP; END $$;
+CREATE PROCEDURE public.bulk_typed(count integer) LANGUAGE plpgsql AS $$ BEGIN FOR i IN 1 .. count LOOP
+  UPDATE public.items_typed SET qty = qty + 1, price = price + 1; ROLLBACK; END LOOP; END $$;
+CREATE PROCEDURE public.bulk_typed_user(count integer) LANGUAGE plpgsql AS $$ BEGIN FOR i IN 1 .. count LOOP
+  PERFORM set_config('chatter.user_id', '1', true);
+  UPDATE public.items_typed SET qty = qty + 1, price = price + 1; ROLLBACK; END LOOP; END $$;
 VACUUM ANALYZE;
 """
 
@@ -67,6 +76,8 @@ RUNS = [
     ("message", "plain INSERT of a message (wake-up trigger)", (10, 210), 200),
     ("bulk_untracked", "per row of a 20,000-row UPDATE, untracked", (1, 3), 2 * 20000),
     ("bulk_tracked", "per row of a 20,000-row UPDATE, tracked", (1, 3), 2 * 20000),
+    ("bulk_typed", "per row of a 20,000-row UPDATE, tracked, typed storage (opt-in)", (1, 3), 2 * 20000),
+    ("bulk_typed_user", "per row of a 20,000-row UPDATE, tracked, typed storage, an acting user", (1, 3), 2 * 20000),
 ]
 
 
