@@ -46,6 +46,7 @@ VACUUM ANALYZE;
 """
 AUTHOR_FULL = "CREATE INDEX messages_author_id_idx ON chatter.messages USING btree (author_id)"
 AUTHOR_PARTIAL = AUTHOR_FULL + " WHERE (author_id IS NOT NULL)"
+RECORD_V010 = "CREATE INDEX messages_record_idx ON chatter.messages (model, document, id)"
 
 
 def main() -> None:
@@ -72,6 +73,9 @@ def main() -> None:
                 "CREATE INDEX messages_record_idx ON chatter.messages (document, model, id)"]),
             "record_document_first_nodedup": ("bulk", ["messages_record_idx"], [
                 "CREATE INDEX messages_record_idx ON chatter.messages (document, model, id) WITH (deduplicate_items = off)"]),
+            # The indexes as released at v0.10.0 (before issue 23's two changes), with and without a user.
+            "v0.10.0": ("bulk", ["messages_author_id_idx", "messages_record_idx"], [AUTHOR_FULL, RECORD_V010]),
+            "v0.10.0_user": ("bulk_user", ["messages_author_id_idx", "messages_record_idx"], [AUTHOR_FULL, RECORD_V010]),
             "pkey_only": ("bulk", list(indexes), []),
         }
         only = [name for name in os.environ.get("BENCH_ONLY", "").split(",") if name]
