@@ -36,6 +36,9 @@ INSERT INTO chatter.messages (message_type, model, document, body)
 SELECT 'Note', 'feed_deals', d, 'deal ' || d || ' note ' || g
   FROM generate_series(1, 3) AS d, generate_series(1, CASE WHEN d = 2 THEN 3 ELSE 1 END) AS g;
 INSERT INTO chatter.messages (message_type, model, document, body) VALUES ('Note', 'feed_payroll', 2, 'salaries');
+-- Other records' messages, newer: reading the newest ids back and filtering them costs more than the index.
+INSERT INTO chatter.messages (message_type, model, document, body)
+SELECT 'Note', 'feed_deals', 100 + g % 200, 'other' FROM generate_series(1, 2000) AS g;
 ANALYZE chatter.messages;
 
 SET LOCAL enable_seqscan = off;
