@@ -542,15 +542,14 @@ class Hub:
         newest = await conn.fetchrow(HIGH_WATER)
 
         def on_messages(records: list[asyncpg.Record]) -> None:
-            if TRACE:
-                read, routed = time.monotonic(), []
-                for record in records:
-                    on_message(dict(record))
-                    routed.append(time.monotonic())
-                TRACE.poll(woken, self.messages.asked, read, routed, [r["id"] for r in records])
-                return
+            read = time.monotonic() if TRACE else 0.0
+            routed: list[float] = []      # when each message's frames were written (TRACE)
             for record in records:
                 on_message(dict(record))
+                if TRACE:
+                    routed.append(time.monotonic())
+            if TRACE:
+                TRACE.poll(woken, self.messages.asked, read, routed, [r["id"] for r in records])
 
         def on_message(row: dict[str, Any]) -> None:
             if row["message_type"] == "Tracking" and row["model"] is not None:

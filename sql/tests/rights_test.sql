@@ -48,7 +48,6 @@ GRANT SELECT ON rights_matrix TO chatter_app;
 INSERT INTO rights_matrix VALUES
     ('chatter._acting_as(bigint)', '881', 'SELECT chatter._acting_as(882)', 'CH004'),
     ('chatter._acting_internal()', '884', 'SELECT 1 WHERE chatter._acting_internal()', 'nothing'),
-    ('chatter._active_contact(bigint)', '881', 'SELECT chatter._active_contact(999999)', 'CH004'),
     ('chatter._activity_done(bigint,text)', '881', format('SELECT chatter._activity_done(%s, NULL)', :bob_act), 'CH003'),
     ('chatter._add_attachment(text,bytea,text,text,bigint)', '881',
      $$SELECT chatter._add_attachment('x', '\x00', NULL, 'orders', 2)$$, 'CH003'),
