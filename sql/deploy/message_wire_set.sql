@@ -1,5 +1,6 @@
 -- Deploy pgchatter:message_wire_set to pg
 -- requires: message_wire
+-- requires: message_wire_parts
 
 BEGIN;
 
@@ -45,38 +46,18 @@ BEGIN ATOMIC
         m.edited_at IS NOT NULL AS edited,
         m.edited_at AS edited_at,
         m.deleted_at IS NOT NULL AS deleted,
-        coalesce((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
-                                            'id', a.id, 'name', a.name, 'mimetype', a.mimetype, 'size', a.size)
-                                        ORDER BY a.id)
-                                   FROM chatter.message_attachments AS ma
-                                   JOIN chatter.attachments AS a ON a.id = ma.attachment_id
-                                  WHERE ma.message_id = m.id), '[]'::jsonb) AS attachments,
-        -- The EXISTS first: the aggregate over no rows costs ~25 us a message, the probe ~3 (20,000 messages).
-        CASE WHEN EXISTS (SELECT FROM chatter.reactions AS x WHERE x.message_id = m.id) THEN
-                         (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
-                                     'emoji', r.emoji, 'count', r.n, 'contacts', r.contacts) ORDER BY r.first)
-                            FROM (SELECT x.emoji, count(*) AS n, pg_catalog.array_agg(x.contact_id ORDER BY x.id) AS contacts,
-                                         min(x.id) AS first
-                                    FROM chatter.reactions AS x
-                                   WHERE x.message_id = m.id
-                                   GROUP BY x.emoji) AS r)
-                     ELSE '[]'::jsonb END AS reactions,
+        -- The parts few messages have, each after an index probe (message_wire_parts): inline, their
+        -- aggregates were started with every plan that reads messages, needed or not.
+        CASE WHEN EXISTS (SELECT FROM chatter.message_attachments AS ma WHERE ma.message_id = m.id)
+             THEN chatter._wire_attachments(m.id) ELSE '[]'::jsonb END AS attachments,
+        CASE WHEN EXISTS (SELECT FROM chatter.reactions AS x WHERE x.message_id = m.id)
+             THEN chatter._wire_reactions(m.id) ELSE '[]'::jsonb END AS reactions,
         EXISTS (SELECT FROM chatter.stars AS st
                             WHERE st.message_id = m.id
                               AND st.user_id = nullif(pg_catalog.current_setting('chatter.user_id', true), '')::bigint) AS starred,
-        CASE WHEN m.parent_id IS NOT NULL THEN (
-                      SELECT pg_catalog.jsonb_build_object(
-                                 'id', p.id,
-                                 'author', (SELECT c.name FROM chatter.contacts AS c WHERE c.id = p.author_id),
-                                 'deleted', p.deleted_at IS NOT NULL,
-                                 'excerpt', chatter._preview(p.body))
-                        FROM chatter.messages AS p WHERE p.id = m.parent_id) END AS parent,
-        CASE WHEN EXISTS (SELECT FROM chatter.message_bounces AS b WHERE b.message_id = m.id) THEN
-                       (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('contact_id', c.id, 'name', c.name,
-                                                                                  'email', c.email) ORDER BY c.id)
-                          FROM chatter.message_bounces AS b JOIN chatter.contacts AS c ON c.id = b.contact_id
-                         WHERE b.message_id = m.id)
-                   ELSE '[]'::jsonb END AS bounced) AS w;
+        CASE WHEN m.parent_id IS NOT NULL THEN chatter._wire_parent(m.parent_id) END AS parent,
+        CASE WHEN EXISTS (SELECT FROM chatter.message_bounces AS b WHERE b.message_id = m.id)
+             THEN chatter._wire_bounced(m.id) ELSE '[]'::jsonb END AS bounced) AS w;
 END;
 COMMENT ON FUNCTION chatter.message_wire_set(chatter.messages) IS
     'chatter.message_wire(m) as a one-row set, inlined into the calling query (one plan for a batch of messages)';
