@@ -75,10 +75,11 @@ def test_bulk_tracking_holds_its_author_against_a_concurrent_delete(db_url):
 
 
 def test_a_subtype_deleted_concurrently_leaves_no_dangling_subtype_id(db_url):
-    """messages.subtype_id has no foreign key (messages_subtype_guard): the writers' FOR KEY SHARE on the
-    subtype they pick and the ON DELETE SET NULL trigger on chatter.subtypes must leave no message naming a
-    deleted subtype, whichever of a tracked UPDATE (single-row path), a posted note and a DELETE of their
-    subtypes goes first."""
+    """messages.subtype_id has no foreign key (messages_subtype_guard). A posted note's subtype is locked
+    FOR KEY SHARE by messages_limits: a concurrent DELETE of it waits, then sets the note's subtype_id to NULL.
+    The tracking subtype is protected instead (subtypes_protect): the generated function writes its id as a
+    constant and takes no lock, so a DELETE of it is refused at once (CH002), not after waiting for the
+    tracked transaction, and no Tracking message can name a deleted subtype."""
     with psycopg.connect(db_url, autocommit=True) as admin:
         admin.execute("""
             CREATE TABLE public.leads (id int PRIMARY KEY, stage varchar(20));
@@ -88,32 +89,23 @@ def test_a_subtype_deleted_concurrently_leaves_no_dangling_subtype_id(db_url):
     dangling = ("SELECT count(*) FROM chatter.messages m WHERE m.subtype_id IS NOT NULL "
                 "AND NOT EXISTS (SELECT FROM chatter.subtypes s WHERE s.id = m.subtype_id)")
     with psycopg.connect(db_url, autocommit=True) as writer, psycopg.connect(db_url, autocommit=True) as deleter:
-        # The writer first: the DELETE waits for it, then sets its messages' subtype_id to NULL.
+        tracking = writer.execute("SELECT id FROM chatter.subtypes WHERE identifier = 'tracking'").fetchone()[0]
+        deleter.execute("SET lock_timeout = '300ms'")
         with writer.transaction():
             writer.execute("UPDATE public.leads SET stage = 'won' WHERE id = 1")
             writer.execute("SELECT chatter.log_message('leads', 1, 'a note')")
-            deleter.execute("SET lock_timeout = '300ms'")
             with pytest.raises(psycopg.errors.LockNotAvailable):
-                deleter.execute("DELETE FROM chatter.subtypes WHERE identifier IN ('tracking', 'note')")
-        deleter.execute("DELETE FROM chatter.subtypes WHERE identifier IN ('tracking', 'note')")
+                deleter.execute("DELETE FROM chatter.subtypes WHERE identifier = 'note'")
+            with pytest.raises(psycopg.Error, match="subtype tracking is built in") as refused:
+                deleter.execute("DELETE FROM chatter.subtypes WHERE identifier = 'tracking'")
+            assert refused.value.sqlstate == "CH002"
+        deleter.execute("DELETE FROM chatter.subtypes WHERE identifier = 'note'")
         rows = writer.execute("SELECT message_type::text, subtype_id FROM chatter.messages "
                               "WHERE model = 'leads' ORDER BY id").fetchall()
-        assert rows == [("Tracking", None), ("Note", None)]
-        # The DELETE first (not yet committed): the tracked UPDATE waits for it, then finds no subtype.
-        admin_tx = psycopg.connect(db_url)
-        try:
-            admin_tx.execute("INSERT INTO chatter.subtypes (id, identifier, name) VALUES (9100, 'tracking', 'Tracking')")
-            admin_tx.commit()
-            admin_tx.execute("DELETE FROM chatter.subtypes WHERE id = 9100")
-            writer.execute("SET lock_timeout = '300ms'")
-            with pytest.raises(psycopg.errors.LockNotAvailable):
-                writer.execute("UPDATE public.leads SET stage = 'lost' WHERE id = 2")
-            admin_tx.commit()
-        finally:
-            admin_tx.close()
+        assert rows == [("Tracking", tracking), ("Note", None)]
         writer.execute("UPDATE public.leads SET stage = 'lost' WHERE id = 2")
         assert writer.execute("SELECT subtype_id FROM chatter.messages WHERE model = 'leads' ORDER BY id DESC LIMIT 1"
-                              ).fetchone() == (None,)
+                              ).fetchone() == (tracking,)
         assert writer.execute(dangling).fetchone() == (0,)
 
 

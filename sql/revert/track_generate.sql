@@ -1,8 +1,16 @@
--- Revert pgchatter:track_generate from pg (to v0.9.0: tracking stored as jsonb text again; tables regenerated)
--- requires: track_generate@v0.8.0
--- requires: realtime_wakeup
+-- Revert pgchatter:track_generate from pg (to v0.10.0: the tracking subtype looked up and locked FOR KEY
+-- SHARE in every statement again; tables regenerated)
 
 BEGIN;
+
+-- As in v0.9.0, with a choice of storage for the tracking values (issue 23, SPEC §4), per table
+-- (chatter.models.tracking_storage, set by chatter.track_storage): 'jsonb' (the default) writes the
+-- tracking column as before, a JSON text concatenated per entry and parsed once per message; 'typed'
+-- writes chatter.messages.tracking_values instead, one chatter.tracking_value per tracked column (NULL:
+-- unchanged), built by one ARRAY[...] (bulk) or by element assignments (row loop, single row): about a
+-- quarter fewer instructions per bulk row (docs/benchmarks.md "Tracking"), but the tracking column is
+-- then NULL and raw readers must read through chatter.tracking_json. The three paths store the same
+-- thing. Key changes (rare) keep their jsonb in both.
 
 -- As in v0.8.0, with fewer steps for the usual case, an UPDATE of one row (issue 23). A tracked single-row
 -- UPDATE evaluated about 36 PL/pgSQL expressions, each prepared again in every transaction (its executor
@@ -52,10 +60,12 @@ DECLARE
     changed text[] := '{}';
     displays text[] := '{}';      -- level 2: display texts, computed once (a FK display is a lookup)
     items text[] := '{}';         -- level 3: the HTML list items and the JSON entries
-    json_items text[] := '{}';
+    value_items text[] := '{}';   -- the entries, typed (chatter.tracking_value, one slot per column) or JSON
     row_checks text[] := '{}';    -- the row loop of small statements: one IF per column
-    item_tpl text;                -- a changed value's list item and JSON entry (templates)
-    json_tpl text;
+    item_tpl text;                -- a changed value's list item and its entry (templates)
+    value_tpl text;
+    typed boolean;                -- chatter.models.tracking_storage = 'typed' (chatter.track_storage)
+    store text[];                 -- the storage's code fragments (below)
     i integer := 0;
     plain boolean;                -- rendered without HTML or JSON specials
     c record;
@@ -63,6 +73,7 @@ DECLARE
     -- statement: a concurrent DELETE of the subtype waits for this transaction and then sets its
     -- messages' subtype_id to NULL; one committed before finds no row here (subtype NULL).
     subtype text := '(SELECT s.id FROM chatter.subtypes AS s WHERE s.identifier = ''tracking'' FOR KEY SHARE)';
+    no_values text;               -- an array of as many NULL slots as tracked columns
     insert_sql text;
     update_sql text;
     loop_sql text;
@@ -74,6 +85,7 @@ BEGIN
         RAISE EXCEPTION '% is not enabled', tbl USING ERRCODE = 'CH003';
     END IF;
     SELECT tc.label INTO key_label FROM chatter._tracked_columns(tbl) AS tc WHERE tc."column" = m.key_column;
+    typed := m.tracking_storage = 'typed';
 
     FOR c IN SELECT * FROM chatter._tracked_columns(tbl) AS tc WHERE tc.tracked LOOP
         i := i + 1;
@@ -93,40 +105,69 @@ BEGIN
         plain := c.ref_table IS NULL AND c.type IN ('smallint', 'integer', 'bigint', 'numeric', 'real',
                 'double precision', 'boolean', 'date', 'timestamp without time zone', 'timestamp with time zone',
                 'time without time zone', 'time with time zone');
-        -- The list item and the JSON entry are templates over the names of the old and new values and
+        -- The list item and the typed entry are templates over the names of the old and new values and
         -- their displays (%1$s %2$s %3$s %4$s), filled in for the bulk query and for the row loop alike.
-        -- The JSON entry is concatenated text, parsed once per message: json_build_object per entry plus a
-        -- cast per row cost more than the rest of the trigger. Integers and display texts of plain scalars
-        -- need no escaping, so they are quoted as they are. Literals have their % doubled for format().
+        -- Display texts of plain scalars need no escaping. Literals have their % doubled for format().
         item_tpl := replace(quote_literal('<li>' || chatter._html_escape(c.label) || ': '), '%', '%%') || ' || '
             || CASE WHEN plain THEN 'coalesce(%3$s, ''None'') || '' → '' || coalesce(%4$s, ''None'')'
                     ELSE chatter._html_escape_sql('coalesce(%3$s, ''None'')') || ' || '' → '' || '
                          || chatter._html_escape_sql('coalesce(%4$s, ''None'')') END
             || ' || ''</li>''';
-        json_tpl := replace(quote_literal('{"field":' || to_json(c."column"::text)::text || ',"label":'
-                                          || to_json(c.label)::text || ',"old_value":'), '%', '%%')
-            || CASE WHEN c.ref_table IS NULL AND c.type IN ('smallint', 'integer', 'bigint')
-                    THEN ' || coalesce(%3$s, ''null'') || '',"new_value":'' || coalesce(%4$s, ''null'')'
-                    ELSE ' || coalesce(to_json(%1$s)::text, ''null'') || '',"new_value":'' '
-                         '|| coalesce(to_json(%2$s)::text, ''null'')' END
-            || CASE WHEN plain
-                    THEN ' || '',"old_display":'' || coalesce(''"'' || %3$s || ''"'', ''null'') '
-                         '|| '',"new_display":'' || coalesce(''"'' || %4$s || ''"'', ''null'')'
-                    ELSE ' || '',"old_display":'' || coalesce(to_json(%3$s)::text, ''null'') '
-                         '|| '',"new_display":'' || coalesce(to_json(%4$s)::text, ''null'')' END
-            || ' || ''}''';
+        IF typed THEN
+            -- The typed entry: the column, its label, the values as to_json gives them (what the JSON
+            -- holds), and the display texts. Literals have their % doubled for format().
+            value_tpl := 'ROW(' || replace(quote_literal(c."column"::text), '%', '%%') || ', '
+                || replace(quote_literal(c.label), '%', '%%')
+                || ', to_json(%1$s), to_json(%2$s), %3$s, %4$s)::chatter.tracking_value';
+        ELSE
+            -- The JSON entry is concatenated text, parsed once per message: json_build_object per entry
+            -- plus a cast per row cost more than the rest of the trigger. Integers and display texts of
+            -- plain scalars need no escaping, so they are quoted as they are.
+            value_tpl := replace(quote_literal('{"field":' || to_json(c."column"::text)::text || ',"label":'
+                                               || to_json(c.label)::text || ',"old_value":'), '%', '%%')
+                || CASE WHEN c.ref_table IS NULL AND c.type IN ('smallint', 'integer', 'bigint')
+                        THEN ' || coalesce(%3$s, ''null'') || '',"new_value":'' || coalesce(%4$s, ''null'')'
+                        ELSE ' || coalesce(to_json(%1$s)::text, ''null'') || '',"new_value":'' '
+                             '|| coalesce(to_json(%2$s)::text, ''null'')' END
+                || CASE WHEN plain
+                        THEN ' || '',"old_display":'' || coalesce(''"'' || %3$s || ''"'', ''null'') '
+                             '|| '',"new_display":'' || coalesce(''"'' || %4$s || ''"'', ''null'')'
+                        ELSE ' || '',"old_display":'' || coalesce(to_json(%3$s)::text, ''null'') '
+                             '|| '',"new_display":'' || coalesce(to_json(%4$s)::text, ''null'')' END
+                || ' || ''}''';
+        END IF;
         items := items || format('CASE WHEN e.ch%s THEN %s END', i,
                                  format(item_tpl, 'e.o' || i, 'e.n' || i, 'e.od' || i, 'e.nd' || i));
-        json_items := json_items || format('CASE WHEN e.ch%s THEN %s END', i,
-                                           format(json_tpl, 'e.o' || i, 'e.n' || i, 'e.od' || i, 'e.nd' || i));
+        value_items := value_items || format('CASE WHEN e.ch%s THEN %s END', i,
+                                             format(value_tpl, 'e.o' || i, 'e.n' || i, 'e.od' || i, 'e.nd' || i));
         row_checks := row_checks || format(
             'IF _chatter_r.ch%1$s THEN _chatter_od := %2$s; _chatter_nd := %3$s; '
-            '_chatter_items := coalesce(_chatter_items, '''') || %4$s; _chatter_json := concat_ws('','', _chatter_json, %5$s); END IF;',
+            '_chatter_items := coalesce(_chatter_items, '''') || %4$s; %5$s END IF;',
             i, chatter._track_display_sql('_chatter_r', 'o' || i, c.type, c.ref_table, c.ref_key, c.ref_display),
             chatter._track_display_sql('_chatter_r', 'n' || i, c.type, c.ref_table, c.ref_key, c.ref_display),
             format(item_tpl, '_chatter_r.o' || i, '_chatter_r.n' || i, '_chatter_od', '_chatter_nd'),
-            format(json_tpl, '_chatter_r.o' || i, '_chatter_r.n' || i, '_chatter_od', '_chatter_nd'));
+            format(CASE WHEN typed THEN '_chatter_values[%2$s] := %1$s;'
+                        ELSE '_chatter_json := concat_ws('','', _chatter_json, %1$s);' END,
+                   format(value_tpl, '_chatter_r.o' || i, '_chatter_r.n' || i, '_chatter_od', '_chatter_nd'), i));
     END LOOP;
+    no_values := quote_literal('{' || repeat('NULL,', i - 1) || 'NULL}') || '::chatter.tracking_value[]';
+    -- The two storages' code: [1] the column written, [2] a message's entries (%s: the bulk query's list),
+    -- [3] the row loop's start, [4] a row's start, [5] a row's entries kept, [6] the one row's value in
+    -- the INSERT, [7] the value per row of the loop's INSERT (u.k: the row's number), [8] the loop's
+    -- one message's value.
+    store := CASE WHEN typed THEN ARRAY[
+                 'tracking_values', 'ARRAY[%s]', '_chatter_all_values := ''{}''; ',
+                 '_chatter_values := ' || no_values || '; ',
+                 '_chatter_all_values := _chatter_all_values || _chatter_values; ',
+                 '_chatter_values',
+                 format('_chatter_all_values[(u.k - 1) * %1$s + 1 : u.k * %1$s]', i),
+                 '_chatter_all_values']
+             ELSE ARRAY[
+                 'tracking', '(''['' || concat_ws('','', %s) || '']'')::jsonb', '_chatter_jsons := ''{}''; ',
+                 '_chatter_json := NULL; ',
+                 '_chatter_jsons := _chatter_jsons || (''['' || _chatter_json || '']''); ',
+                 '(''['' || _chatter_json || '']'')::jsonb',
+                 '_chatter_jsons[u.k]::jsonb', '_chatter_jsons[1]::jsonb'] END;
 
     -- {author} becomes $1 in the EXECUTEd copy and a variable in the static copy.
     insert_sql := format(
@@ -136,17 +177,16 @@ BEGIN
 
     IF i > 0 THEN
         -- Three levels: raw values joined by key; displays once per changed value (OFFSET 0 keeps the
-        -- planner from copying a FK lookup into every use); then the HTML body and the JSON array, built
-        -- as text and parsed once.
+        -- planner from copying a FK lookup into every use); then the HTML body and the typed values.
         update_sql := format(
-            'INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, author_id, tracking) '
+            'INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, author_id, %9$s) '
             'SELECT ''Tracking'', %1$s, %2$L, e.doc, ''<ul>'' || concat(%3$s) || ''</ul>'', {author}, '
-            '(''['' || concat_ws('','', %4$s) || '']'')::jsonb '
+            '%4$s '
             'FROM (SELECT d.doc, %5$s FROM (SELECT n.%6$I AS doc, %7$s FROM old_rows AS o '
             'JOIN new_rows AS n ON n.%6$I = o.%6$I) AS d WHERE %8$s OFFSET 0) AS e',
-            subtype, m.model, array_to_string(items, ', '), array_to_string(json_items, ', '),
+            subtype, m.model, array_to_string(items, ', '), format(store[2], array_to_string(value_items, ', ')),
             array_to_string(displays, ', '), m.key_column, array_to_string(raw_cols, ', '),
-            array_to_string(changed, ' OR '));
+            array_to_string(changed, ' OR '), store[1]);
         -- Small statements loop over the rows in PL/pgSQL instead: the bulk query's wide expressions cost
         -- more to set up for each statement than a few rows cost to diff one IF at a time (a single-row
         -- UPDATE spends a fifth less), and only the changed columns' expressions are ever evaluated. The
@@ -155,34 +195,36 @@ BEGIN
         -- one per row made small statements pay it per row (issue 23). One message, the usual case, is a
         -- VALUES row (cheaper to start than a scan of unnest).
         loop_sql := format(
-            '_chatter_docs := ''{}''; _chatter_bodies := ''{}''; _chatter_jsons := ''{}''; '
+            '_chatter_docs := ''{}''; _chatter_bodies := ''{}''; %6$s'
             'FOR _chatter_r IN SELECT n.%1$I AS doc, %2$s FROM old_rows AS o JOIN new_rows AS n ON n.%1$I = o.%1$I LOOP '
-            '_chatter_items := NULL; _chatter_json := NULL; %3$s '
-            'IF _chatter_json IS NOT NULL THEN '
+            '_chatter_items := NULL; %7$s%3$s '
+            'IF _chatter_items IS NOT NULL THEN '
             '_chatter_docs := _chatter_docs || _chatter_r.doc; '
             '_chatter_bodies := _chatter_bodies || (''<ul>'' || _chatter_items || ''</ul>''); '
-            '_chatter_jsons := _chatter_jsons || (''['' || _chatter_json || '']''); END IF; END LOOP; '
+            '%8$sEND IF; END LOOP; '
             '_chatter_written := cardinality(_chatter_docs); '
             'IF _chatter_written = 1 THEN '
-            'INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, author_id, tracking) '
-            'VALUES (''Tracking'', %4$s, %5$L, _chatter_docs[1], _chatter_bodies[1], _chatter_author, _chatter_jsons[1]::jsonb); '
+            'INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, author_id, %9$s) '
+            'VALUES (''Tracking'', %4$s, %5$L, _chatter_docs[1], _chatter_bodies[1], _chatter_author, %10$s); '
             'ELSIF _chatter_written > 1 THEN '
-            'INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, author_id, tracking) '
-            'SELECT ''Tracking'', %4$s, %5$L, u.doc, u.body, _chatter_author, u.tracking::jsonb '
-            'FROM unnest(_chatter_docs, _chatter_bodies, _chatter_jsons) AS u(doc, body, tracking); '
+            'INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, author_id, %9$s) '
+            'SELECT ''Tracking'', %4$s, %5$L, u.doc, u.body, _chatter_author, %11$s '
+            'FROM unnest(_chatter_docs, _chatter_bodies) WITH ORDINALITY AS u(doc, body, k); '
             'END IF;',
-            m.key_column, array_to_string(raw_cols, ', '), array_to_string(row_checks, ' '), subtype, m.model);
+            m.key_column, array_to_string(raw_cols, ', '), array_to_string(row_checks, ' '), subtype, m.model,
+            store[3], store[4], store[5], store[1], store[8], store[7]);
         -- One row (the usual UPDATE): read by SELECT INTO (no cursor), diffed by the same IFs, its message
-        -- written with the body and JSON wrapped in the INSERT. No row joined: its key changed (rekey).
+        -- written with the body wrapped in the INSERT. No row joined: its key changed (rekey).
         one_sql := format(
             'SELECT n.%1$I AS doc, %2$s INTO _chatter_r FROM old_rows AS o JOIN new_rows AS n ON n.%1$I = o.%1$I; '
-            'IF FOUND THEN %3$s '
-            'IF _chatter_json IS NOT NULL THEN '
-            'INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, author_id, tracking) '
+            'IF FOUND THEN %6$s%3$s '
+            'IF _chatter_items IS NOT NULL THEN '
+            'INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, author_id, %7$s) '
             'VALUES (''Tracking'', %4$s, %5$L, _chatter_r.doc, ''<ul>'' || _chatter_items || ''</ul>'', _chatter_author, '
-            '(''['' || _chatter_json || '']'')::jsonb); '
+            '%8$s); '
             'GET DIAGNOSTICS _chatter_written = ROW_COUNT; END IF; ELSE {rekey} END IF;',
-            m.key_column, array_to_string(raw_cols, ', '), array_to_string(row_checks, ' '), subtype, m.model);
+            m.key_column, array_to_string(raw_cols, ', '), array_to_string(row_checks, ' '), subtype, m.model,
+            store[4], store[1], store[6]);
     END IF;
 
     -- A row whose key changed cannot be joined to its old row. When one key changed in the statement the
@@ -221,10 +263,12 @@ DECLARE
     _chatter_nd text;
     _chatter_items text;
     _chatter_json text;
+    _chatter_values chatter.tracking_value[];
     _chatter_settings text[];
     _chatter_docs bigint[];
     _chatter_bodies text[];
     _chatter_jsons text[];
+    _chatter_all_values chatter.tracking_value[];
 BEGIN
     -- Writes made by another trigger (compute cascades), sessions that switched tracking off, and
     -- INSERTs of sessions that switched Record Created off.
