@@ -57,6 +57,13 @@ FOLLOW_UP = 0.005       # poll interval while busy (seconds)
 BUSY_WINDOW = 0.1       # how long after a wake-up or a find the relay stays busy
 BATCH = 500
 RELAY_NAME = "pgchatter relay"   # the LISTEN connection's application_name
+# The relay's session (not on Citus, whose distributed planning is its own). Its queries are written for the
+# kept (generic) plan, and that is the one they now get: with a custom plan per execution (PostgreSQL's
+# choice for the first five and then whenever a custom plan looks cheaper, as `LIMIT 500` over a few new
+# rows always does) every poll planned NEW_MESSAGES again, 1.1 M instructions, the cost of three messages
+# (bench/relay_instructions.py, issue 25). No JIT either, as on the pool: a generic plan's estimate over a
+# large table can cross jit_above_cost, and compiling costs milliseconds a poll.
+RELAY_SETTINGS = {"application_name": RELAY_NAME, "plan_cache_mode": "force_generic_plan", "jit": "off"}
 BULK_FANOUT = 64     # a message's frames to more sockets than this go to their bulk lanes (Pump)
 
 
@@ -74,16 +81,21 @@ def past_cursor(table: str, columns: str = "x.id", where: str = "true") -> str:
     SELECT {columns} FROM {table} AS x WHERE x.id = ANY ($2::bigint[]) AND x.id <= $1 AND {where}"""
 
 
-# Routing columns, and the message in its one wire shape (chatter.message_wire: the same as the HTTP routes),
-# computed in each branch for the rows it returns: not the ids joined back to chatter.messages, whose kept
-# plan merge-joined them with the whole primary key (62 ms a poll at 83,000 messages).
-MESSAGE_COLUMNS = """x.id, x.message_type::text AS message_type, x.model, x.document, x.channel_id, x.in_feed,
-       chatter.message_wire(x) AS message,
-       CASE WHEN x.channel_id IS NOT NULL THEN
-            (SELECT pg_catalog.array_agg(cm.user_id) FROM chatter.channel_members AS cm
-              WHERE cm.channel_id = x.channel_id) END AS members"""
+# Routing columns, and the message in its one wire shape (chatter.message_wire_set: the same as the HTTP
+# routes), computed over the rows the two branches return: not the ids joined back to chatter.messages, whose
+# kept plan merge-joined them with the whole primary key (62 ms a poll at 83,000 messages). The set form, not
+# chatter.message_wire(x): the planner inlines it, so its subqueries are started once a poll, not once a
+# message (423,000 instructions a message in a batch of 500 with message_wire); and above the UNION ALL, not in
+# each branch, where their executor start (aggregates and scans) was paid twice a poll: a poll of one message
+# cost 943,000 instructions, half of them ExecutorStart (bench/relay_instructions.py, issue 25).
 NEW_MESSAGES = f"""
-SELECT * FROM ({past_cursor("chatter.messages", MESSAGE_COLUMNS)}) AS m ORDER BY m.id
+SELECT m.id, m.message_type::text AS message_type, m.model, m.document, m.channel_id, m.in_feed,
+       (SELECT w.message FROM chatter.message_wire_set(m) AS w) AS message,
+       CASE WHEN m.channel_id IS NOT NULL THEN
+            (SELECT pg_catalog.array_agg(cm.user_id) FROM chatter.channel_members AS cm
+              WHERE cm.channel_id = m.channel_id) END AS members
+  FROM ({past_cursor("chatter.messages", "x.*")}) AS m
+ ORDER BY m.id
 """
 # The payload once per message, not once per recipient: a message to 1,000 followers is 1,000 rows.
 NEW_NOTIFICATIONS = f"""
@@ -102,11 +114,13 @@ SELECT e.id, e.user_id, e.data FROM ({past_cursor("chatter.realtime_events", "x.
 MESSAGE_EVENTS = f"""
 WITH e AS ({past_cursor("chatter.message_events", "x.id, x.message_id, x.users")})
 SELECT e.id, e.message_id, e.users, m.message_type::text AS message_type, m.model, m.document, m.channel_id,
-       m.in_feed, CASE WHEN m.id IS NOT NULL THEN chatter.message_wire(m) END AS message,
+       m.in_feed, m.message,
        CASE WHEN m.channel_id IS NOT NULL THEN
             (SELECT pg_catalog.array_agg(cm.user_id) FROM chatter.channel_members AS cm
               WHERE cm.channel_id = m.channel_id) END AS members
-  FROM e LEFT JOIN LATERAL (SELECT m.* FROM chatter.messages AS m WHERE m.id = e.message_id) AS m ON true
+  FROM e LEFT JOIN LATERAL (SELECT m.*, w.message FROM chatter.messages AS m
+                             CROSS JOIN LATERAL chatter.message_wire_set(m) AS w
+                             WHERE m.id = e.message_id) AS m ON true
  ORDER BY e.id
 """
 # Citus (CHATTER_CITUS=1, docs/scaling.md): the channel's members per message are a correlated read of
@@ -471,7 +485,8 @@ class Hub:
 
     async def _connect(self) -> asyncpg.Connection:
         # Named, so an operator (and bench/realtime.py) can tell the relay's backend from the pool's.
-        conn = await asyncpg.connect(self.url, server_settings={"application_name": RELAY_NAME})
+        conn = await asyncpg.connect(self.url, server_settings=RELAY_SETTINGS if not self.citus
+                                     else {"application_name": RELAY_NAME})
         await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
         await conn.add_listener("chatter_bridge", self._on_notify)
         if (self.messages is None or self.notifications is None or self.events is None
