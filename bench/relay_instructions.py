@@ -29,7 +29,6 @@ import sys
 import time
 from pathlib import Path
 
-import asyncpg
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -37,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.chat_post_instructions import _backend_total
 from bench.tracking_instructions import DB, deployed_cluster
 from bridge.bodies import Bodies
-from bridge.realtime import Cursor, Hub
+from bridge.realtime import Hub
 from pgchatter.cluster import PrivateCluster, find_bindir
 
 SETUP = """
