@@ -26,6 +26,8 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -127,9 +129,11 @@ def _posts(url: str, workdir: Path, count: int) -> tuple[int, int]:
     return (_backend_total(workdir / f"full.{pid}.cg", pid), _backend_total(workdir / f"full.{lpid}.cg", lpid))
 
 
-def full_transaction(cluster: PrivateCluster, workdir: Path) -> tuple[float, float]:
-    """(posting backend, listening backend) instructions of one post, a whole transaction each."""
-    cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={workdir}/full.%p.cg",
+@contextmanager
+def postmaster_under_callgrind(cluster: PrivateCluster, workdir: Path, prefix: str) -> Iterator[str]:
+    """The cluster's postmaster run under callgrind (each backend writes <workdir>/<prefix>.<pid>.cg at its
+    exit), once it accepts connections: yields its URL; stopped after. BENCH_KEEP=<dir> keeps the files."""
+    cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={workdir}/{prefix}.%p.cg",
            str(find_bindir() / "postgres"), "-D", str(cluster.pgdata), "-c", "autovacuum=off"]
     if os.geteuid() == 0:
         cmd = ["runuser", "-u", cluster.settings.os_user, "--", *cmd]
@@ -145,14 +149,20 @@ def full_transaction(cluster: PrivateCluster, workdir: Path) -> tuple[float, flo
                 if time.monotonic() > deadline or postmaster.poll() is not None:
                     raise
                 time.sleep(1)
-        small, large = _posts(url, workdir, 10), _posts(url, workdir, 110)
+        yield url
         if keep := os.environ.get("BENCH_KEEP"):   # the backends' files, for callgrind_annotate
-            for path in workdir.glob("full.*.cg"):
+            for path in workdir.glob(f"{prefix}.*.cg"):
                 shutil.copy(path, keep)
-        return (large[0] - small[0]) / 100, (large[1] - small[1]) / 100
     finally:
         cluster.stop()
         postmaster.wait(timeout=300)
+
+
+def full_transaction(cluster: PrivateCluster, workdir: Path) -> tuple[float, float]:
+    """(posting backend, listening backend) instructions of one post, a whole transaction each."""
+    with postmaster_under_callgrind(cluster, workdir, "full") as url:
+        small, large = _posts(url, workdir, 10), _posts(url, workdir, 110)
+    return (large[0] - small[0]) / 100, (large[1] - small[1]) / 100
 
 
 def main() -> None:

@@ -23,21 +23,18 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.chat_post_instructions import _backend_total
-from bench.tracking_instructions import DB, deployed_cluster
+from bench.chat_post_instructions import _backend_total, postmaster_under_callgrind
+from bench.tracking_instructions import deployed_cluster
 from bridge.bodies import Bodies
 from bridge.realtime import Hub
-from pgchatter.cluster import PrivateCluster, find_bindir
+from pgchatter.cluster import PrivateCluster
 
 SETUP = """
 INSERT INTO chatter.contacts (id, name) SELECT g, 'User ' || g FROM generate_series(1, 10000) g;
@@ -80,41 +77,19 @@ async def _relay_rounds(url: str, writer: psycopg.Connection, batch: int, rounds
 def relay_counts(cluster: PrivateCluster, workdir: Path, batches: list[int], rounds: tuple[int, int]
                  ) -> dict[int, float]:
     """Per batch size: instructions of one poll of the relay's backend."""
-    cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={workdir}/relay.%p.cg",
-           str(find_bindir() / "postgres"), "-D", str(cluster.pgdata), "-c", "autovacuum=off"]
-    if os.geteuid() == 0:
-        cmd = ["runuser", "-u", cluster.settings.os_user, "--", *cmd]
-    postmaster = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd="/")
-    url = cluster.url(DB)
     result: dict[int, float] = {}
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                psycopg.connect(url).close()
-                break
-            except psycopg.OperationalError:
-                if time.monotonic() > deadline or postmaster.poll() is not None:
-                    raise
-                time.sleep(1)
-        with psycopg.connect(url, autocommit=True) as writer:
-            for batch in batches:
-                totals = []
-                for n in (rounds if batch < 100 else (2, 6)):
-                    pid = asyncio.run(_relay_rounds(url, writer, batch, n))
-                    totals.append(_backend_total(workdir / f"relay.{pid}.cg", pid))
-                extra = (rounds if batch < 100 else (2, 6))
-                result[batch] = (totals[1] - totals[0]) / (extra[1] - extra[0])
-                print(f"| {batch} | {result[batch]:,.0f} | "
-                      f"{result[batch] / batch if batch else 0:,.0f} |", flush=True)
-        if keep := os.environ.get("BENCH_KEEP"):
-            for path in workdir.glob("relay.*.cg"):
-                shutil.copy(path, keep)
-        return result
-    finally:
-        cluster.stop()
-        postmaster.wait(timeout=300)
-
+    with postmaster_under_callgrind(cluster, workdir, "relay") as url, \
+            psycopg.connect(url, autocommit=True) as writer:
+        for batch in batches:
+            totals = []
+            extra = rounds if batch < 100 else (2, 6)
+            for n in extra:
+                pid = asyncio.run(_relay_rounds(url, writer, batch, n))
+                totals.append(_backend_total(workdir / f"relay.{pid}.cg", pid))
+            result[batch] = (totals[1] - totals[0]) / (extra[1] - extra[0])
+            print(f"| {batch} | {result[batch]:,.0f} | "
+                  f"{result[batch] / batch if batch else 0:,.0f} |", flush=True)
+    return result
 
 def main() -> None:
     batches = [int(b) for b in os.environ.get("BENCH_BATCHES", "0,1,10,500").split(",")]
