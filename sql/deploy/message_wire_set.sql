@@ -4,13 +4,15 @@
 
 BEGIN;
 
--- The one wire shape of a message (what chatter.message_wire returns, which now reads it from here), as a
--- set of one row that the planner inlines into the query calling it: `LATERAL chatter.message_wire_set(m)`
--- or `(SELECT w.message FROM chatter.message_wire_set(m) AS w)`. Its dozen subqueries then belong to the
+-- The wire shape of a message (the same object as chatter.message_wire, for every message:
+-- message_wire_set_test) as a set of one row that the planner inlines into the query calling it:
+-- `LATERAL chatter.message_wire_set(m)` or `(SELECT w.message FROM chatter.message_wire_set(m) AS w)`. Its dozen subqueries then belong to the
 -- caller's plan, started once per statement and rescanned per row; chatter.message_wire (PL/pgSQL: a call
 -- runs its RETURN as a statement of its own) started and ended all of them for every message: the relay's
 -- read of a batch of 500 chat messages cost 423,000 instructions a message (bench/relay_instructions.py,
--- issue 25), most of it ExecutorStart and the plan's checks.
+-- issue 25), most of it ExecutorStart and the plan's checks. message_wire keeps its own definition, for
+-- one message at a time: on Citus, sql/citus/reads.sql copies it, and Citus planned this inlined form's
+-- subqueries apart from the row they are given (the author's name came back NULL: make test-citus).
 -- The object is the row's to_jsonb: its keys are the column names, each value converted as jsonb_build_object
 -- does; a jsonb_build_object of 22 keys and values looked up the type of every key and value again for each
 -- message (four catalog lookups each), about half of what the shape cost.

@@ -1,6 +1,6 @@
--- Revert pgchatter:message_wire from pg (to v0.10.0: the shape written in message_wire itself)
--- requires: message_wire@v0.9.0
--- requires: tracking_values
+-- Revert pgchatter:message_wire from pg (to v0.9.0: tracking as stored)
+-- requires: message_wire@v0.6.0
+-- requires: mailgate
 
 BEGIN;
 
@@ -17,8 +17,6 @@ BEGIN;
 -- Issue 22: `bounced`, the recipients whose email of this message came back as a delivery report
 -- (chatter.message_bounces, readable with the message): name and address, so the page can say whose
 -- mail bounced. One primary-key probe when none did.
--- Issue 23: `tracking` rendered by the one renderer, chatter.tracking_json: from the typed values of
--- Tracking messages written since (tracking_values), or as stored (older ones, key changes).
 -- PL/pgSQL, not SQL: a SQL function with SET search_path is never inlined, and its body was parsed and
 -- planned again in every statement that called it (0.8 ms: a relay poll of one message paid 0.85 ms, of
 -- none 0.02); PL/pgSQL keeps the plan for the session, so a call costs the index probes (~30 us).
@@ -42,7 +40,7 @@ BEGIN
                       'name', (SELECT c.name FROM chatter.contacts AS c WHERE c.id = m.author_id)) END,
         'from_email', m.from_email,
         'parent_id', m.parent_id,
-        'tracking', chatter.tracking_json(m.tracking, m.tracking_values),
+        'tracking', m.tracking,
         'created_at', m.created_at,
         'edited', m.edited_at IS NOT NULL,
         'edited_at', m.edited_at,
