@@ -139,7 +139,11 @@ def test_a_tracked_statement_wakes_the_bridges_once(db_url, rows):
         source = admin.execute("SELECT prosrc FROM pg_proc WHERE oid = ('chatter.track_' || "
                                "'public.leads'::regclass::oid)::regproc").fetchone()[0]
         wake_code = admin.execute("SELECT chatter._wake_bridges_sql()").fetchone()[0]
-        assert source.count(wake_code) == 1
+        # The template's rule, its NOTIFY written as a statement (track_generate): no pg_notify query left.
+        notify = "PERFORM pg_catalog.pg_notify('chatter_bridge', '');"
+        assert notify in wake_code
+        wake_code = wake_code.replace(notify, "NOTIFY chatter_bridge;")
+        assert source.count(wake_code) == 1 and "pg_notify" not in source
         # After the last END LOOP of the row loop and after every INSERT: once per statement.
         assert source.index(wake_code) > source.rindex("END LOOP") and source.index(wake_code) > source.rindex("INSERT")
     with psycopg.connect(db_url, autocommit=True) as listener, psycopg.connect(db_url, autocommit=True) as app:
@@ -158,3 +162,39 @@ def test_a_tracked_statement_wakes_the_bridges_once(db_url, rows):
             assert written == rows, statement
             assert (tracking_calls, wake_calls) == (1, 0), statement
             assert wakeups == (1 if rows else 0), statement
+
+
+@pytest.mark.parametrize(("statement", "messages", "wakeups"), [
+    ("UPDATE public.leads SET stage = stage WHERE id = 1", [], 0),
+    ("UPDATE public.leads SET id = 1002 WHERE id = 2", [(1002, "<ul><li>ID: 2 → 1002</li></ul>")], 1),
+    ("UPDATE public.leads SET id = CASE WHEN id = 3 THEN 1003 ELSE id END, stage = 'won' WHERE id IN (3, 4)",
+     [(4, "<ul><li>Stage: new → won</li></ul>"), (1003, "<ul><li>ID: 3 → 1003</li></ul>")], 1),
+])
+def test_single_row_cases_write_and_wake_as_they_should(db_url, statement, messages, wakeups):
+    """Around the single-row path, as chatter_app under row-level security, after commit: an UPDATE that
+    changes nothing writes nothing and wakes no one; one row whose key changed gets the rekey message; two
+    rows whose first is re-keyed get one message each. One wake-up per statement that wrote."""
+    with psycopg.connect(db_url, autocommit=True) as admin:
+        admin.execute("""
+            INSERT INTO chatter.contacts (id, name) VALUES (1, 'Alice Martin');
+            INSERT INTO chatter.users (id, contact_id, username) VALUES (1, 1, 'alice');
+            CREATE TABLE public.leads (id int PRIMARY KEY, stage varchar(20));
+            INSERT INTO public.leads SELECT g, 'new' FROM generate_series(1, 10) g;
+            SELECT chatter.enable('leads');
+            GRANT SELECT, UPDATE ON public.leads TO chatter_app;
+            ALTER TABLE public.leads ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY leads_app ON public.leads TO chatter_app USING (id <> 10) WITH CHECK (id <> 10);
+        """)
+    with psycopg.connect(db_url, autocommit=True) as listener, psycopg.connect(db_url, autocommit=True) as app:
+        listener.execute("LISTEN chatter_bridge")
+        with app.transaction():
+            app.execute("SET LOCAL ROLE chatter_app")
+            app.execute("SET LOCAL chatter.user_id = '1'")
+            app.execute(statement)
+        assert sum(1 for n in listener.notifies(timeout=0.5) if n.channel == "chatter_bridge") == wakeups
+    with psycopg.connect(db_url, autocommit=True) as admin:
+        rows = admin.execute("""SELECT document, body FROM chatter.messages
+                                 WHERE model = 'leads' AND message_type = 'Tracking' AND author_id = 1
+                                 ORDER BY document""").fetchall()
+        total = admin.execute("SELECT count(*) FROM chatter.messages WHERE model = 'leads'").fetchone()[0]
+    assert rows == messages and total == len(messages)

@@ -1,8 +1,19 @@
 -- Deploy pgchatter:track_generate to pg
--- requires: track_generate@v0.10.0
--- requires: subtypes_protect
+-- requires: track_generate@v0.11.0
 
 BEGIN;
+
+-- As in v0.11.0, with less executor set-up in every tracked statement (issue 23; instructions counted in
+-- docs/benchmarks.md, "Tracking", branch trackone):
+-- - the bridges' wake-up sends its notification with the statement NOTIFY chatter_bridge instead of
+--   PERFORM pg_notify('chatter_bridge', ''): the same notification (channel, empty payload) under the
+--   same rule (chatter._wake_bridges_sql, adapted here), without the executor of a SELECT started for it;
+-- - the check of chatter.create_nolog is made for INSERTs only: an UPDATE's guard no longer sets up its
+--   four function calls;
+-- - a single-row UPDATE of the default storage no longer empties _chatter_json, which starts NULL.
+-- Tried and not kept: the row count and the first (old, new) pair of an UPDATE read in one statement
+-- instead of two (a count, then the join): each form counted more instructions than the two statements.
+
 
 -- As in v0.10.0, with the subtype written as a constant (issue 23). Every statement of a generated
 -- function looked its subtype up by identifier and locked it FOR KEY SHARE, in a subquery of each INSERT,
@@ -91,6 +102,12 @@ DECLARE
     loop_sql text;
     one_sql text := '';
     rekey_sql text;
+    -- The bridges' wake-up, chatter._wake_bridges_sql() (the one rule), with its NOTIFY written as the
+    -- statement NOTIFY chatter_bridge: the same notification, without a query's executor started for a
+    -- PERFORM (about 7,400 instructions of a single-row UPDATE's 527,000). Should the template's text
+    -- change, it is pasted as it is.
+    wake_sql text := replace(chatter._wake_bridges_sql(),
+                             'PERFORM pg_catalog.pg_notify(''chatter_bridge'', '''');', 'NOTIFY chatter_bridge;');
 BEGIN
     subtype := coalesce(subtype,
                         '(SELECT s.id FROM chatter.subtypes AS s WHERE s.identifier = ''tracking'' FOR KEY SHARE)');
@@ -229,6 +246,7 @@ BEGIN
             store[3], store[4], store[5], store[1], store[8], store[7]);
         -- One row (the usual UPDATE): read by SELECT INTO (no cursor), diffed by the same IFs, its message
         -- written with the body wrapped in the INSERT. No row joined: its key changed (rekey).
+        -- Typed storage starts its array of NULL slots (store[4]); the JSON text starts NULL as declared.
         one_sql := format(
             'SELECT n.%1$I AS doc, %2$s INTO _chatter_r FROM old_rows AS o JOIN new_rows AS n ON n.%1$I = o.%1$I; '
             'IF FOUND THEN %6$s%3$s '
@@ -238,7 +256,7 @@ BEGIN
             '%8$s); '
             'GET DIAGNOSTICS _chatter_written = ROW_COUNT; END IF; ELSE {rekey} END IF;',
             m.key_column, array_to_string(raw_cols, ', '), array_to_string(row_checks, ' '), subtype, m.model,
-            store[4], store[1], store[6]);
+            CASE WHEN typed THEN store[4] END, store[1], store[6]);
     END IF;
 
     -- A row whose key changed cannot be joined to its old row. When one key changed in the statement the
@@ -286,9 +304,13 @@ DECLARE
 BEGIN
     -- Writes made by another trigger (compute cascades), sessions that switched tracking off, and
     -- INSERTs of sessions that switched Record Created off.
-    IF pg_trigger_depth() > 1 OR lower(current_setting('chatter.tracking', true)) = 'off'
-       OR (TG_OP = 'INSERT' AND lower(current_setting('chatter.create_nolog', true)) = 'on') THEN
+    IF pg_trigger_depth() > 1 OR lower(current_setting('chatter.tracking', true)) = 'off' THEN
         RETURN NULL;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        IF lower(current_setting('chatter.create_nolog', true)) = 'on' THEN
+            RETURN NULL;
+        END IF;
     END IF;
     -- The author: the acting user's contact, as chatter.current_contact_id() says, without its nested
     -- calls: no user set is the system (NULL); a well-formed id of an active user, its contact; anything
@@ -353,7 +375,7 @@ BEGIN
     END IF;
     -- One wake-up of the bridges per statement that wrote messages (they tell a record's viewers that it
     -- changed); Tracking messages skip the trigger that wakes them for other messages (messages_limits).
-    -- The code of chatter._wake_bridges_sql(), run here flat.
+    -- The code of chatter._wake_bridges_sql(), run here flat, its NOTIFY a statement (wake_sql).
     IF _chatter_written > 0 THEN
         %9$s
     END IF;
@@ -373,7 +395,7 @@ $fn$, fn,
              THEN replace(rekey_sql, '{author}', '_chatter_author') || '; GET DIAGNOSTICS _chatter_written = ROW_COUNT;'
              ELSE replace(one_sql, '{rekey}', replace(rekey_sql, '{author}', '_chatter_author')
                                               || '; GET DIAGNOSTICS _chatter_written = ROW_COUNT;') END,
-        chatter._wake_bridges_sql());
+        wake_sql);
     EXECUTE format('COMMENT ON FUNCTION chatter.%I() IS %L', fn,
                    'Generated by chatter._track_install for ' || tbl::text || '; regenerated on ALTER TABLE');
     EXECUTE format('REVOKE EXECUTE ON FUNCTION chatter.%I() FROM PUBLIC', fn);

@@ -1,7 +1,18 @@
--- Revert pgchatter:track_generate from pg (to v0.10.0: the tracking subtype looked up and locked FOR KEY
--- SHARE in every statement again; tables regenerated)
+-- Revert pgchatter:track_generate from pg (to v0.11.0: the wake-up by PERFORM pg_notify, the create_nolog
+-- check in every statement's guard; tracked tables regenerated)
 
 BEGIN;
+
+-- As in v0.10.0, with the subtype written as a constant (issue 23). Every statement of a generated
+-- function looked its subtype up by identifier and locked it FOR KEY SHARE, in a subquery of each INSERT,
+-- so that a concurrent DELETE of the subtype waited for it (the foreign key's work, messages_subtype_guard).
+-- The built-in subtype tracking can no longer be deleted or change its id (subtypes_protect), so its id is
+-- looked up once, here, and written into the generated code: the subquery's executor setup, its index scan
+-- and its row lock (a multixact when two transactions hold it) are gone from every tracked statement.
+-- The code is generated again whenever it could go stale: chatter.enable, every ALTER TABLE of a tracked
+-- table, chatter.track_storage, and this deploy (and the revert, to v0.10.0's subquery) for every tracked
+-- table. Only if the row is missing (its protection switched off by an owner and the row deleted) does
+-- the generated code fall back to v0.10.0's subquery, so that it writes the subtype if one comes back.
 
 -- As in v0.9.0, with a choice of storage for the tracking values (issue 23, SPEC §4), per table
 -- (chatter.models.tracking_storage, set by chatter.track_storage): 'jsonb' (the default) writes the
@@ -69,10 +80,10 @@ DECLARE
     i integer := 0;
     plain boolean;                -- rendered without HTML or JSON specials
     c record;
-    -- FOR KEY SHARE: what the foreign key of subtype_id did (dropped by messages_subtype_guard), once per
-    -- statement: a concurrent DELETE of the subtype waits for this transaction and then sets its
-    -- messages' subtype_id to NULL; one committed before finds no row here (subtype NULL).
-    subtype text := '(SELECT s.id FROM chatter.subtypes AS s WHERE s.identifier = ''tracking'' FOR KEY SHARE)';
+    -- The id of the built-in subtype tracking, a constant (subtypes_protect: it is neither deleted nor
+    -- re-keyed). Without the row, v0.10.0's subquery: it finds the subtype if it comes back, and its FOR KEY
+    -- SHARE (the foreign key's lock) makes a DELETE of it wait for the writer.
+    subtype text := (SELECT s.id::text FROM chatter.subtypes AS s WHERE s.identifier = 'tracking');
     no_values text;               -- an array of as many NULL slots as tracked columns
     insert_sql text;
     update_sql text;
@@ -80,6 +91,8 @@ DECLARE
     one_sql text := '';
     rekey_sql text;
 BEGIN
+    subtype := coalesce(subtype,
+                        '(SELECT s.id FROM chatter.subtypes AS s WHERE s.identifier = ''tracking'' FOR KEY SHARE)');
     SELECT * INTO m FROM chatter.models AS r WHERE r."table" = tbl;
     IF NOT FOUND THEN
         RAISE EXCEPTION '% is not enabled', tbl USING ERRCODE = 'CH003';

@@ -17,5 +17,10 @@ SELECT 1 / (p.prosrc LIKE '%m.tracking_storage = ''typed''%' AND p.prosrc LIKE '
 SELECT 1 / (p.prosrc LIKE '%(SELECT s.id::text FROM chatter.subtypes AS s WHERE s.identifier = ''tracking'')%')::integer
   FROM pg_catalog.pg_proc AS p
  WHERE p.oid = 'chatter._track_install(regclass)'::regprocedure;
+-- Issue 23: the bridges' wake-up by the statement NOTIFY, the create_nolog check for INSERTs only.
+SELECT 1 / (p.prosrc LIKE '%''NOTIFY chatter_bridge;''%'
+            AND p.prosrc LIKE '%IF TG_OP = ''INSERT'' THEN%IF lower(current_setting(''chatter.create_nolog'', true)) = ''on'' THEN%')::integer
+  FROM pg_catalog.pg_proc AS p
+ WHERE p.oid = 'chatter._track_install(regclass)'::regprocedure;
 
 ROLLBACK;

@@ -1,0 +1,21 @@
+-- Verify pgchatter:track_generate on pg
+
+BEGIN;
+
+SELECT 1 / (p.prosrc LIKE '%OWNER TO chatter_owner%' AND p.prosrc LIKE '%chatter._wake_bridges_sql()%')::integer
+  FROM pg_catalog.pg_proc AS p
+ WHERE p.oid = 'chatter._track_install(regclass)'::regprocedure;
+-- A single-row UPDATE has its own path (SELECT INTO, no row loop).
+SELECT 1 / (p.prosrc LIKE '%IF _chatter_rows = 1 AND TG_OP = ''UPDATE'' THEN%')::integer
+  FROM pg_catalog.pg_proc AS p
+ WHERE p.oid = 'chatter._track_install(regclass)'::regprocedure;
+-- Issue 23: the generated functions write typed tracking values when the table's storage says so.
+SELECT 1 / (p.prosrc LIKE '%m.tracking_storage = ''typed''%' AND p.prosrc LIKE '%::chatter.tracking_value%')::integer
+  FROM pg_catalog.pg_proc AS p
+ WHERE p.oid = 'chatter._track_install(regclass)'::regprocedure;
+-- Issue 23: the subtype tracking's id written as a constant, looked up when the code is generated.
+SELECT 1 / (p.prosrc LIKE '%(SELECT s.id::text FROM chatter.subtypes AS s WHERE s.identifier = ''tracking'')%')::integer
+  FROM pg_catalog.pg_proc AS p
+ WHERE p.oid = 'chatter._track_install(regclass)'::regprocedure;
+
+ROLLBACK;
