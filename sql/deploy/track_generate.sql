@@ -10,6 +10,9 @@ BEGIN;
 --   same rule (chatter._wake_bridges_sql, adapted here), without the executor of a SELECT started for it;
 -- - the check of chatter.create_nolog is made for INSERTs only: an UPDATE's guard no longer sets up its
 --   four function calls;
+-- - an UPDATE of one row is told apart by NOT EXISTS (SELECT FROM new_rows OFFSET 1), which stops at the
+--   second row, instead of a count(*) of new_rows (an aggregate's executor); only larger statements and
+--   INSERTs count their rows;
 -- - a single-row UPDATE of the default storage no longer empties _chatter_json, which starts NULL.
 -- Tried and not kept: the row count and the first (old, new) pair of an UPDATE read in one statement
 -- instead of two (a count, then the join): each form counted more instructions than the two statements.
@@ -327,51 +330,57 @@ BEGIN
     ELSE
         _chatter_author := chatter.current_contact_id();
     END IF;
-    SELECT count(*) INTO _chatter_rows FROM new_rows;
-    -- A row that changed its key is the only kind neither logged by the diff nor unchanged: the rekey
-    -- query runs only when fewer rows were logged than updated (for one row: when its key changed).
-    IF _chatter_rows = 1 AND TG_OP = 'UPDATE' THEN
+    -- An UPDATE of one row, the usual case (or of none), found without counting the rows (a count is an
+    -- aggregate's executor set up in every call; the EXISTS stops at the second row): the row is read
+    -- by SELECT INTO and diffed; no row joined means that its key changed (the rekey query; it writes
+    -- nothing when the statement matched no row). A row that changed its key is the only kind neither
+    -- logged by the diff nor unchanged: in larger statements the rekey query runs only when fewer rows
+    -- were logged than updated.
+    IF TG_OP = 'UPDATE' AND NOT EXISTS (SELECT FROM new_rows OFFSET 1) THEN
         %8$s
-    ELSIF _chatter_rows <= 64 THEN
-        -- Small statements use plans cached for small row counts, and a row loop.
-        IF TG_OP = 'INSERT' THEN
-            %2$s;
-            GET DIAGNOSTICS _chatter_written = ROW_COUNT;
-        ELSE
-            %3$s
-            IF coalesce(_chatter_written, 0) < _chatter_rows THEN
-                %4$s;
-                GET DIAGNOSTICS _chatter_moved = ROW_COUNT;
-                _chatter_written := _chatter_written + _chatter_moved;
-            END IF;
-        END IF;
     ELSE
-        -- Larger ones are planned for their size (EXECUTE): a cached plan keeps the transition tables'
-        -- row count of its first call.
-        -- Planner settings for these queries only (restored below): no JIT (transition tables have no
-        -- statistics, it would compile on every call), no merge join (it sorts both transition tables
-        -- where a hash join is a third cheaper), and a work_mem that keeps the join in memory.
-        _chatter_settings := ARRAY[current_setting('jit'), current_setting('enable_mergejoin'),
-                                   current_setting('work_mem')];
-        PERFORM set_config('jit', 'off', true), set_config('enable_mergejoin', 'off', true),
-                set_config('work_mem', '64MB', true);
-        _chatter_role := chatter._track_bulk_begin(_chatter_author);
-        IF TG_OP = 'INSERT' THEN
-            EXECUTE %5$L USING _chatter_author;
-            GET DIAGNOSTICS _chatter_written = ROW_COUNT;
-        ELSE
-            %6$s
-            IF coalesce(_chatter_written, 0) < _chatter_rows THEN
-                EXECUTE %7$L USING _chatter_author;
-                GET DIAGNOSTICS _chatter_moved = ROW_COUNT;
-                _chatter_written := _chatter_written + _chatter_moved;
+        SELECT count(*) INTO _chatter_rows FROM new_rows;
+        IF _chatter_rows <= 64 THEN
+            -- Small statements use plans cached for small row counts, and a row loop.
+            IF TG_OP = 'INSERT' THEN
+                %2$s;
+                GET DIAGNOSTICS _chatter_written = ROW_COUNT;
+            ELSE
+                %3$s
+                IF coalesce(_chatter_written, 0) < _chatter_rows THEN
+                    %4$s;
+                    GET DIAGNOSTICS _chatter_moved = ROW_COUNT;
+                    _chatter_written := _chatter_written + _chatter_moved;
+                END IF;
             END IF;
+        ELSE
+            -- Larger ones are planned for their size (EXECUTE): a cached plan keeps the transition tables'
+            -- row count of its first call.
+            -- Planner settings for these queries only (restored below): no JIT (transition tables have no
+            -- statistics, it would compile on every call), no merge join (it sorts both transition tables
+            -- where a hash join is a third cheaper), and a work_mem that keeps the join in memory.
+            _chatter_settings := ARRAY[current_setting('jit'), current_setting('enable_mergejoin'),
+                                       current_setting('work_mem')];
+            PERFORM set_config('jit', 'off', true), set_config('enable_mergejoin', 'off', true),
+                    set_config('work_mem', '64MB', true);
+            _chatter_role := chatter._track_bulk_begin(_chatter_author);
+            IF TG_OP = 'INSERT' THEN
+                EXECUTE %5$L USING _chatter_author;
+                GET DIAGNOSTICS _chatter_written = ROW_COUNT;
+            ELSE
+                %6$s
+                IF coalesce(_chatter_written, 0) < _chatter_rows THEN
+                    EXECUTE %7$L USING _chatter_author;
+                    GET DIAGNOSTICS _chatter_moved = ROW_COUNT;
+                    _chatter_written := _chatter_written + _chatter_moved;
+                END IF;
+            END IF;
+            IF _chatter_role IS NOT NULL THEN
+                PERFORM pg_catalog.set_config('session_replication_role', _chatter_role, true);
+            END IF;
+            PERFORM set_config('jit', _chatter_settings[1], true), set_config('enable_mergejoin', _chatter_settings[2], true),
+                    set_config('work_mem', _chatter_settings[3], true);
         END IF;
-        IF _chatter_role IS NOT NULL THEN
-            PERFORM pg_catalog.set_config('session_replication_role', _chatter_role, true);
-        END IF;
-        PERFORM set_config('jit', _chatter_settings[1], true), set_config('enable_mergejoin', _chatter_settings[2], true),
-                set_config('work_mem', _chatter_settings[3], true);
     END IF;
     -- One wake-up of the bridges per statement that wrote messages (they tell a record's viewers that it
     -- changed); Tracking messages skip the trigger that wakes them for other messages (messages_limits).

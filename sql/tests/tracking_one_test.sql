@@ -1,11 +1,12 @@
--- A tracked statement's fixed costs (issue 23, track_generate of branch trackone): the bridges' wake-up is
--- the statement NOTIFY chatter_bridge, the create_nolog check is made for INSERTs only; and the single-row
--- cases around the single-row path: no change (no message, no wake-up), a key change (the rekey
--- message), two rows whose first is re-keyed (the row loop, then the rekey query). Written as chatter_app
--- under the application's row-level security. A wake-up is seen as the throttle's advisory lock on
--- chatter_bridge, held by this transaction once a tracked statement has sent its NOTIFY.
+-- A tracked statement's fixed costs (issue 23, track_generate of branch trackone): a single-row UPDATE is
+-- found without a count, the bridges' wake-up is the statement NOTIFY chatter_bridge, the create_nolog
+-- check is made for INSERTs only; and the cases around the single-row path: no row matched, no change (no
+-- message, no wake-up), a key change (the rekey message), two rows whose first is re-keyed (the row loop,
+-- then the rekey query). Written as chatter_app under the application's row-level security. A wake-up is
+-- seen as the throttle's advisory lock on chatter_bridge, held by this transaction once a tracked
+-- statement has sent its NOTIFY.
 BEGIN;
-SELECT plan(14);
+SELECT plan(15);
 
 INSERT INTO chatter.contacts (id, name) VALUES (9811, 'One Olga');
 INSERT INTO chatter.users (id, contact_id, username) VALUES (691, 9811, 'olga');
@@ -26,6 +27,10 @@ SELECT is((SELECT count(*)::integer FROM pg_proc
               AND prosrc LIKE '%AND pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtext(''chatter_bridge'')) THEN NOTIFY chatter_bridge; END IF;%'
               AND prosrc NOT LIKE '%pg_notify%'), 1,
     'the generated function wakes the bridges by the statement NOTIFY, under the throttle''s lock');
+SELECT is((SELECT count(*)::integer FROM pg_proc
+            WHERE oid = ('chatter.track_' || 'public.one_lots'::regclass::oid)::regproc
+              AND prosrc LIKE '%IF TG_OP = ''UPDATE'' AND NOT EXISTS (SELECT FROM new_rows OFFSET 1) THEN%SELECT count(*) INTO _chatter_rows FROM new_rows;%'), 1,
+    'a single-row UPDATE is found without a count; larger statements count their rows');
 SELECT ok((SELECT strpos(prosrc, 'create_nolog') > strpos(prosrc, 'IF TG_OP = ''INSERT'' THEN')
                   AND strpos(prosrc, 'IF TG_OP = ''INSERT'' THEN') > 0
              FROM pg_proc WHERE oid = ('chatter.track_' || 'public.one_lots'::regclass::oid)::regproc),
@@ -37,6 +42,8 @@ SET LOCAL chatter.user_id = '691';
 SET LOCAL chatter.create_nolog = 'on';
 INSERT INTO public.one_lots VALUES (201, 'new', 0);
 INSERT INTO public.one_lots VALUES (202, 'new', 0), (203, 'new', 0);
+-- No row matched (the single-row path, its rekey query finding nothing): no message, no wake-up.
+UPDATE public.one_lots SET qty = 9 WHERE id = -1;
 -- No change: no message, no wake-up.
 UPDATE public.one_lots SET qty = 1 WHERE id = 2;
 UPDATE public.one_lots SET name = name, qty = qty WHERE id = 3;
