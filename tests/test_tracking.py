@@ -198,3 +198,27 @@ def test_single_row_cases_write_and_wake_as_they_should(db_url, statement, messa
                                  ORDER BY document""").fetchall()
         total = admin.execute("SELECT count(*) FROM chatter.messages WHERE model = 'leads'").fetchone()[0]
     assert rows == messages and total == len(messages)
+
+
+def test_a_key_change_on_a_table_without_tracked_columns_wakes_the_bridges(db_url):
+    """A table whose columns are all untracked still logs key changes; a statement of several rows that
+    writes them wakes the bridges once (its row loop and bulk query diff nothing, so the count of rows
+    written starts from the rekey query's)."""
+    with psycopg.connect(db_url, autocommit=True) as admin:
+        admin.execute("""
+            CREATE TABLE public.notes (id int PRIMARY KEY, content text);
+            INSERT INTO public.notes SELECT g, 'note ' || g FROM generate_series(1, 200) g;
+            SELECT chatter.enable('notes');
+            GRANT SELECT, UPDATE ON public.notes TO chatter_app;
+        """)
+    with psycopg.connect(db_url, autocommit=True) as listener, psycopg.connect(db_url, autocommit=True) as app:
+        listener.execute("LISTEN chatter_bridge")
+        for statement in ("UPDATE public.notes SET id = id + 1000 WHERE id IN (1, 2)",    # the row loop
+                          "UPDATE public.notes SET id = id + 1000 WHERE id BETWEEN 101 AND 200"):   # bulk
+            with app.transaction():
+                app.execute("SET LOCAL ROLE chatter_app")
+                app.execute(statement)
+            assert sum(1 for n in listener.notifies(timeout=0.5) if n.channel == "chatter_bridge") == 1, statement
+    with psycopg.connect(db_url, autocommit=True) as admin:
+        assert admin.execute("SELECT count(*) FROM chatter.messages WHERE model = 'notes' "
+                             "AND body LIKE '<ul><li>ID: unknown → %'").fetchone()[0] == 102

@@ -14,6 +14,8 @@ BEGIN;
 --   second row, instead of a count(*) of new_rows (an aggregate's executor); only larger statements and
 --   INSERTs count their rows;
 -- - a single-row UPDATE of the default storage no longer empties _chatter_json, which starts NULL.
+-- And a fix: on a table without tracked columns, a statement of several rows whose key changes were
+-- logged woke no one (its count of messages written, NULL before the rekey query, stayed NULL).
 -- Tried and not kept: the row count and the first (old, new) pair of an UPDATE read in one statement
 -- instead of two (a count, then the join): each form counted more instructions than the two statements.
 
@@ -350,7 +352,7 @@ BEGIN
                 IF coalesce(_chatter_written, 0) < _chatter_rows THEN
                     %4$s;
                     GET DIAGNOSTICS _chatter_moved = ROW_COUNT;
-                    _chatter_written := _chatter_written + _chatter_moved;
+                    _chatter_written := coalesce(_chatter_written, 0) + _chatter_moved;
                 END IF;
             END IF;
         ELSE
@@ -372,7 +374,7 @@ BEGIN
                 IF coalesce(_chatter_written, 0) < _chatter_rows THEN
                     EXECUTE %7$L USING _chatter_author;
                     GET DIAGNOSTICS _chatter_moved = ROW_COUNT;
-                    _chatter_written := _chatter_written + _chatter_moved;
+                    _chatter_written := coalesce(_chatter_written, 0) + _chatter_moved;
                 END IF;
             END IF;
             IF _chatter_role IS NOT NULL THEN
