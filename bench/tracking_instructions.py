@@ -52,6 +52,10 @@ CREATE PROCEDURE public.tracked(count integer) LANGUAGE plpgsql AS $$ BEGIN FOR 
 CREATE PROCEDURE public.tracked_user(count integer) LANGUAGE plpgsql AS $$ BEGIN FOR i IN 1 .. count LOOP
   PERFORM set_config('chatter.user_id', '1', true);
   UPDATE public.items_tracked SET qty = qty + 1 WHERE id = 1 + (i * 7919) % 20000; COMMIT; END LOOP; END $$;
+CREATE SEQUENCE public.items_new_id START 100001;
+CREATE PROCEDURE public.insert_tracked(count integer) LANGUAGE plpgsql AS $$ BEGIN FOR i IN 1 .. count LOOP
+  INSERT INTO public.items_tracked (id, name, qty) VALUES (nextval('public.items_new_id'), 'new', 1); COMMIT;
+  END LOOP; END $$;
 CREATE PROCEDURE public.message(count integer) LANGUAGE plpgsql AS $$ BEGIN FOR i IN 1 .. count LOOP
   INSERT INTO chatter.messages (message_type, model, document, body)
   VALUES ('Message', 'items_tracked', i, '<p>hello</p>'); COMMIT; END LOOP; END $$;
@@ -78,6 +82,8 @@ RUNS = [
     ("bulk_tracked", "per row of a 20,000-row UPDATE, tracked", (1, 3), 2 * 20000),
     ("bulk_typed", "per row of a 20,000-row UPDATE, tracked, typed storage (opt-in)", (1, 3), 2 * 20000),
     ("bulk_typed_user", "per row of a 20,000-row UPDATE, tracked, typed storage, an acting user", (1, 3), 2 * 20000),
+    # Last: its rows stay in items_tracked and chatter.messages.
+    ("insert_tracked", "single-row tracked INSERT (Record Created)", (10, 210), 200),
 ]
 
 

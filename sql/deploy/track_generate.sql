@@ -11,8 +11,9 @@ BEGIN;
 -- - the check of chatter.create_nolog is made for INSERTs only: an UPDATE's guard no longer sets up its
 --   four function calls;
 -- - an UPDATE of one row is told apart by NOT EXISTS (SELECT FROM new_rows OFFSET 1), which stops at the
---   second row, instead of a count(*) of new_rows (an aggregate's executor); only larger statements and
---   INSERTs count their rows;
+--   second row, instead of a count(*) of new_rows (an aggregate's executor), and an INSERT of up to 64
+--   rows by NOT EXISTS (SELECT FROM new_rows OFFSET 64); only UPDATEs of 2 rows or more and INSERTs of
+--   over 64 count their rows;
 -- - a single-row UPDATE of the default storage no longer empties _chatter_json, which starts NULL.
 -- And a fix: on a table without tracked columns, a statement of several rows whose key changes were
 -- logged woke no one (its count of messages written, NULL before the rekey query, stayed NULL).
@@ -332,28 +333,27 @@ BEGIN
     ELSE
         _chatter_author := chatter.current_contact_id();
     END IF;
-    -- An UPDATE of one row, the usual case (or of none), found without counting the rows (a count is an
-    -- aggregate's executor set up in every call; the EXISTS stops at the second row): the row is read
-    -- by SELECT INTO and diffed; no row joined means that its key changed (the rekey query; it writes
-    -- nothing when the statement matched no row). A row that changed its key is the only kind neither
-    -- logged by the diff nor unchanged: in larger statements the rekey query runs only when fewer rows
-    -- were logged than updated.
+    -- An UPDATE of one row, the usual case (or of none), and an INSERT of up to 64 rows are found without
+    -- counting the rows (a count is an aggregate's executor, set up in every call; each EXISTS stops at
+    -- the row it asks for). The one row is read by SELECT INTO and diffed; no row joined means that its
+    -- key changed (the rekey query; it writes nothing when the statement matched no row). A row that
+    -- changed its key is the only kind neither logged by the diff nor unchanged: in larger statements the
+    -- rekey query runs only when fewer rows were logged than updated.
     IF TG_OP = 'UPDATE' AND NOT EXISTS (SELECT FROM new_rows OFFSET 1) THEN
         %8$s
+    ELSIF TG_OP = 'INSERT' AND NOT EXISTS (SELECT FROM new_rows OFFSET 64) THEN
+        -- An INSERT of up to 64 rows: Record Created, by a plan cached for small row counts.
+        %2$s;
+        GET DIAGNOSTICS _chatter_written = ROW_COUNT;
     ELSE
         SELECT count(*) INTO _chatter_rows FROM new_rows;
         IF _chatter_rows <= 64 THEN
-            -- Small statements use plans cached for small row counts, and a row loop.
-            IF TG_OP = 'INSERT' THEN
-                %2$s;
-                GET DIAGNOSTICS _chatter_written = ROW_COUNT;
-            ELSE
-                %3$s
-                IF coalesce(_chatter_written, 0) < _chatter_rows THEN
-                    %4$s;
-                    GET DIAGNOSTICS _chatter_moved = ROW_COUNT;
-                    _chatter_written := coalesce(_chatter_written, 0) + _chatter_moved;
-                END IF;
+            -- An UPDATE of 2 to 64 rows: plans cached for small row counts, and a row loop.
+            %3$s
+            IF coalesce(_chatter_written, 0) < _chatter_rows THEN
+                %4$s;
+                GET DIAGNOSTICS _chatter_moved = ROW_COUNT;
+                _chatter_written := coalesce(_chatter_written, 0) + _chatter_moved;
             END IF;
         ELSE
             -- Larger ones are planned for their size (EXECUTE): a cached plan keeps the transition tables'

@@ -1,10 +1,10 @@
--- A tracked statement's fixed costs (issue 23, track_generate of branch trackone): a single-row UPDATE is
--- found without a count, the bridges' wake-up is the statement NOTIFY chatter_bridge, the create_nolog
--- check is made for INSERTs only; and the cases around the single-row path: no row matched, no change (no
--- message, no wake-up), a key change (the rekey message), two rows whose first is re-keyed (the row loop,
--- then the rekey query). Written as chatter_app under the application's row-level security. A wake-up is
--- seen as the throttle's advisory lock on chatter_bridge, held by this transaction once a tracked
--- statement has sent its NOTIFY.
+-- A tracked statement's fixed costs (issue 23, track_generate of branch trackone): a single-row UPDATE and
+-- an INSERT of up to 64 rows are found without a count, the bridges' wake-up is the statement NOTIFY
+-- chatter_bridge, the create_nolog check is made for INSERTs only; and the cases around the single-row
+-- path: no row matched, no change (no message, no wake-up), a key change (the rekey message), two rows
+-- whose first is re-keyed (the row loop, then the rekey query). Written as chatter_app under the
+-- application's row-level security. A wake-up is seen as the throttle's advisory lock on chatter_bridge,
+-- held by this transaction once a tracked statement has sent its NOTIFY.
 BEGIN;
 SELECT plan(15);
 
@@ -29,8 +29,10 @@ SELECT is((SELECT count(*)::integer FROM pg_proc
     'the generated function wakes the bridges by the statement NOTIFY, under the throttle''s lock');
 SELECT is((SELECT count(*)::integer FROM pg_proc
             WHERE oid = ('chatter.track_' || 'public.one_lots'::regclass::oid)::regproc
-              AND prosrc LIKE '%IF TG_OP = ''UPDATE'' AND NOT EXISTS (SELECT FROM new_rows OFFSET 1) THEN%SELECT count(*) INTO _chatter_rows FROM new_rows;%'), 1,
-    'a single-row UPDATE is found without a count; larger statements count their rows');
+              AND prosrc LIKE '%IF TG_OP = ''UPDATE'' AND NOT EXISTS (SELECT FROM new_rows OFFSET 1) THEN%'
+                              || 'ELSIF TG_OP = ''INSERT'' AND NOT EXISTS (SELECT FROM new_rows OFFSET 64) THEN%'
+                              || 'SELECT count(*) INTO _chatter_rows FROM new_rows;%'), 1,
+    'a single-row UPDATE and an INSERT of up to 64 rows are found without a count; larger statements count their rows');
 SELECT ok((SELECT strpos(prosrc, 'create_nolog') > strpos(prosrc, 'IF TG_OP = ''INSERT'' THEN')
                   AND strpos(prosrc, 'IF TG_OP = ''INSERT'' THEN') > 0
              FROM pg_proc WHERE oid = ('chatter.track_' || 'public.one_lots'::regclass::oid)::regproc),

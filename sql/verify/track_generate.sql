@@ -5,8 +5,10 @@ BEGIN;
 SELECT 1 / (p.prosrc LIKE '%OWNER TO chatter_owner%' AND p.prosrc LIKE '%chatter._wake_bridges_sql()%')::integer
   FROM pg_catalog.pg_proc AS p
  WHERE p.oid = 'chatter._track_install(regclass)'::regprocedure;
--- A single-row UPDATE has its own path (SELECT INTO, no row loop), found without a count (issue 23).
-SELECT 1 / (p.prosrc LIKE '%IF TG_OP = ''UPDATE'' AND NOT EXISTS (SELECT FROM new_rows OFFSET 1) THEN%')::integer
+-- A single-row UPDATE has its own path (SELECT INTO, no row loop), found without a count, as are
+-- INSERTs of up to 64 rows (issue 23).
+SELECT 1 / (p.prosrc LIKE '%IF TG_OP = ''UPDATE'' AND NOT EXISTS (SELECT FROM new_rows OFFSET 1) THEN%'
+            AND p.prosrc LIKE '%ELSIF TG_OP = ''INSERT'' AND NOT EXISTS (SELECT FROM new_rows OFFSET 64) THEN%')::integer
   FROM pg_catalog.pg_proc AS p
  WHERE p.oid = 'chatter._track_install(regclass)'::regprocedure;
 -- Issue 23: the generated functions write typed tracking values when the table's storage says so.
