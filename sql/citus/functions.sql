@@ -367,6 +367,52 @@ BEGIN
     END LOOP;
 END $$;
 
+-- The tracking generator looks up the id of the built-in subtype tracking once, when it generates a table's
+-- function (track_generate), and writes it as a constant. It also runs from the event trigger that
+-- regenerates the function after an ALTER TABLE of the tracked table, and there Citus answers every query
+-- on a Citus table with no rows: while an ALTER TABLE is in progress its executor takes a SELECT over a
+-- Citus table for a constraint check and returns an empty result without running it
+-- (executor/multi_executor.c, AlterTableConstraintCheck). The lookup came back NULL, and the generator fell
+-- back to the per-statement subquery (subtypes_protect_test: "the generated function writes the subtype's id
+-- as a constant", after its ALTER TABLE … ENABLE ROW LEVEL SECURITY). chatter._citus_subtype_id_local reads
+-- the coordinator's own placement of the reference table chatter.subtypes, a plain table to PostgreSQL (it
+-- holds the same rows, this transaction's included: Citus writes it by local execution); with no placement
+-- on the coordinator, the distributed read as before.
+CREATE FUNCTION chatter._citus_subtype_id_local(identifier text) RETURNS bigint
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+    placement text;
+    found bigint;
+BEGIN
+    SELECT pg_catalog.shard_name('chatter.subtypes'::pg_catalog.regclass, p.shardid) INTO placement
+      FROM pg_catalog.pg_dist_shard AS s
+      JOIN pg_catalog.pg_dist_placement AS p ON p.shardid = s.shardid
+     WHERE s.logicalrelid = 'chatter.subtypes'::pg_catalog.regclass
+       AND p.groupid = 0;    -- the coordinator's group
+    IF placement IS NULL THEN
+        RETURN chatter._citus_subtype_id(identifier);
+    END IF;
+    EXECUTE pg_catalog.format('SELECT s.id FROM %s AS s WHERE s.identifier = $1', placement)
+       INTO found USING identifier;
+    RETURN found;
+END
+$$;
+ALTER FUNCTION chatter._citus_subtype_id_local(text) OWNER TO chatter_owner;
+REVOKE EXECUTE ON FUNCTION chatter._citus_subtype_id_local(text) FROM PUBLIC;
+
+DO $$
+DECLARE
+    def text := pg_get_functiondef('chatter._track_install(regclass)'::regprocedure);
+    lookup text := $l$(SELECT s.id::text FROM chatter.subtypes AS s WHERE s.identifier = 'tracking')$l$;
+BEGIN
+    IF strpos(def, lookup) = 0 THEN
+        RAISE EXCEPTION '_track_install: the tracking subtype''s lookup was not found: the generator changed, update this patch';
+    END IF;
+    EXECUTE replace(def, lookup, $l$chatter._citus_subtype_id_local('tracking')::text$l$);
+END $$;
+
 
 -- _channel_post_notify schedules the delayed DM email with PERFORM f(n.user_id, m.channel_id) FROM
 -- notifications JOIN messages ...: Citus pushes that query down to the shard of the message, and

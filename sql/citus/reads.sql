@@ -1061,4 +1061,112 @@ ALTER FUNCTION chatter_citus.notifications_after(bigint, integer) OWNER TO chatt
 REVOKE EXECUTE ON FUNCTION chatter_citus.notifications_after(bigint, integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION chatter_citus.notifications_after(bigint, integer) TO chatter_app;
 
+-- The wire shape's parts (sql/deploy/message_wire_parts.sql: _wire_attachments, _wire_reactions, _wire_parent,
+-- _wire_bounced) and the set form that calls them (message_wire_set). As deployed they read the distributed
+-- tables as the caller, under their policies, which run on the shards: a chatter_app caller met the nested-query
+-- error there, or first class B ("cannot perform query on placements that were modified in this transaction by
+-- a different user": rights_test, its matrix, after the fixtures' writes). On Citus, for a caller that
+-- row-level security binds, each part comes from the staged copy of its message, read back under the messages
+-- policies, as message_wire above: a message's files, reactions and bounces are those of its wire form (they
+-- are readable with the message: reactions_read, message_bounces_visible and message_attachments_visible ask
+-- only that), '[]' for a message the caller may not read; the parent is staged itself and shown only if the
+-- caller may read it. A caller that row-level security does not bind reads as deployed (copies below).
+DO $$
+DECLARE
+    f text;
+BEGIN
+    FOREACH f IN ARRAY ARRAY['_wire_attachments(bigint)', '_wire_reactions(bigint)', '_wire_parent(bigint)',
+                             '_wire_bounced(bigint)'] LOOP
+        EXECUTE replace(pg_get_functiondef(('chatter.' || f)::regprocedure),
+                        'FUNCTION chatter.' || split_part(f, '(', 1) || '(',
+                        'FUNCTION chatter_citus.' || split_part(f, '(', 1) || '(');
+        EXECUTE format('ALTER FUNCTION chatter_citus.%s OWNER TO chatter_owner', f);
+        EXECUTE format('REVOKE EXECUTE ON FUNCTION chatter_citus.%s FROM PUBLIC', f);
+    END LOOP;
+END $$;
+
+-- One part of the wire form of a message the caller may read (staged with it, read back under the policies).
+CREATE FUNCTION chatter_citus.wire_part(message bigint, part text) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+    w jsonb;
+BEGIN
+    PERFORM chatter_citus.stage(ARRAY[message], true);
+    SELECT s.wire -> part INTO w FROM chatter_citus.messages AS s
+     WHERE s.xact = pg_catalog.pg_current_xact_id() AND s.id = message;
+    RETURN coalesce(w, '[]'::jsonb);
+END
+$$;
+ALTER FUNCTION chatter_citus.wire_part(bigint, text) OWNER TO chatter_owner;
+REVOKE EXECUTE ON FUNCTION chatter_citus.wire_part(bigint, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chatter_citus.wire_part(bigint, text) TO chatter_app;
+
+CREATE OR REPLACE FUNCTION chatter._wire_attachments(message bigint) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+    IF NOT pg_catalog.row_security_active('chatter.messages') THEN
+        RETURN chatter_citus._wire_attachments(message);
+    END IF;
+    RETURN chatter_citus.wire_part(message, 'attachments');
+END
+$$;
+CREATE OR REPLACE FUNCTION chatter._wire_reactions(message bigint) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+    IF NOT pg_catalog.row_security_active('chatter.messages') THEN
+        RETURN chatter_citus._wire_reactions(message);
+    END IF;
+    RETURN chatter_citus.wire_part(message, 'reactions');
+END
+$$;
+CREATE OR REPLACE FUNCTION chatter._wire_bounced(message bigint) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+    IF NOT pg_catalog.row_security_active('chatter.messages') THEN
+        RETURN chatter_citus._wire_bounced(message);
+    END IF;
+    RETURN chatter_citus.wire_part(message, 'bounced');
+END
+$$;
+-- The parent: staged itself, read back under the messages policies (NULL if the caller may not read it),
+-- its author's name from contacts (a reference table), the excerpt as deployed.
+CREATE OR REPLACE FUNCTION chatter._wire_parent(parent bigint) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+    IF NOT pg_catalog.row_security_active('chatter.messages') THEN
+        RETURN chatter_citus._wire_parent(parent);
+    END IF;
+    PERFORM chatter_citus.stage(ARRAY[parent]);
+    RETURN (SELECT pg_catalog.jsonb_build_object(
+                       'id', p.id,
+                       'author', (SELECT c.name FROM chatter.contacts AS c WHERE c.id = p.author_id),
+                       'deleted', p.deleted_at IS NOT NULL,
+                       'excerpt', chatter._preview(p.body))
+              FROM chatter_citus.messages AS p
+             WHERE p.xact = pg_catalog.pg_current_xact_id() AND p.id = parent);
+END
+$$;
+-- message_wire_set (the relay's set form on one node, inlined there): on Citus its inlined subqueries over
+-- distributed tables are planned apart from the row given (the seventh session: the author's name came back
+-- NULL), and its EXISTS probes read the distributed tables as the caller. The same object, one row, from
+-- message_wire above (NULL for a message the caller may not read).
+CREATE OR REPLACE FUNCTION chatter.message_wire_set(m chatter.messages) RETURNS TABLE (message jsonb)
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+    RETURN QUERY SELECT chatter.message_wire(m);
+END
+$$;
+
 COMMIT;
