@@ -36,6 +36,19 @@ END
 $$;
 ALTER FUNCTION chatter._citus_wake_bridge() OWNER TO chatter_owner;
 REVOKE EXECUTE ON FUNCTION chatter._citus_wake_bridge() FROM PUBLIC;
+-- log_message (chatter._log_message) writes its note and notifies no one, so it never reaches
+-- _notify_audience's wake-up below: on Citus a logged note woke no bridge (test_bridge_ws.py
+-- test_messages_wake_the_bridges_unless_silenced). It wakes them after its INSERT, from the coordinator.
+DO $$
+DECLARE
+    def text := pg_get_functiondef('chatter._log_message(text,bigint,text,bigint)'::regprocedure);
+    insert_end text := 'RETURNING m.id INTO new_id;';
+BEGIN
+    IF (length(def) - length(replace(def, insert_end, ''))) / length(insert_end) <> 1 THEN
+        RAISE EXCEPTION '_log_message: its one INSERT … RETURNING m.id INTO new_id not found: update this patch';
+    END IF;
+    EXECUTE replace(def, insert_end, insert_end || E'\n    PERFORM chatter._citus_wake_bridge();    -- Citus: the writer wakes the bridges');
+END $$;
 
 -- channel_members_marker_reads runs on the shard too, and its UPDATE of notifications joined with
 -- messages is a distributed query inside a shard query: "cannot execute a distributed query from a
