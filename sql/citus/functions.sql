@@ -450,6 +450,42 @@ BEGIN
 END
 $$;
 
+-- _schedule_chat_email (the delayed DM email) picks the first unread notification of a conversation in one
+-- query that joins notifications and messages (distributed by message id) with channel_members
+-- (distributed by channel_id): Citus runs it as a repartition join (citus.enable_repartition_joins,
+-- distribute.sql), map and merge jobs over every shard, 1.1 to 1.5 s a call at load 2 (auto_explain,
+-- 2026-12-08). The first DM post of a conversation paid it, longer than test_chat_email's 1.5 s delay:
+-- the email was due before the post returned ("nothing before the delay" failed). The membership row
+-- (one shard) is read first; the rest of the query, co-located and joined with reference tables only, as
+-- deployed. Same rows: the membership is the one of (channel, user), its mute and read marker the same.
+DO $$
+DECLARE
+    def text := pg_get_functiondef('chatter._schedule_chat_email(bigint,bigint)'::regprocedure);
+    step text[];
+    steps text[][] := ARRAY[
+        ARRAY[E'    next record;\n', E'    next record;\n    read_upto bigint;\n'],
+        ARRAY[E'      JOIN chatter.channel_members AS cm ON cm.channel_id = ch.id AND cm.user_id = n.user_id\n', ''],
+        ARRAY[' AND NOT cm.is_muted', ''],
+        ARRAY['coalesce(cm.last_read_message, 0)', 'coalesce(read_upto, 0)'],
+        -- (last: it brings its own "AND NOT cm.is_muted")
+        ARRAY[E'    SELECT n.id, n.created_at, c.email INTO next\n',
+              E'    SELECT cm.last_read_message INTO read_upto FROM chatter.channel_members AS cm\n'
+              || E'     WHERE cm.channel_id = channel AND cm.user_id = "user" AND NOT cm.is_muted;\n'
+              || E'    IF NOT FOUND THEN\n        RETURN;\n    END IF;\n'
+              || E'    SELECT n.id, n.created_at, c.email INTO next\n']];
+BEGIN
+    FOREACH step SLICE 1 IN ARRAY steps LOOP
+        IF (length(def) - length(replace(def, step[1], ''))) / length(step[1]) <> 1 THEN
+            RAISE EXCEPTION '_schedule_chat_email: "%" not found once: the function changed, update this patch', step[1];
+        END IF;
+        def := replace(def, step[1], step[2]);
+    END LOOP;
+    IF strpos(def, 'cm.') <> strpos(def, 'cm.last_read_message INTO read_upto') THEN
+        RAISE EXCEPTION '_schedule_chat_email: channel_members still joined after the patch';
+    END IF;
+    EXECUTE def;
+END $$;
+
 -- The recipients limit (message_recipients_limits, a statement trigger with a transition table on a
 -- distributed table). On Citus it fires on the shard, where its count over chatter.message_recipients
 -- is a distributed query from inside a shard query and the transition table is not found
