@@ -1169,4 +1169,86 @@ BEGIN
 END
 $$;
 
+-- "May the caller read this message" as the writers of message_lifecycle.sql ask it (react, star, unreact,
+-- unstar, message_reactions through _readable_message; edit_message, delete_message through _vouch_message):
+-- as deployed a read of chatter.messages as the caller, which on Citus meets the shards' policies (the
+-- nested-query error) or first class B (rights_test's matrix: 25001 "modified in this transaction by a
+-- different user" where CH003 is wanted). For a caller that row-level security binds, the message is staged
+-- and read back under the messages policies, as message_wire above; the same SQLSTATEs (CH004 without an
+-- acting user or for a deleted message, CH003 for one the caller may not read). The system reads as deployed.
+CREATE OR REPLACE FUNCTION chatter._readable_message(message bigint) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+    gone timestamptz;
+BEGIN
+    PERFORM chatter.current_user_id();   -- CH004 first for a connection without a valid acting user
+    IF pg_catalog.row_security_active('chatter.messages') THEN
+        PERFORM chatter_citus.stage(ARRAY[message]);
+        SELECT m.deleted_at INTO gone FROM chatter_citus.messages AS m
+         WHERE m.xact = pg_catalog.pg_current_xact_id() AND m.id = _readable_message.message;
+    ELSE
+        SELECT m.deleted_at INTO gone FROM chatter.messages AS m WHERE m.id = _readable_message.message;
+    END IF;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'message % not found', coalesce(message::text, 'NULL') USING ERRCODE = 'CH003';
+    END IF;
+    IF gone IS NOT NULL THEN
+        RAISE EXCEPTION 'message % is deleted', message USING ERRCODE = 'CH004';
+    END IF;
+END
+$$;
+CREATE OR REPLACE FUNCTION chatter._vouch_message(message bigint) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+    m_model text;
+    m_document bigint;
+BEGIN
+    PERFORM chatter.current_user_id();   -- CH004 first for a connection without a valid acting user
+    IF pg_catalog.row_security_active('chatter.messages') THEN
+        PERFORM chatter_citus.stage(ARRAY[message]);
+        SELECT m.model, m.document INTO m_model, m_document FROM chatter_citus.messages AS m
+         WHERE m.xact = pg_catalog.pg_current_xact_id() AND m.id = _vouch_message.message;
+    ELSE
+        SELECT m.model, m.document INTO m_model, m_document FROM chatter.messages AS m WHERE m.id = _vouch_message.message;
+    END IF;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'message % not found', coalesce(message::text, 'NULL') USING ERRCODE = 'CH003';
+    END IF;
+    IF m_model IS NOT NULL THEN
+        PERFORM chatter._vouch(m_model, m_document);
+    END IF;
+END
+$$;
+
+-- message_reactions and unstar ask it themselves (an EXISTS over chatter.messages, as the caller): for a
+-- caller that row-level security binds, the staged check (_citus_message_visible) instead, in a branch of
+-- its own (an expression that still named chatter.messages would be routed whole to the shard).
+DO $$
+DECLARE
+    f regprocedure;
+    def text;
+    check_re text := '    IF NOT EXISTS \(SELECT 1 FROM chatter\.messages AS m WHERE m\.id = (\w+)\.message\) THEN\n';
+    patched integer := 0;
+BEGIN
+    FOR f IN SELECT p.oid FROM pg_proc AS p
+              WHERE p.pronamespace = 'chatter'::regnamespace AND p.prosrc ~ check_re
+                AND has_function_privilege('chatter_app', p.oid, 'EXECUTE') LOOP
+        def := regexp_replace(pg_get_functiondef(f), check_re,
+            E'    IF pg_catalog.row_security_active(''chatter.messages'') THEN\n'
+            || E'        IF NOT chatter._citus_message_visible(\\1.message) THEN\n'
+            || E'            RAISE EXCEPTION ''message % not found'', coalesce(message::text, ''NULL'') USING ERRCODE = ''CH003'';\n'
+            || E'        END IF;\n'
+            || E'    ELSIF NOT EXISTS (SELECT 1 FROM chatter.messages AS m WHERE m.id = \\1.message) THEN\n');
+        EXECUTE def;
+        patched := patched + 1;
+    END LOOP;
+    IF patched <> 2 THEN    -- message_reactions, unstar
+        RAISE EXCEPTION 'the readability check of message_reactions and unstar: % functions patched, 2 expected', patched;
+    END IF;
+END $$;
+
 COMMIT;
