@@ -38,7 +38,7 @@ COPIES = {
     "copy_heap": "",
     "copy_pkey": "ALTER TABLE public.copy_pkey ADD PRIMARY KEY (id);",
     "copy_pkey_record": "ALTER TABLE public.copy_pkey_record ADD PRIMARY KEY (id); "
-                        "CREATE INDEX ON public.copy_pkey_record (model, document, id);",
+                        "CREATE INDEX ON public.copy_pkey_record (document, model, id) WITH (deduplicate_items = off);",
 }
 
 STEPS = [
@@ -47,7 +47,7 @@ STEPS = [
      "UPDATE public.items_noop SET qty = qty + 1, price = price + 1", ""),
     ("INSERT of ready-made messages: heap only", f"INSERT INTO public.copy_heap {COLUMNS} {MESSAGE}", ""),
     ("  + primary key", f"INSERT INTO public.copy_pkey {COLUMNS} {MESSAGE}", ""),
-    ("  + record feed index (model, document, id)", f"INSERT INTO public.copy_pkey_record {COLUMNS} {MESSAGE}", ""),
+    ("  + record feed index (document, model, id)", f"INSERT INTO public.copy_pkey_record {COLUMNS} {MESSAGE}", ""),
     ("  chatter.messages itself, no per-row FK checks (as the bulk path writes)",
      f"INSERT INTO chatter.messages {COLUMNS} {MESSAGE}", "SET LOCAL session_replication_role = replica"),
     ("  chatter.messages itself, with the per-row FK checks", f"INSERT INTO chatter.messages {COLUMNS} {MESSAGE}", ""),

@@ -204,11 +204,13 @@ DROP TRIGGER subtypes_update_messages ON chatter.subtypes;
 DROP TRIGGER subtypes_truncate_messages ON chatter.subtypes;
 ALTER TABLE chatter.messages ADD CONSTRAINT messages_subtype_id_fkey
     FOREIGN KEY (subtype_id) REFERENCES chatter.subtypes (id) ON DELETE SET NULL;
--- The built-in subtype tracking stays protected by its row trigger (subtypes_protect, which reads nothing
--- but the row, as activity_types_protect). Its TRUNCATE trigger goes: the key above refuses a TRUNCATE of
--- chatter.subtypes alone, and the tests' cleanup (tests/conftest.py citus_clean) truncates every chatter
--- table together and puts the same rows back, ids included, which the generated functions carry.
-DROP TRIGGER subtypes_protect_truncate ON chatter.subtypes;
+-- The built-in subtype tracking stays protected by both its triggers (subtypes_protect, which reads nothing
+-- but the row, as activity_types_protect; subtypes_protect_truncate). Citus keeps a TRUNCATE trigger on the
+-- coordinator's table only (commands/trigger.c: "we don't have truncate triggers on shard relations"), where
+-- it fires before the TRUNCATE is sent to the shards: TRUNCATE chatter.subtypes CASCADE is CH002 as on one
+-- node. (The key above would refuse only a TRUNCATE without CASCADE.) The tests' cleanup
+-- (tests/conftest.py citus_clean), which empties every chatter table and puts the same rows back, ids
+-- included, switches it off around its own TRUNCATE, in one transaction.
 ALTER TABLE chatter.message_attachments DROP CONSTRAINT message_attachments_message_id_fkey;
 ALTER TABLE chatter.outbox DROP CONSTRAINT outbox_notification_id_fkey;
 -- The mailgate (sql/deploy/mailgate.sql): a received mail names the message it answers and the one it

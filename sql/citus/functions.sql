@@ -36,6 +36,19 @@ END
 $$;
 ALTER FUNCTION chatter._citus_wake_bridge() OWNER TO chatter_owner;
 REVOKE EXECUTE ON FUNCTION chatter._citus_wake_bridge() FROM PUBLIC;
+-- log_message (chatter._log_message) writes its note and notifies no one, so it never reaches
+-- _notify_audience's wake-up below: on Citus a logged note woke no bridge (test_bridge_ws.py
+-- test_messages_wake_the_bridges_unless_silenced). It wakes them after its INSERT, from the coordinator.
+DO $$
+DECLARE
+    def text := pg_get_functiondef('chatter._log_message(text,bigint,text,bigint)'::regprocedure);
+    insert_end text := 'RETURNING m.id INTO new_id;';
+BEGIN
+    IF (length(def) - length(replace(def, insert_end, ''))) / length(insert_end) <> 1 THEN
+        RAISE EXCEPTION '_log_message: its one INSERT … RETURNING m.id INTO new_id not found: update this patch';
+    END IF;
+    EXECUTE replace(def, insert_end, insert_end || E'\n    PERFORM chatter._citus_wake_bridge();    -- Citus: the writer wakes the bridges');
+END $$;
 
 -- channel_members_marker_reads runs on the shard too, and its UPDATE of notifications joined with
 -- messages is a distributed query inside a shard query: "cannot execute a distributed query from a
@@ -367,6 +380,52 @@ BEGIN
     END LOOP;
 END $$;
 
+-- The tracking generator looks up the id of the built-in subtype tracking once, when it generates a table's
+-- function (track_generate), and writes it as a constant. It also runs from the event trigger that
+-- regenerates the function after an ALTER TABLE of the tracked table, and there Citus answers every query
+-- on a Citus table with no rows: while an ALTER TABLE is in progress its executor takes a SELECT over a
+-- Citus table for a constraint check and returns an empty result without running it
+-- (executor/multi_executor.c, AlterTableConstraintCheck). The lookup came back NULL, and the generator fell
+-- back to the per-statement subquery (subtypes_protect_test: "the generated function writes the subtype's id
+-- as a constant", after its ALTER TABLE … ENABLE ROW LEVEL SECURITY). chatter._citus_subtype_id_local reads
+-- the coordinator's own placement of the reference table chatter.subtypes, a plain table to PostgreSQL (it
+-- holds the same rows, this transaction's included: Citus writes it by local execution); with no placement
+-- on the coordinator, the distributed read as before.
+CREATE FUNCTION chatter._citus_subtype_id_local(identifier text) RETURNS bigint
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+    placement text;
+    found bigint;
+BEGIN
+    SELECT pg_catalog.shard_name('chatter.subtypes'::pg_catalog.regclass, p.shardid) INTO placement
+      FROM pg_catalog.pg_dist_shard AS s
+      JOIN pg_catalog.pg_dist_placement AS p ON p.shardid = s.shardid
+     WHERE s.logicalrelid = 'chatter.subtypes'::pg_catalog.regclass
+       AND p.groupid = 0;    -- the coordinator's group
+    IF placement IS NULL THEN
+        RETURN chatter._citus_subtype_id(identifier);
+    END IF;
+    EXECUTE pg_catalog.format('SELECT s.id FROM %s AS s WHERE s.identifier = $1', placement)
+       INTO found USING identifier;
+    RETURN found;
+END
+$$;
+ALTER FUNCTION chatter._citus_subtype_id_local(text) OWNER TO chatter_owner;
+REVOKE EXECUTE ON FUNCTION chatter._citus_subtype_id_local(text) FROM PUBLIC;
+
+DO $$
+DECLARE
+    def text := pg_get_functiondef('chatter._track_install(regclass)'::regprocedure);
+    lookup text := $l$(SELECT s.id::text FROM chatter.subtypes AS s WHERE s.identifier = 'tracking')$l$;
+BEGIN
+    IF strpos(def, lookup) = 0 THEN
+        RAISE EXCEPTION '_track_install: the tracking subtype''s lookup was not found: the generator changed, update this patch';
+    END IF;
+    EXECUTE replace(def, lookup, $l$chatter._citus_subtype_id_local('tracking')::text$l$);
+END $$;
+
 
 -- _channel_post_notify schedules the delayed DM email with PERFORM f(n.user_id, m.channel_id) FROM
 -- notifications JOIN messages ...: Citus pushes that query down to the shard of the message, and
@@ -390,6 +449,42 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- _schedule_chat_email (the delayed DM email) picks the first unread notification of a conversation in one
+-- query that joins notifications and messages (distributed by message id) with channel_members
+-- (distributed by channel_id): Citus runs it as a repartition join (citus.enable_repartition_joins,
+-- distribute.sql), map and merge jobs over every shard, 1.1 to 1.5 s a call at load 2 (auto_explain,
+-- 2026-12-08). The first DM post of a conversation paid it, longer than test_chat_email's 1.5 s delay:
+-- the email was due before the post returned ("nothing before the delay" failed). The membership row
+-- (one shard) is read first; the rest of the query, co-located and joined with reference tables only, as
+-- deployed. Same rows: the membership is the one of (channel, user), its mute and read marker the same.
+DO $$
+DECLARE
+    def text := pg_get_functiondef('chatter._schedule_chat_email(bigint,bigint)'::regprocedure);
+    step text[];
+    steps text[][] := ARRAY[
+        ARRAY[E'    next record;\n', E'    next record;\n    read_upto bigint;\n'],
+        ARRAY[E'      JOIN chatter.channel_members AS cm ON cm.channel_id = ch.id AND cm.user_id = n.user_id\n', ''],
+        ARRAY[' AND NOT cm.is_muted', ''],
+        ARRAY['coalesce(cm.last_read_message, 0)', 'coalesce(read_upto, 0)'],
+        -- (last: it brings its own "AND NOT cm.is_muted")
+        ARRAY[E'    SELECT n.id, n.created_at, c.email INTO next\n',
+              E'    SELECT cm.last_read_message INTO read_upto FROM chatter.channel_members AS cm\n'
+              || E'     WHERE cm.channel_id = channel AND cm.user_id = "user" AND NOT cm.is_muted;\n'
+              || E'    IF NOT FOUND THEN\n        RETURN;\n    END IF;\n'
+              || E'    SELECT n.id, n.created_at, c.email INTO next\n']];
+BEGIN
+    FOREACH step SLICE 1 IN ARRAY steps LOOP
+        IF (length(def) - length(replace(def, step[1], ''))) / length(step[1]) <> 1 THEN
+            RAISE EXCEPTION '_schedule_chat_email: "%" not found once: the function changed, update this patch', step[1];
+        END IF;
+        def := replace(def, step[1], step[2]);
+    END LOOP;
+    IF strpos(def, 'cm.') <> strpos(def, 'cm.last_read_message INTO read_upto') THEN
+        RAISE EXCEPTION '_schedule_chat_email: channel_members still joined after the patch';
+    END IF;
+    EXECUTE def;
+END $$;
 
 -- The recipients limit (message_recipients_limits, a statement trigger with a transition table on a
 -- distributed table). On Citus it fires on the shard, where its count over chatter.message_recipients

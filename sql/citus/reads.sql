@@ -1061,4 +1061,194 @@ ALTER FUNCTION chatter_citus.notifications_after(bigint, integer) OWNER TO chatt
 REVOKE EXECUTE ON FUNCTION chatter_citus.notifications_after(bigint, integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION chatter_citus.notifications_after(bigint, integer) TO chatter_app;
 
+-- The wire shape's parts (sql/deploy/message_wire_parts.sql: _wire_attachments, _wire_reactions, _wire_parent,
+-- _wire_bounced) and the set form that calls them (message_wire_set). As deployed they read the distributed
+-- tables as the caller, under their policies, which run on the shards: a chatter_app caller met the nested-query
+-- error there, or first class B ("cannot perform query on placements that were modified in this transaction by
+-- a different user": rights_test, its matrix, after the fixtures' writes). On Citus, for a caller that
+-- row-level security binds, each part comes from the staged copy of its message, read back under the messages
+-- policies, as message_wire above: a message's files, reactions and bounces are those of its wire form (they
+-- are readable with the message: reactions_read, message_bounces_visible and message_attachments_visible ask
+-- only that), '[]' for a message the caller may not read; the parent is staged itself and shown only if the
+-- caller may read it. A caller that row-level security does not bind reads as deployed (copies below).
+DO $$
+DECLARE
+    f text;
+BEGIN
+    FOREACH f IN ARRAY ARRAY['_wire_attachments(bigint)', '_wire_reactions(bigint)', '_wire_parent(bigint)',
+                             '_wire_bounced(bigint)'] LOOP
+        EXECUTE replace(pg_get_functiondef(('chatter.' || f)::regprocedure),
+                        'FUNCTION chatter.' || split_part(f, '(', 1) || '(',
+                        'FUNCTION chatter_citus.' || split_part(f, '(', 1) || '(');
+        EXECUTE format('ALTER FUNCTION chatter_citus.%s OWNER TO chatter_owner', f);
+        EXECUTE format('REVOKE EXECUTE ON FUNCTION chatter_citus.%s FROM PUBLIC', f);
+    END LOOP;
+END $$;
+
+-- One part of the wire form of a message the caller may read (staged with it, read back under the policies).
+CREATE FUNCTION chatter_citus.wire_part(message bigint, part text) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+    w jsonb;
+BEGIN
+    PERFORM chatter_citus.stage(ARRAY[message], true);
+    SELECT s.wire -> part INTO w FROM chatter_citus.messages AS s
+     WHERE s.xact = pg_catalog.pg_current_xact_id() AND s.id = message;
+    RETURN coalesce(w, '[]'::jsonb);
+END
+$$;
+ALTER FUNCTION chatter_citus.wire_part(bigint, text) OWNER TO chatter_owner;
+REVOKE EXECUTE ON FUNCTION chatter_citus.wire_part(bigint, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chatter_citus.wire_part(bigint, text) TO chatter_app;
+
+CREATE OR REPLACE FUNCTION chatter._wire_attachments(message bigint) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+    IF NOT pg_catalog.row_security_active('chatter.messages') THEN
+        RETURN chatter_citus._wire_attachments(message);
+    END IF;
+    RETURN chatter_citus.wire_part(message, 'attachments');
+END
+$$;
+CREATE OR REPLACE FUNCTION chatter._wire_reactions(message bigint) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+    IF NOT pg_catalog.row_security_active('chatter.messages') THEN
+        RETURN chatter_citus._wire_reactions(message);
+    END IF;
+    RETURN chatter_citus.wire_part(message, 'reactions');
+END
+$$;
+CREATE OR REPLACE FUNCTION chatter._wire_bounced(message bigint) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+    IF NOT pg_catalog.row_security_active('chatter.messages') THEN
+        RETURN chatter_citus._wire_bounced(message);
+    END IF;
+    RETURN chatter_citus.wire_part(message, 'bounced');
+END
+$$;
+-- The parent: staged itself, read back under the messages policies (NULL if the caller may not read it),
+-- its author's name from contacts (a reference table), the excerpt as deployed.
+CREATE OR REPLACE FUNCTION chatter._wire_parent(parent bigint) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+    IF NOT pg_catalog.row_security_active('chatter.messages') THEN
+        RETURN chatter_citus._wire_parent(parent);
+    END IF;
+    PERFORM chatter_citus.stage(ARRAY[parent]);
+    RETURN (SELECT pg_catalog.jsonb_build_object(
+                       'id', p.id,
+                       'author', (SELECT c.name FROM chatter.contacts AS c WHERE c.id = p.author_id),
+                       'deleted', p.deleted_at IS NOT NULL,
+                       'excerpt', chatter._preview(p.body))
+              FROM chatter_citus.messages AS p
+             WHERE p.xact = pg_catalog.pg_current_xact_id() AND p.id = parent);
+END
+$$;
+-- message_wire_set (the relay's set form on one node, inlined there): on Citus its inlined subqueries over
+-- distributed tables are planned apart from the row given (the seventh session: the author's name came back
+-- NULL), and its EXISTS probes read the distributed tables as the caller. The same object, one row, from
+-- message_wire above (NULL for a message the caller may not read).
+CREATE OR REPLACE FUNCTION chatter.message_wire_set(m chatter.messages) RETURNS TABLE (message jsonb)
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+    RETURN QUERY SELECT chatter.message_wire(m);
+END
+$$;
+
+-- "May the caller read this message" as the writers of message_lifecycle.sql ask it (react, star, unreact,
+-- unstar, message_reactions through _readable_message; edit_message, delete_message through _vouch_message):
+-- as deployed a read of chatter.messages as the caller, which on Citus meets the shards' policies (the
+-- nested-query error) or first class B (rights_test's matrix: 25001 "modified in this transaction by a
+-- different user" where CH003 is wanted). For a caller that row-level security binds, the message is staged
+-- and read back under the messages policies, as message_wire above; the same SQLSTATEs (CH004 without an
+-- acting user or for a deleted message, CH003 for one the caller may not read). The system reads as deployed.
+CREATE OR REPLACE FUNCTION chatter._readable_message(message bigint) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+    gone timestamptz;
+BEGIN
+    PERFORM chatter.current_user_id();   -- CH004 first for a connection without a valid acting user
+    IF pg_catalog.row_security_active('chatter.messages') THEN
+        PERFORM chatter_citus.stage(ARRAY[message]);
+        SELECT m.deleted_at INTO gone FROM chatter_citus.messages AS m
+         WHERE m.xact = pg_catalog.pg_current_xact_id() AND m.id = _readable_message.message;
+    ELSE
+        SELECT m.deleted_at INTO gone FROM chatter.messages AS m WHERE m.id = _readable_message.message;
+    END IF;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'message % not found', coalesce(message::text, 'NULL') USING ERRCODE = 'CH003';
+    END IF;
+    IF gone IS NOT NULL THEN
+        RAISE EXCEPTION 'message % is deleted', message USING ERRCODE = 'CH004';
+    END IF;
+END
+$$;
+CREATE OR REPLACE FUNCTION chatter._vouch_message(message bigint) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+    m_model text;
+    m_document bigint;
+BEGIN
+    PERFORM chatter.current_user_id();   -- CH004 first for a connection without a valid acting user
+    IF pg_catalog.row_security_active('chatter.messages') THEN
+        PERFORM chatter_citus.stage(ARRAY[message]);
+        SELECT m.model, m.document INTO m_model, m_document FROM chatter_citus.messages AS m
+         WHERE m.xact = pg_catalog.pg_current_xact_id() AND m.id = _vouch_message.message;
+    ELSE
+        SELECT m.model, m.document INTO m_model, m_document FROM chatter.messages AS m WHERE m.id = _vouch_message.message;
+    END IF;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'message % not found', coalesce(message::text, 'NULL') USING ERRCODE = 'CH003';
+    END IF;
+    IF m_model IS NOT NULL THEN
+        PERFORM chatter._vouch(m_model, m_document);
+    END IF;
+END
+$$;
+
+-- message_reactions and unstar ask it themselves (an EXISTS over chatter.messages, as the caller): for a
+-- caller that row-level security binds, the staged check (_citus_message_visible) instead, in a branch of
+-- its own (an expression that still named chatter.messages would be routed whole to the shard).
+DO $$
+DECLARE
+    f regprocedure;
+    def text;
+    check_re text := '    IF NOT EXISTS \(SELECT 1 FROM chatter\.messages AS m WHERE m\.id = (\w+)\.message\) THEN\n';
+    patched integer := 0;
+BEGIN
+    FOR f IN SELECT p.oid FROM pg_proc AS p
+              WHERE p.pronamespace = 'chatter'::regnamespace AND p.prosrc ~ check_re
+                AND has_function_privilege('chatter_app', p.oid, 'EXECUTE') LOOP
+        def := regexp_replace(pg_get_functiondef(f), check_re,
+            E'    IF pg_catalog.row_security_active(''chatter.messages'') THEN\n'
+            || E'        IF NOT chatter._citus_message_visible(\\1.message) THEN\n'
+            || E'            RAISE EXCEPTION ''message % not found'', coalesce(message::text, ''NULL'') USING ERRCODE = ''CH003'';\n'
+            || E'        END IF;\n'
+            || E'    ELSIF NOT EXISTS (SELECT 1 FROM chatter.messages AS m WHERE m.id = \\1.message) THEN\n');
+        EXECUTE def;
+        patched := patched + 1;
+    END LOOP;
+    IF patched <> 2 THEN    -- message_reactions, unstar
+        RAISE EXCEPTION 'the readability check of message_reactions and unstar: % functions patched, 2 expected', patched;
+    END IF;
+END $$;
+
 COMMIT;
