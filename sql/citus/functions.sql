@@ -530,16 +530,20 @@ DECLARE
         -- the arrays: declared with the table's row type, filled before anything reads them
         ARRAY['_chatter_all_values chatter.tracking_value[];',
               '_chatter_all_values chatter.tracking_value[]; _chatter_new {rowtype}[]; _chatter_old {rowtype}[];'],
-        ARRAY['SELECT count(*) INTO _chatter_rows FROM new_rows;',
+        -- filled before the first path is chosen; the paths' row counts are then the array's
+        ARRAY['IF TG_OP = ''UPDATE'' AND NOT EXISTS (SELECT FROM new_rows OFFSET 1) THEN',
               '_chatter_new := ARRAY(SELECT _chatter_t FROM new_rows AS _chatter_t); '
               'IF TG_OP = ''UPDATE'' THEN _chatter_old := ARRAY(SELECT _chatter_t FROM old_rows AS _chatter_t); END IF; '
-              '_chatter_rows := cardinality(_chatter_new);'],
+              'IF TG_OP = ''UPDATE'' AND cardinality(_chatter_new) <= 1 THEN'],
+        ARRAY['ELSIF TG_OP = ''INSERT'' AND NOT EXISTS (SELECT FROM new_rows OFFSET 64) THEN',
+              'ELSIF TG_OP = ''INSERT'' AND cardinality(_chatter_new) <= 64 THEN'],
+        ARRAY['SELECT count(*) INTO _chatter_rows FROM new_rows;', '_chatter_rows := cardinality(_chatter_new);'],
         -- static copies name the variables, EXECUTEd ones the parameters
         ARRAY['USING _chatter_author', 'USING _chatter_author, _chatter_new, _chatter_old'],
         ARRAY['EXECUTE format($fn$', 'EXECUTE replace(replace(replace(format($fn$'],
         -- (the last argument of the generator's format(): the bridges' wake-up code, issue 23)
-        ARRAY['chatter._wake_bridges_sql());',
-              'chatter._wake_bridges_sql()), ''{rowtype}'', tbl::text), ''{new}'', ''_chatter_new''), ''{old}'', ''_chatter_old'');'],
+        ARRAY['        wake_sql);',
+              '        wake_sql), ''{rowtype}'', tbl::text), ''{new}'', ''_chatter_new''), ''{old}'', ''_chatter_old'');'],
         -- ...except that the EXECUTEd strings are literals inside that text: they get $2 and $3 first
         ARRAY['replace(insert_sql, ''{author}'', ''$1'')',
               'replace(replace(insert_sql, ''{author}'', ''$1''), ''{new}'', ''$2'')'],
