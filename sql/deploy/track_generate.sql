@@ -20,7 +20,6 @@ BEGIN;
 -- Tried and not kept: the row count and the first (old, new) pair of an UPDATE read in one statement
 -- instead of two (a count, then the join): each form counted more instructions than the two statements.
 
-
 -- As in v0.10.0, with the subtype written as a constant (issue 23). Every statement of a generated
 -- function looked its subtype up by identifier and locked it FOR KEY SHARE, in a subquery of each INSERT,
 -- so that a concurrent DELETE of the subtype waited for it (the foreign key's work, messages_subtype_guard).
