@@ -101,8 +101,7 @@ def setup(url: str) -> None:
                                 WHERE tracked""").fetchone()[0]
         conn.execute(f"CREATE TRIGGER track_row AFTER UPDATE ON public.items_rowlevel "
                      f"FOR EACH ROW EXECUTE FUNCTION public.track_row({args})")
-        subtype, wake = conn.execute("SELECT s.id, chatter._wake_bridges_sql() FROM chatter.subtypes AS s "
-                                     "WHERE s.identifier = 'tracking'").fetchone()
+        subtype, wake = conn.execute(WAKE_AND_SUBTYPE).fetchone()
         for function, table, sql in (("track_floor", "items_trigger_floor", TRIGGER_FLOOR),
                                      ("track_bare_floor", "items_bare_trigger", BARE_TRIGGER_FLOOR)):
             conn.execute(sql.replace("{subtype}", str(subtype)).replace("{wake}", wake))
@@ -141,8 +140,8 @@ def floor_sql(set_clause: str, where: str = "", into: str = "chatter.messages") 
 
 # The trigger floor: what chatter's design of a tracking trigger costs before it compares or renders
 # anything. Built like the generated function (chatter._track_install): SECURITY DEFINER owned by
-# chatter_owner, search_path pinned, it captures both transition tables, counts the rows, skips the
-# per-row FK checks of bulk statements (chatter._track_bulk_begin), inserts the floor's message per row
+# chatter_owner, search_path pinned, it captures both transition tables, tells one row from more and
+# counts the latter, skips the per-row FK checks of bulk statements (chatter._track_bulk_begin), inserts the floor's message per row
 # with the tracking subtype's id as a constant, and wakes the bridges once with the same inline code
 # (chatter._wake_bridges_sql()). {subtype} and {wake} are filled in by setup().
 TRIGGER_FLOOR = f"""
@@ -152,9 +151,11 @@ DECLARE
     restore text;
     rows bigint;
 BEGIN
-    SELECT count(*) INTO rows FROM new_rows;
-    IF rows > 64 THEN
-        restore := chatter._track_bulk_begin(NULL);
+    IF EXISTS (SELECT FROM new_rows OFFSET 1) THEN
+        SELECT count(*) INTO rows FROM new_rows;
+        IF rows > 64 THEN
+            restore := chatter._track_bulk_begin(NULL);
+        END IF;
     END IF;
     INSERT INTO chatter.messages (message_type, subtype_id, model, document, body, tracking)
     SELECT 'Tracking', {{subtype}}, 'items_trigger_floor', n.id, {FLOOR_BODY}, {FLOOR_TRACKING} FROM new_rows AS n;
@@ -177,6 +178,13 @@ BEGIN
     SELECT 'Tracking', {{subtype}}, 'items_bare_trigger', n.id, {FLOOR_BODY}, {FLOOR_TRACKING} FROM new_rows AS n;
     RETURN NULL;
 END $$"""
+
+# The tracking subtype's id and the bridges' wake-up as the generated functions run it (track_generate:
+# chatter._wake_bridges_sql() with its NOTIFY a statement).
+WAKE_AND_SUBTYPE = (
+    "SELECT s.id, replace(chatter._wake_bridges_sql(), "
+    "'PERFORM pg_catalog.pg_notify(''chatter_bridge'', '''');', 'NOTIFY chatter_bridge;') "
+    "FROM chatter.subtypes AS s WHERE s.identifier = 'tracking'")
 
 BULK_SET = "qty = qty + 1, price = price + 1"
 # floor_nofk: the same without the per-row foreign-key checks, as the bulk tracking path writes (it locks

@@ -8,8 +8,8 @@ with one more part of what the design needs than the variant before it:
 Single-row (pgbench, 1 client, both protocols, `UPDATE ... SET qty = qty + 1 WHERE id = :id`):
   untracked; the bare trigger (an invoker-rights function, one INSERT of a ready-made message); + SECURITY
   DEFINER owned by chatter_owner with search_path pinned (SPEC 2a: applications may not write
-  chatter.messages themselves); + the row count that picks a cached or a re-planned path (SPEC 10's trap);
-  + the bridges' wake-up (the inline template chatter._wake_bridges_sql()); + the guards (tracking off,
+  chatter.messages themselves); + the row test that picks a cached or a re-planned path (SPEC 10's trap);
+  + the bridges' wake-up (as the generated code runs it); + the guards (tracking off,
   compute cascades, the acting user's contact) = the design's floor, everything but the diff; the tracked
   table (chatter.enable).
 
@@ -35,7 +35,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import fresh_database, pgbench_tps
-from bench.tracking import FLOOR_BODY, FLOOR_TRACKING, TABLE_DDL
+from bench.tracking import FLOOR_BODY, FLOOR_TRACKING, TABLE_DDL, WAKE_AND_SUBTYPE
 from pgchatter import database
 
 ROWS = int(os.environ.get("BENCH_TRACKING_ROWS", "100000"))
@@ -54,9 +54,11 @@ GUARDS = """
         author := NULL;
     END IF;"""
 COUNT = """
-    SELECT count(*) INTO rows FROM new_rows;
-    IF rows > 64 THEN
-        restore := chatter._track_bulk_begin(NULL);
+    IF EXISTS (SELECT FROM new_rows OFFSET 1) THEN
+        SELECT count(*) INTO rows FROM new_rows;
+        IF rows > 64 THEN
+            restore := chatter._track_bulk_begin(NULL);
+        END IF;
     END IF;"""
 RESTORE = """
     IF restore IS NOT NULL THEN
@@ -107,7 +109,7 @@ LABELS = {
     "untracked": "untracked",
     "bare": "bare trigger: invoker rights, one INSERT of a ready-made message",
     "definer": "+ SECURITY DEFINER (chatter_owner), search_path pinned",
-    "count": "+ the row count that picks the path",
+    "count": "+ the row test that picks the path (one row, or more counted)",
     "wake": "+ the bridges' wake-up",
     "floor": "+ the guards (tracking off, cascades, acting user) = the design's floor",
     "join": "+ old and new rows joined by key",
@@ -130,8 +132,7 @@ def table_of(name: str) -> str:
 
 def setup(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
-        subtype, wake = conn.execute("SELECT s.id, chatter._wake_bridges_sql() FROM chatter.subtypes AS s "
-                                     "WHERE s.identifier = 'tracking'").fetchone()
+        subtype, wake = conn.execute(WAKE_AND_SUBTYPE).fetchone()
         for name in ("untracked", *VARIANTS, "tracked", "tracked_typed"):
             t = table_of(name)
             conn.execute(TABLE_DDL.format(t=t))
