@@ -179,3 +179,34 @@ def test_wire_parts_show_only_what_the_policies_allow(seeded, connect):
         forged = conn.execute("SELECT w.message FROM chatter.message_wire_set(jsonb_populate_record(NULL::chatter.messages, "
                               "%s)) AS w", (f'{{"id": {pay}}}',)).fetchall()
         assert forged == [(None,)]
+
+
+def test_a_reply_shows_its_parent_only_if_the_caller_may_read_it(seeded, connect):
+    """The wire form's `parent` on Citus (sql/citus/reads.sql, chatter_citus.caller_parent): the staged wire
+    form is computed as chatter_owner, so its parent (author, excerpt) must be read again as the caller. A
+    readable reply to a message the caller may not read shows no parent, through message_wire, its set form
+    and the socket's catch-up of changed messages; a reply to a readable one shows it; the system sees both."""
+    db, deal, pay, _private = seeded
+    with connect(db) as admin:
+        hidden = admin.execute("SELECT chatter.create_message('re: salaries', model => 'deals', document => 1, "
+                               "parent => %s)", (pay,)).fetchone()[0]
+        shown = admin.execute("SELECT chatter.create_message('re: deal', model => 'deals', document => 1, "
+                              "parent => %s)", (deal,)).fetchone()[0]
+        system = admin.execute("SELECT chatter.message_wire(m) -> 'parent' ->> 'excerpt' "
+                               "FROM chatter_citus.messages_by_id(%s) AS m", ([hidden],)).fetchone()[0]
+        assert system == "salaries", "the system (no row-level security) reads the parent as deployed"
+    with connect(db) as conn, conn.transaction():
+        _as(conn, 771)
+        wire = ("SELECT chatter.message_wire(m) -> 'parent', (chatter.message_wire(m) ? 'parent') "
+                "FROM chatter_citus.messages_by_id(%s) AS m")
+        assert conn.execute(wire, ([hidden],)).fetchone() == (None, True), "the key stays, its value JSON null"
+        assert conn.execute(wire, ([shown],)).fetchone()[0]["excerpt"] == "deal news"
+        assert conn.execute("SELECT w.message -> 'parent' FROM chatter_citus.messages_by_id(%s) AS m, "
+                            "chatter.message_wire_set(m) AS w", ([hidden],)).fetchone() == (None,)
+        changed = conn.execute("SELECT id, message -> 'parent' ->> 'excerpt' FROM chatter_citus.socket_changed(%s, "
+                               "'{deals}', '{1}', %s) ORDER BY id", ([hidden, shown], shown)).fetchall()
+        assert changed == [(hidden, None), (shown, "deal news")]
+        page = {r[0]: r[1:] for r in conn.execute(
+            "SELECT id, message ->> 'body', message -> 'parent' ->> 'excerpt' "
+            "FROM chatter_citus.socket_messages(0, '{deals}', '{1}', 200, %s)", (1 << 20,))}
+        assert page == {deal: ("deal news", None), hidden: ("re: salaries", None), shown: ("re: deal", "deal news")}

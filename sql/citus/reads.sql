@@ -312,6 +312,28 @@ ALTER FUNCTION chatter_citus.messages_by_id(bigint[]) OWNER TO chatter_owner;
 REVOKE EXECUTE ON FUNCTION chatter_citus.messages_by_id(bigint[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION chatter_citus.messages_by_id(bigint[]) TO chatter_app;
 
+-- The parent in a staged wire form, for a caller that row-level security binds. The wire form is computed by
+-- the staging function, as chatter_owner, so its `parent` (the replied-to message's author and excerpt) was
+-- read without the caller's policies: a reply to a message the caller may not read showed that message
+-- (found 2026-12-08, branch citusfix). It is replaced by chatter._wire_parent (restated below): the parent
+-- staged itself and read back as the caller, under the messages policies, NULL if the caller may not read it,
+-- as on one node, where the deployed message_wire reads the parent under the caller's row-level security.
+-- The parent's id is the stored row's (the staged copy's), never a row passed in by the caller.
+CREATE FUNCTION chatter_citus.caller_parent(w jsonb, parent bigint) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+    IF w IS NULL OR parent IS NULL THEN
+        RETURN w;
+    END IF;
+    RETURN w || pg_catalog.jsonb_build_object('parent', chatter._wire_parent(parent));
+END
+$$;
+ALTER FUNCTION chatter_citus.caller_parent(jsonb, bigint) OWNER TO chatter_owner;
+REVOKE EXECUTE ON FUNCTION chatter_citus.caller_parent(jsonb, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chatter_citus.caller_parent(jsonb, bigint) TO chatter_app;
+
 -- message_wire: the wire form of a message the caller may read, NULL for one it may not (on one node
 -- the caller never holds such a row: it was filtered before). The row passed in only names the message:
 -- its stored row is staged, with the wire form, and read back under the policies.
@@ -321,6 +343,7 @@ SET search_path = ''
 AS $$
 DECLARE
     w jsonb;
+    parent bigint;
 BEGIN
     IF m.id IS NULL THEN
         RETURN NULL;
@@ -332,9 +355,9 @@ BEGIN
         RETURN chatter_citus.wire(m);
     END IF;
     PERFORM chatter_citus.stage(ARRAY[m.id], true);
-    SELECT s.wire INTO w FROM chatter_citus.messages AS s
+    SELECT s.wire, s.parent_id INTO w, parent FROM chatter_citus.messages AS s
      WHERE s.xact = pg_catalog.pg_current_xact_id() AND s.id = m.id;
-    RETURN w;
+    RETURN chatter_citus.caller_parent(w, parent);
 END
 $$;
 
@@ -985,7 +1008,8 @@ BEGIN
       INTO page, found FROM p;
     PERFORM chatter_citus.stage(page, true);
     RETURN QUERY
-        SELECT s.id, s.model, s.document, s.channel_id, s.wire, found FROM chatter_citus.messages AS s
+        SELECT s.id, s.model, s.document, s.channel_id, chatter_citus.caller_parent(s.wire, s.parent_id), found
+          FROM chatter_citus.messages AS s
          WHERE s.xact = pg_catalog.pg_current_xact_id() AND s.id = ANY (page)
          ORDER BY s.id;
 END
@@ -1006,7 +1030,8 @@ BEGIN
     PERFORM chatter_citus.stage(ARRAY(SELECT s.id FROM chatter_citus.messages AS s
                                        WHERE s.xact = pg_catalog.pg_current_xact_id() AND s.id = ANY (given)), true);
     RETURN QUERY
-        SELECT s.id, s.model, s.document, s.channel_id, s.wire FROM chatter_citus.messages AS s
+        SELECT s.id, s.model, s.document, s.channel_id, chatter_citus.caller_parent(s.wire, s.parent_id)
+          FROM chatter_citus.messages AS s
          WHERE s.xact = pg_catalog.pg_current_xact_id() AND s.id = ANY (given) AND s.id <= upto
            AND (s.channel_id IN (SELECT chatter._my_channel_ids())
                 OR (s.in_feed AND (s.model, s.document) IN (SELECT * FROM unnest(models, documents))))
