@@ -8,11 +8,15 @@
 -- other distributed tables nor the outbox (a Citus-local table of the coordinator): the first was disabled
 -- by functions.sql, the second is disabled here, and the writers that read notifications (mark_read,
 -- channel_post, mark_notifications_read) do what both triggers did, from the coordinator, by
--- chatter._citus_read_notifications. Same effect, same rows.
+-- chatter._citus_read_notifications. Same effect, same rows. Reactions (react, unreact, delete_message's
+-- removal of a message's reactions): their row trigger records the change in message_events, a table of the
+-- coordinator, and is disabled; the writers do it from the coordinator (below).
 \set ON_ERROR_STOP 1
 BEGIN;
 -- Propagated: the trigger is the shards' (with propagation off only the coordinator's shell table changes).
 ALTER TABLE chatter.notifications DISABLE TRIGGER notifications_chat_email_cancel;
+-- The reactions' row trigger (reactions below): propagated too.
+ALTER TABLE chatter.reactions DISABLE TRIGGER reactions_changed;
 SET LOCAL citus.enable_ddl_propagation = off;   -- the functions: the coordinator's only
 
 -- A user's notifications read: those of the given messages and those with the given ids, unread ones only.
@@ -156,6 +160,206 @@ BEGIN
         RAISE EXCEPTION 'channel_post is not as this patch knows it';
     END IF;
     EXECUTE replace(def, old_update, E'    PERFORM chatter._citus_read_notifications("user", unread, NULL);\n');
+END $$;
+
+-- Reactions (SPEC §5: react, unreact, message_reactions). On one node react and unreact are SECURITY INVOKER:
+-- chatter_app writes chatter.reactions under its policies (reactions_add: one's own contact, on a readable live
+-- message; reactions_remove: one's own reaction), and the row trigger reactions_changed (_reactions_changed,
+-- SECURITY DEFINER) checks the emoji against chatter.limits emoji_chars and records the change for the relay
+-- (_message_changed: a message_events row and the bridges' throttled wake-up). On Citus neither works: the
+-- trigger runs on the shard, on a worker, where message_events (a plain table of the coordinator) does not
+-- exist ("relation chatter.message_events does not exist": no reaction could be written, even by the
+-- superuser), and chatter_app's INSERT meets its policy on the shard, where _citus_message_live may not query
+-- messages (class C). The trigger is disabled above; the writers do its work from the coordinator.
+--
+-- The write itself is done by a SECURITY DEFINER part (chatter_citus.react, chatter_citus.unreact). The rule
+-- that a message is readable is the messages policies, which only the caller can evaluate (as itself, on the
+-- staged copy): react and message_reactions establish it in the caller's own context by writing a row of
+-- chatter_citus.readable, which its policy admits only when the message, staged in this transaction, reads
+-- back under the messages policies. The definer parts act only on a message the caller proved readable in
+-- its transaction: called directly, they refuse with CH003 as the function would. unreact's rule is one's
+-- own reaction only (reactions_remove asks nothing of the message): its definer part removes only the acting
+-- user's contact's reaction.
+CREATE UNLOGGED TABLE chatter_citus.readable (
+    message_id bigint NOT NULL,
+    xact       xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id()
+);
+COMMENT ON TABLE chatter_citus.readable IS
+    'Citus only: messages the caller showed it may read in its transaction (admitted by the policy below)';
+CREATE INDEX readable_xact_idx ON chatter_citus.readable (xact, message_id);
+ALTER TABLE chatter_citus.readable OWNER TO chatter_owner;
+ALTER TABLE chatter_citus.readable ENABLE ROW LEVEL SECURITY;
+GRANT INSERT (message_id) ON chatter_citus.readable TO chatter_app;
+-- The staged copy (chatter_citus.stage, by _readable_message) read as the caller: the messages policies
+-- copied by reads.sql and the restrictive staged_by_this_transaction apply to this subquery.
+CREATE POLICY readable_by_the_caller ON chatter_citus.readable FOR INSERT TO chatter_app
+    WITH CHECK (xact = pg_catalog.pg_current_xact_id()
+                AND EXISTS (SELECT 1 FROM chatter_citus.messages AS s
+                             WHERE s.xact = pg_catalog.pg_current_xact_id() AND s.id = readable.message_id));
+
+-- The caller's proof for the definer parts: the message staged and read back as the caller (a system caller,
+-- which row-level security does not bind, writes its row unchecked, as it may read every message).
+CREATE FUNCTION chatter_citus.prove_readable(message bigint) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+    IF pg_catalog.row_security_active('chatter.messages') THEN
+        PERFORM chatter_citus.stage(ARRAY[message]);
+    END IF;
+    INSERT INTO chatter_citus.readable (message_id) VALUES (message);
+END
+$$;
+ALTER FUNCTION chatter_citus.prove_readable(bigint) OWNER TO chatter_owner;
+REVOKE EXECUTE ON FUNCTION chatter_citus.prove_readable(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chatter_citus.prove_readable(bigint) TO chatter_app;
+
+-- In a definer part: CH003 unless the caller proved the message readable in this transaction.
+CREATE FUNCTION chatter_citus.proven_readable(message bigint) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+    DELETE FROM chatter_citus.readable AS r
+     WHERE r.xact < pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot());   -- finished transactions'
+    IF NOT EXISTS (SELECT 1 FROM chatter_citus.readable AS r
+                    WHERE r.xact = pg_catalog.pg_current_xact_id() AND r.message_id = proven_readable.message) THEN
+        RAISE EXCEPTION 'message % not found', coalesce(message::text, 'NULL') USING ERRCODE = 'CH003';
+    END IF;
+END
+$$;
+ALTER FUNCTION chatter_citus.proven_readable(bigint) OWNER TO chatter_owner;
+REVOKE EXECUTE ON FUNCTION chatter_citus.proven_readable(bigint) FROM PUBLIC;
+
+-- What reactions_add and the trigger did: the acting user's contact's reaction (once per emoji); if it is new,
+-- the emoji against emoji_chars (CH005, after the row's own CHECK as on one node) and the change recorded.
+CREATE FUNCTION chatter_citus.react(message bigint, emoji text) RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+    contact bigint := chatter.current_contact_id();
+    added bigint;
+    gone timestamptz;
+BEGIN
+    PERFORM chatter_citus.proven_readable(message);
+    -- reactions_add's live message (the proof is of a readable one); one shard, by id
+    SELECT m.deleted_at INTO gone FROM chatter.messages AS m WHERE m.id = react.message;
+    IF gone IS NOT NULL THEN
+        RAISE EXCEPTION 'message % is deleted', message USING ERRCODE = 'CH004';
+    END IF;
+    INSERT INTO chatter.reactions (message_id, contact_id, emoji) VALUES (message, contact, emoji)
+    ON CONFLICT ON CONSTRAINT reactions_message_contact_emoji_key DO NOTHING
+    RETURNING id INTO added;
+    IF added IS NOT NULL THEN
+        PERFORM chatter._within_limit('emoji_chars', length(emoji), 'the emoji (characters)');
+        PERFORM chatter._message_changed(message);
+    END IF;
+END
+$$;
+ALTER FUNCTION chatter_citus.react(bigint, text) OWNER TO chatter_owner;
+REVOKE EXECUTE ON FUNCTION chatter_citus.react(bigint, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chatter_citus.react(bigint, text) TO chatter_app;
+
+-- What reactions_remove and the trigger did: the acting user's contact's reaction removed, the change recorded.
+CREATE FUNCTION chatter_citus.unreact(message bigint, emoji text) RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+    gone record;
+BEGIN
+    FOR gone IN DELETE FROM chatter.reactions AS r
+                 WHERE r.message_id = unreact.message AND r.contact_id = chatter.current_contact_id()
+                   AND r.emoji = unreact.emoji
+                RETURNING r.message_id LOOP
+        PERFORM chatter._message_changed(gone.message_id);
+    END LOOP;
+END
+$$;
+ALTER FUNCTION chatter_citus.unreact(bigint, text) OWNER TO chatter_owner;
+REVOKE EXECUTE ON FUNCTION chatter_citus.unreact(bigint, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chatter_citus.unreact(bigint, text) TO chatter_app;
+
+-- A readable message's reactions (reactions_read asks only that the message be readable), read as deployed.
+CREATE FUNCTION chatter_citus.message_reactions(message bigint) RETURNS TABLE(emoji text, count bigint, contacts bigint[])
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+    PERFORM chatter_citus.proven_readable(message);
+    RETURN QUERY
+        SELECT r.emoji, count(*), array_agg(r.contact_id ORDER BY r.id)
+          FROM chatter.reactions AS r
+         WHERE r.message_id = message_reactions.message
+         GROUP BY r.emoji
+         ORDER BY min(r.id);
+END
+$$;
+ALTER FUNCTION chatter_citus.message_reactions(bigint) OWNER TO chatter_owner;
+REVOKE EXECUTE ON FUNCTION chatter_citus.message_reactions(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chatter_citus.message_reactions(bigint) TO chatter_app;
+
+-- The functions of SPEC §5, same headers, owners, grants and answers: the checks as deployed (_readable_message
+-- as reads.sql restates it: CH004 without an acting user or for a deleted message, CH003 for one the caller may
+-- not read, CH005 for no emoji), then the proof and the definer part.
+CREATE OR REPLACE FUNCTION chatter.react(message bigint, emoji text) RETURNS void
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+BEGIN
+    PERFORM chatter._readable_message(message);
+    IF emoji IS NULL OR btrim(emoji) = '' THEN
+        RAISE EXCEPTION 'an emoji is required' USING ERRCODE = 'CH005';
+    END IF;
+    PERFORM chatter_citus.prove_readable(message);
+    PERFORM chatter_citus.react(message, emoji);
+END
+$$;
+CREATE OR REPLACE FUNCTION chatter.unreact(message bigint, emoji text) RETURNS void
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+BEGIN
+    PERFORM chatter._readable_message(message);
+    PERFORM chatter_citus.unreact(message, emoji);
+END
+$$;
+-- message_reactions as reads.sql patched it (the check through the staged copy for a caller that row-level
+-- security binds), then the reactions read by the definer part instead of under reactions_read on the shards.
+DO $$
+DECLARE
+    def text := pg_get_functiondef('chatter.message_reactions(bigint)'::regprocedure);
+    old_read text := E'    RETURN QUERY\n'
+                  || E'        SELECT r.emoji, count(*), array_agg(r.contact_id ORDER BY r.id)\n'
+                  || E'          FROM chatter.reactions AS r\n'
+                  || E'         WHERE r.message_id = message_reactions.message\n'
+                  || E'         GROUP BY r.emoji\n'
+                  || E'         ORDER BY min(r.id);\n';
+BEGIN
+    IF position(old_read IN def) = 0 OR position('chatter._citus_message_visible(' IN def) = 0 THEN
+        RAISE EXCEPTION 'message_reactions is not as this patch knows it (run reads.sql first)';
+    END IF;
+    EXECUTE replace(def, old_read, E'    PERFORM chatter_citus.prove_readable(message);\n'
+                                || E'    RETURN QUERY SELECT * FROM chatter_citus.message_reactions(message);\n');
+END $$;
+
+-- delete_message's definer part removes the message's reactions; on one node the trigger recorded one change
+-- per reaction removed (then the deletion's own). The same events, written by the function.
+DO $$
+DECLARE
+    def text := pg_get_functiondef('chatter._delete_message(bigint)'::regprocedure);
+    old_decl text := E'    notified bigint[];\nBEGIN\n';
+    old_delete text := E'    DELETE FROM chatter.reactions AS r WHERE r.message_id = m.id;\n';
+BEGIN
+    IF position(old_decl IN def) = 0 OR position(old_delete IN def) = 0 THEN
+        RAISE EXCEPTION '_delete_message is not as this patch knows it';
+    END IF;
+    def := replace(def, old_decl, E'    notified bigint[];\n    reaction record;\nBEGIN\n');
+    EXECUTE replace(def, old_delete,
+        E'    FOR reaction IN DELETE FROM chatter.reactions AS r WHERE r.message_id = m.id RETURNING r.message_id LOOP\n'
+        || E'        PERFORM chatter._message_changed(reaction.message_id);\n'
+        || E'    END LOOP;\n');
 END $$;
 
 COMMIT;
