@@ -1,6 +1,6 @@
 """Writes whose one-node rule is a trigger on a distributed table, done from the coordinator on Citus
 (sql/citus/writes.sql): reactions (SPEC §5: react, unreact, message_reactions, and delete_message's removal of
-a message's reactions), as chatter_app under row-level security, with the refused attempts, the change events
+a message's reactions) and stars (star, unstar, the starred view, the wire form's starred flag), as chatter_app under row-level security, with the refused attempts, the change events
 for the relay (chatter.message_events, one per reaction added or removed, as the shards' trigger wrote on one
 node) and the frames a real bridge process sends. Runs only in `make test-citus` (PGCHATTER_TEST_CITUS); each
 statement of the set-up commits on its own (class B in docs/scaling.md)."""
@@ -94,6 +94,87 @@ def test_a_deleted_message_takes_its_reactions_with_one_event_each(seeded, conne
     assert _events(connect, db, mine) == 5
     with connect(db) as admin:
         assert admin.execute("SELECT count(*) FROM chatter.reactions WHERE message_id = %s", (mine,)).fetchone()[0] == 0
+
+
+
+def _starred(conn) -> list[int]:
+    return [r[0] for r in conn.execute("SELECT message_id FROM chatter.starred").fetchall()]
+
+
+def _wire_starred(conn, message: int) -> bool:
+    return conn.execute("SELECT chatter.message_wire(m) -> 'starred' FROM chatter_citus.messages_by_id(%s) AS m",
+                        ([message],)).fetchone()[0]
+
+
+def test_stars_are_written_and_read_as_on_one_node(seeded, connect):
+    """As chatter_app (SPEC §5): star (twice: one star), the starred view (newest first, one's own stars only)
+    and the wire form's starred flag, unstar (twice: nothing left, no error); CH003 for a message the caller
+    may not read or that does not exist, CH004 for a deleted one, whose star delete_message removed."""
+    db, deal, pay, _private = seeded
+    with connect(db) as conn, conn.transaction():
+        _as(conn, 771)
+        mine = conn.execute("SELECT chatter.create_message('mine', author => 9701, model => 'deals', "
+                            "document => 1)").fetchone()[0]
+    with connect(db) as conn, conn.transaction():
+        _as(conn, 771)
+        for message in (deal, deal, mine):
+            conn.execute("SELECT chatter.star(%s)", (message,))
+        assert _starred(conn) == [mine, deal]
+        assert _wire_starred(conn, deal) is True
+        assert _refused(conn, "SELECT chatter.star(%s)", (pay,)) == "CH003"
+        assert _refused(conn, "SELECT chatter.unstar(%s)", (pay,)) == "CH003"
+        assert _refused(conn, "SELECT chatter.star(%s)", (pay + 1000,)) == "CH003"
+    with connect(db) as conn, conn.transaction():
+        _as(conn, 773)                        # carol: alice's stars are not hers
+        assert _starred(conn) == []
+        assert _wire_starred(conn, deal) is False
+        conn.execute("SELECT chatter.star(%s)", (deal,))
+        assert _starred(conn) == [deal]
+    with connect(db) as conn, conn.transaction():
+        _as(conn, 771)
+        conn.execute("SELECT chatter.unstar(%s)", (deal,))
+        conn.execute("SELECT chatter.unstar(%s)", (deal,))     # nothing left to remove
+        assert _starred(conn) == [mine]
+        assert _wire_starred(conn, deal) is False
+        conn.execute("SELECT chatter.delete_message(%s)", (mine,))
+    with connect(db) as conn, conn.transaction():
+        _as(conn, 771)
+        assert _starred(conn) == []
+        assert _refused(conn, "SELECT chatter.star(%s)", (mine,)) == "CH004"
+    with connect(db) as admin:
+        assert admin.execute("SELECT user_id, message_id FROM chatter.stars").fetchall() == [(773, deal)]
+
+
+def test_refused_stars_stay_refused(seeded, connect):
+    """The definer part stars only a message the caller proved readable in its own transaction (CH003
+    otherwise), and only for the acting user (it takes no user); chatter_app's own INSERT into chatter.stars,
+    for itself or for someone else, and into the staged copy stay refused."""
+    db, deal, pay, _private = seeded
+    with connect(db) as conn, conn.transaction():
+        _as(conn, 771)
+        assert _refused(conn, "SELECT chatter_citus.star(%s)", (pay,)) == "CH003"
+        assert _refused(conn, "SELECT chatter_citus.star(%s)", (deal,)) == "CH003"   # readable, not proved
+        assert _refused(conn, "SELECT chatter_citus.prove_readable(%s)", (pay,)) == "42501"
+        conn.execute("SELECT chatter_citus.prove_readable(%s)", (deal,))
+        conn.execute("SELECT chatter_citus.star(%s)", (deal,))          # proved: alice's own star, nobody else's
+    with connect(db) as conn, conn.transaction():   # (its own transaction: class B after chatter_app's attempts)
+        _as(conn, 771)
+        for user in (772, 771):
+            assert _refused(conn, "INSERT INTO chatter.stars (user_id, message_id) VALUES (%s, %s)", (user, deal)) != ""
+        assert _refused(conn, "INSERT INTO chatter_citus.stars (user_id, message_id) VALUES (772, %s)", (deal,)) == "42501"
+    with connect(db) as admin:
+        assert admin.execute("SELECT user_id, message_id FROM chatter.stars").fetchall() == [(771, deal)]
+    with connect(db) as conn, conn.transaction():
+        _as(conn, 771)                        # alice's stars staged: the copy is read under stars_own
+        conn.execute("SELECT chatter_citus.stage_stars()")
+        assert conn.execute("SELECT count(*) FROM chatter_citus.stars").fetchone()[0] == 1
+        _as(conn, 772)                        # bob, in the same transaction: not his to see nor to remove
+        assert conn.execute("SELECT count(*) FROM chatter_citus.stars").fetchone()[0] == 0
+        assert _starred(conn) == []
+        conn.execute("SELECT chatter.unstar(%s)", (deal,))
+        conn.execute("SELECT chatter_citus.unstar(%s)", (deal,))
+    with connect(db) as admin:
+        assert admin.execute("SELECT count(*) FROM chatter.stars").fetchone()[0] == 1
 
 
 @pytest.fixture(scope="module")

@@ -69,7 +69,8 @@ DECLARE
     p record;
     copied integer;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['messages', 'channel_members', 'notifications', 'followers', 'message_recipients'] LOOP
+    FOREACH t IN ARRAY ARRAY['messages', 'channel_members', 'notifications', 'followers', 'message_recipients',
+                             'stars'] LOOP
         EXECUTE format('CREATE UNLOGGED TABLE chatter_citus.%1$I (LIKE chatter.%1$I)', t);
         EXECUTE format('ALTER TABLE chatter_citus.%I ADD COLUMN xact xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id()', t);
         EXECUTE format('CREATE INDEX %I ON chatter_citus.%I (xact)', t || '_xact_idx', t);
@@ -96,10 +97,22 @@ ALTER TABLE chatter_citus.messages ADD COLUMN wire jsonb;
 
 -- message_wire as deployed, under another name: the wire form computed by the staging function, as
 -- chatter_owner, for a row that is readable only through the policies above. Not granted to chatter_app.
+-- Its `starred` flag compared stars.user_id with current_setting('chatter.user_id') inside the EXISTS, which
+-- Citus plans as a router query of its own and sends to the worker, where the setting is unset: starred was
+-- false for everyone (found 2026-12-08, branch citusstar). The acting user is read once on the coordinator
+-- into a variable, which the worker receives as a parameter.
 DO $$
+DECLARE
+    def text := replace(pg_get_functiondef('chatter.message_wire(chatter.messages)'::regprocedure),
+                        'FUNCTION chatter.message_wire(', 'FUNCTION chatter_citus.wire(');
+    old_starred text := 'st.user_id = nullif(pg_catalog.current_setting(''chatter.user_id'', true), '''')::bigint';
 BEGIN
-    EXECUTE replace(pg_get_functiondef('chatter.message_wire(chatter.messages)'::regprocedure),
-                    'FUNCTION chatter.message_wire(', 'FUNCTION chatter_citus.wire(');
+    IF position(old_starred IN def) = 0 OR position(E'AS $function$\nBEGIN\n' IN def) = 0 THEN
+        RAISE EXCEPTION 'message_wire''s starred flag is not as this patch knows it';
+    END IF;
+    def := replace(def, old_starred, 'st.user_id = starred_by');
+    EXECUTE replace(def, E'AS $function$\nBEGIN\n',
+        E'AS $function$\nDECLARE\n    starred_by bigint := nullif(pg_catalog.current_setting(''chatter.user_id'', true), '''')::bigint;\nBEGIN\n');
 END $$;
 ALTER FUNCTION chatter_citus.wire(chatter.messages) OWNER TO chatter_owner;
 REVOKE EXECUTE ON FUNCTION chatter_citus.wire(chatter.messages) FROM PUBLIC;
@@ -120,6 +133,7 @@ BEGIN
     DELETE FROM chatter_citus.notifications AS s WHERE s.xact < done;
     DELETE FROM chatter_citus.followers AS s WHERE s.xact < done;
     DELETE FROM chatter_citus.message_recipients AS s WHERE s.xact < done;
+    DELETE FROM chatter_citus.stars AS s WHERE s.xact < done;
 END
 $$;
 ALTER FUNCTION chatter_citus.unstage_finished() OWNER TO chatter_owner;

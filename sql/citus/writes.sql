@@ -10,7 +10,8 @@
 -- channel_post, mark_notifications_read) do what both triggers did, from the coordinator, by
 -- chatter._citus_read_notifications. Same effect, same rows. Reactions (react, unreact, delete_message's
 -- removal of a message's reactions): their row trigger records the change in message_events, a table of the
--- coordinator, and is disabled; the writers do it from the coordinator (below).
+-- coordinator, and is disabled; the writers do it from the coordinator (below). Stars (star, unstar, the
+-- starred view): written and read through the same proof and staging, as the caller (below).
 \set ON_ERROR_STOP 1
 BEGIN;
 -- Propagated: the trigger is the shards' (with propagation off only the coordinator's shell table changes).
@@ -360,6 +361,140 @@ BEGIN
         E'    FOR reaction IN DELETE FROM chatter.reactions AS r WHERE r.message_id = m.id RETURNING r.message_id LOOP\n'
         || E'        PERFORM chatter._message_changed(reaction.message_id);\n'
         || E'    END LOOP;\n');
+END $$;
+
+
+-- Stars (SPEC §5: star, unstar, the starred view). On one node star and unstar are SECURITY INVOKER and
+-- chatter_app writes chatter.stars under stars_own (one's own row; on a readable live message for an INSERT),
+-- and chatter.starred is a security_invoker view that reads stars and messages under their policies. On Citus
+-- stars_own runs on the shard, where current_user_id() (it reads users, a reference table) and the EXISTS over
+-- messages are nested distributed queries (class C): star, unstar and the view failed for chatter_app. The same
+-- pattern as reactions above, no new proof: star proves the message readable as the caller
+-- (chatter_citus.prove_readable), then a SECURITY DEFINER part writes the acting user's own star only (no user
+-- argument: starring for someone else cannot be asked); unstar's part removes only the acting user's own star
+-- (stars_own's USING), after the readability check reads.sql patched (CH003). The view reads the stars as
+-- reads.sql reads messages: the acting user's stars staged (candidates) with their messages, both read back
+-- as the caller under their own policies (stars_own copied by reads.sql, the messages policies).
+CREATE FUNCTION chatter_citus.star(message bigint) RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+    gone timestamptz;
+BEGIN
+    PERFORM chatter_citus.proven_readable(message);
+    -- stars_own's live message (the proof is of a readable one); one shard, by id
+    SELECT m.deleted_at INTO gone FROM chatter.messages AS m WHERE m.id = star.message;
+    IF gone IS NOT NULL THEN
+        RAISE EXCEPTION 'message % is deleted', message USING ERRCODE = 'CH004';
+    END IF;
+    INSERT INTO chatter.stars (user_id, message_id) VALUES (chatter.current_user_id(), message)
+    ON CONFLICT (user_id, message_id) DO NOTHING;
+END
+$$;
+ALTER FUNCTION chatter_citus.star(bigint) OWNER TO chatter_owner;
+REVOKE EXECUTE ON FUNCTION chatter_citus.star(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chatter_citus.star(bigint) TO chatter_app;
+
+-- What stars_own allowed a DELETE: the acting user's own star of the message.
+CREATE FUNCTION chatter_citus.unstar(message bigint) RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+    DELETE FROM chatter.stars AS s WHERE s.message_id = unstar.message AND s.user_id = chatter.current_user_id();
+END
+$$;
+ALTER FUNCTION chatter_citus.unstar(bigint) OWNER TO chatter_owner;
+REVOKE EXECUTE ON FUNCTION chatter_citus.unstar(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chatter_citus.unstar(bigint) TO chatter_app;
+
+-- Step 1 of the view: the acting user's stars (every shard: stars are distributed by message) and their
+-- messages, copied as chatter_owner. Candidates only: the caller reads them back under the policies.
+CREATE FUNCTION chatter_citus.stage_stars() RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+-- Its read of every shard, then a write in the same transaction to a table with a foreign key to a reference
+-- or local table (delete_message's attachments): Citus refuses the write after a parallel multi-shard read
+-- ("… because there was a parallel operation on a distributed table"); read sequentially, it is accepted.
+SET citus.multi_shard_modify_mode = 'sequential'
+AS $$
+DECLARE
+    me pg_catalog.xid8 := pg_catalog.pg_current_xact_id();
+    who bigint := chatter.current_user_id();
+    s chatter.stars;
+    ids bigint[] := '{}';
+BEGIN
+    PERFORM chatter_citus.unstage_finished();
+    DELETE FROM chatter_citus.stars AS x WHERE x.xact = me;
+    FOR s IN SELECT x.* FROM chatter.stars AS x WHERE x.user_id = who LOOP
+        INSERT INTO chatter_citus.stars SELECT (s).*, me;
+        ids := ids || s.message_id;
+    END LOOP;
+    PERFORM chatter_citus.stage(ids);
+END
+$$;
+ALTER FUNCTION chatter_citus.stage_stars() OWNER TO chatter_owner;
+REVOKE EXECUTE ON FUNCTION chatter_citus.stage_stars() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chatter_citus.stage_stars() TO chatter_app;
+
+-- The view's rows: for a caller that row-level security binds, step 2 (the staged copies read as the caller);
+-- the system reads as the deployed view does (stars and messages co-located by message id).
+CREATE FUNCTION chatter_citus.starred()
+RETURNS TABLE(message_id bigint, starred_at timestamptz, model text, document bigint, channel_id bigint,
+              author_id bigint, created_at timestamptz)
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+    IF NOT pg_catalog.row_security_active('chatter.messages') THEN
+        RETURN QUERY
+            SELECT s.message_id, s.created_at, m.model, m.document, m.channel_id, m.author_id, m.created_at
+              FROM chatter.stars AS s
+              JOIN chatter.messages AS m ON m.id = s.message_id
+             WHERE s.user_id = (SELECT chatter.current_user_id())
+             ORDER BY s.message_id DESC;
+        RETURN;
+    END IF;
+    PERFORM chatter_citus.stage_stars();
+    RETURN QUERY
+        SELECT s.message_id, s.created_at, m.model, m.document, m.channel_id, m.author_id, m.created_at
+          FROM chatter_citus.stars AS s
+          JOIN chatter_citus.messages AS m ON m.id = s.message_id AND m.xact = s.xact
+         WHERE s.xact = pg_catalog.pg_current_xact_id()    -- stars_own and the messages policies decide
+         ORDER BY s.message_id DESC;
+END
+$$;
+ALTER FUNCTION chatter_citus.starred() OWNER TO chatter_owner;
+REVOKE EXECUTE ON FUNCTION chatter_citus.starred() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chatter_citus.starred() TO chatter_app;
+
+-- The view: same name, columns, owner, grants and comment (CREATE OR REPLACE keeps them), its rows from above.
+CREATE OR REPLACE VIEW chatter.starred WITH (security_invoker = true) AS
+    SELECT s.message_id, s.starred_at, s.model, s.document, s.channel_id, s.author_id, s.created_at
+      FROM chatter_citus.starred() AS s;
+
+-- star and unstar, same headers, owners and grants: the checks as the caller as before, then the proof and
+-- the definer part (star), the definer part (unstar: patched in place after reads.sql's readability check).
+CREATE OR REPLACE FUNCTION chatter.star(message bigint) RETURNS void
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+BEGIN
+    PERFORM chatter._readable_message(message);
+    PERFORM chatter_citus.prove_readable(message);
+    PERFORM chatter_citus.star(message);
+END
+$$;
+DO $$
+DECLARE
+    def text := pg_get_functiondef('chatter.unstar(bigint)'::regprocedure);
+    old_delete text := E'    DELETE FROM chatter.stars AS s WHERE s.message_id = unstar.message AND s.user_id = chatter.current_user_id();\n';
+BEGIN
+    IF position(old_delete IN def) = 0 OR position('chatter._citus_message_visible(' IN def) = 0 THEN
+        RAISE EXCEPTION 'unstar is not as this patch knows it (run reads.sql first)';
+    END IF;
+    EXECUTE replace(def, old_delete, E'    PERFORM chatter_citus.unstar(message);\n');
 END $$;
 
 COMMIT;
