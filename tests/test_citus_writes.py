@@ -143,6 +143,10 @@ def test_stars_are_written_and_read_as_on_one_node(seeded, connect):
         assert _refused(conn, "SELECT chatter.star(%s)", (mine,)) == "CH004"
     with connect(db) as admin:
         assert admin.execute("SELECT user_id, message_id FROM chatter.stars").fetchall() == [(773, deal)]
+        admin.execute("REVOKE SELECT ON public.deals FROM chatter_app")    # the record is no longer readable
+    with connect(db) as conn, conn.transaction():
+        _as(conn, 773)                        # the star stays, the view no longer shows it (as on one node)
+        assert _starred(conn) == []
 
 
 def test_refused_stars_stay_refused(seeded, connect):
