@@ -120,7 +120,7 @@ LABELS = {
     "tracked": "tracked (chatter.enable), default storage",
     "tracked_typed": "tracked, typed storage (opt-in)",
 }
-BULK_FLOOR_LABEL = ("the design's floor: a ready-made message per row, with every part above "
+BULK_FLOOR_LABEL = ("the design's floor: a ready-made message per row, with every part of the single-row ladder "
                     "(per-row FK checks skipped as the bulk path does)")
 SINGLE = ("untracked", "bare", "definer", "count", "wake", "floor", "tracked")
 BULK = ("untracked", "floor", "join", "json", "json_body", "typed", "typed_body", "tracked", "tracked_typed")
