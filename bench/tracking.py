@@ -141,9 +141,9 @@ def floor_sql(set_clause: str, where: str = "", into: str = "chatter.messages") 
 # The trigger floor: what chatter's design of a tracking trigger costs before it compares or renders
 # anything. Built like the generated function (chatter._track_install): SECURITY DEFINER owned by
 # chatter_owner, search_path pinned, it captures both transition tables, tells one row from more and
-# counts the latter, skips the per-row FK checks of bulk statements (chatter._track_bulk_begin), inserts the floor's message per row
-# with the tracking subtype's id as a constant, and wakes the bridges once with the same inline code
-# (chatter._wake_bridges_sql()). {subtype} and {wake} are filled in by setup().
+# counts the latter, skips the per-row FK checks of bulk statements (chatter._track_bulk_begin), inserts
+# the floor's message per row with the tracking subtype's id as a constant, and wakes the bridges once
+# with the same inline code (WAKE_AND_SUBTYPE). {subtype} and {wake} are filled in by setup().
 TRIGGER_FLOOR = f"""
 CREATE FUNCTION public.track_floor() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = '' AS $$
