@@ -35,10 +35,9 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import fresh_database, pgbench_tps
-from bench.tracking import FLOOR_BODY, FLOOR_TRACKING, TABLE_DDL, WAKE_AND_SUBTYPE
+from bench.tracking import FLOOR_BODY, FLOOR_TRACKING, ROWS, WAKE_AND_SUBTYPE, create_items
 from pgchatter import database
 
-ROWS = int(os.environ.get("BENCH_TRACKING_ROWS", "100000"))
 SECONDS = int(os.environ.get("BENCH_TRACKING_SECONDS", "5"))
 ROUNDS = 3
 DB_NAME = "pgchatter_bench_tracking_ladder"
@@ -64,6 +63,7 @@ RESTORE = """
     IF restore IS NOT NULL THEN
         PERFORM set_config('session_replication_role', restore, true);
     END IF;"""
+RESTORE_AND_WAKE = RESTORE + "\n    {wake}"
 READY = f"{FLOOR_BODY}, {FLOOR_TRACKING}"
 JOIN = "FROM old_rows AS o JOIN new_rows AS n ON n.id = o.id"
 # The default storage's two entries, as the generated code writes them (integer and numeric columns).
@@ -93,17 +93,17 @@ VARIANTS = {
     "bare": (False, "", insert("bare"), ""),
     "definer": (True, "", insert("definer"), ""),
     "count": (True, COUNT, insert("count"), RESTORE),
-    "wake": (True, COUNT, insert("wake"), RESTORE + "\n    {wake}"),
-    "floor": (True, GUARDS + COUNT, insert("floor"), RESTORE + "\n    {wake}"),
-    "join": (True, GUARDS + COUNT, insert("join", source=JOIN), RESTORE + "\n    {wake}"),
+    "wake": (True, COUNT, insert("wake"), RESTORE_AND_WAKE),
+    "floor": (True, GUARDS + COUNT, insert("floor"), RESTORE_AND_WAKE),
+    "join": (True, GUARDS + COUNT, insert("join", source=JOIN), RESTORE_AND_WAKE),
     "json": (True, GUARDS + COUNT, insert("json", values=f"{FLOOR_BODY}, {JSONB}", source=JOIN),
-             RESTORE + "\n    {wake}"),
+             RESTORE_AND_WAKE),
     "json_body": (True, GUARDS + COUNT, insert("json_body", values=f"{BODY}, {JSONB}", source=JOIN),
-                  RESTORE + "\n    {wake}"),
+                  RESTORE_AND_WAKE),
     "typed": (True, GUARDS + COUNT, insert("typed", "body, tracking_values", f"{FLOOR_BODY}, {TYPED}", JOIN),
-              RESTORE + "\n    {wake}"),
+              RESTORE_AND_WAKE),
     "typed_body": (True, GUARDS + COUNT, insert("typed_body", "body, tracking_values", f"{BODY}, {TYPED}", JOIN),
-                   RESTORE + "\n    {wake}"),
+                   RESTORE_AND_WAKE),
 }
 LABELS = {
     "untracked": "untracked",
@@ -134,12 +134,7 @@ def setup(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         subtype, wake = conn.execute(WAKE_AND_SUBTYPE).fetchone()
         for name in ("untracked", *VARIANTS, "tracked", "tracked_typed"):
-            t = table_of(name)
-            conn.execute(TABLE_DDL.format(t=t))
-            conn.execute(f"""INSERT INTO public.{t}
-                SELECT g, 'item ' || g, 'C' || g % 1000, g % 50, (g % 997) * 1.5, g % 2 = 0,
-                       DATE '2026-01-01' + g % 365, 'notes ' || g, 'cat ' || g % 40, now()
-                  FROM generate_series(1, {ROWS}) AS g""")
+            create_items(conn, table_of(name))
         for name, (definer, before, write, after) in VARIANTS.items():
             code = (f"CREATE FUNCTION public.ladder_{name}() RETURNS trigger LANGUAGE plpgsql "
                     + ("SECURITY DEFINER SET search_path = '' " if definer else "")
